@@ -1,0 +1,47 @@
+//! `verifySign` for the Pockyt (formerly Yuansfer) payments API: build it for requests, check it on
+//! instant payment notifications (IPNs). Pure computation, no I/O.
+//!
+//! The algorithm (see `docs/signing.md`): drop `verifySign`, sort the pairs by name in byte order,
+//! join them as `name=value` with `&`, append `&` and the lowercase-hex md5 of the API token, and take
+//! the lowercase-hex md5 of the whole. Values are signed raw: no escaping, no trimming.
+//!
+//! md5(token) is the real secret, so [`SigningKey`] computes it once and never prints it.
+//!
+//! ```
+//! use pockyt_sign::{sign, verify, SigningKey};
+//!
+//! let key = SigningKey::from_token("5cbfb079f15b150122261c8537086d77a");
+//! let params = [
+//!     ("merchantNo", "200043"),
+//!     ("storeNo", "300014"),
+//!     ("transactionNo", "297553638300708562"),
+//! ];
+//! let signature = sign(params, &key)?;
+//! assert_eq!(signature.to_string(), "0df745088d7202a6d186596acdc82c6a");
+//!
+//! // Verification accepts either hex case and compares in constant time.
+//! verify(params, "0DF745088D7202A6D186596ACDC82C6A", &key)?;
+//! assert!(verify(params, "00000000000000000000000000000000", &key).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod canonical;
+mod error;
+mod key;
+mod signature;
+mod signer;
+
+pub use canonical::canonical_string;
+pub use error::{SignError, VerifyError};
+pub use key::SigningKey;
+pub use signature::{ParseSignatureError, Signature};
+pub use signer::{sign, verify, verify_embedded};
+
+/// The parameter that carries the signature; it is never part of what is signed.
+pub const SIGNATURE_PARAM: &str = "verifySign";
+
+// The examples in docs/signing.md run as doctests, so the guide cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/signing.md")]
+struct SigningGuide;

@@ -1,0 +1,1 @@
+//! Placeholder: filled by a later issue (see the project's issue list).
