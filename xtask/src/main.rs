@@ -1,5 +1,8 @@
 //! `cargo xtask`: the project's maintenance tasks.
 
+mod codegen;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -14,14 +17,40 @@ Tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
+    let result = match args.as_slice() {
         [] | ["--help"] | ["-h"] | ["help"] => {
             print!("{HELP}");
-            ExitCode::SUCCESS
+            Ok(())
         }
+        ["codegen"] => codegen::write(&workspace_root()),
+        ["codegen", "--check"] => codegen::check(&workspace_root()),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The checked-in generated code is what the generator produces today.
+    #[test]
+    fn generated_code_is_fresh() {
+        if let Err(message) = super::codegen::check(&super::workspace_root()) {
+            panic!("{message}");
         }
     }
 }

@@ -1,0 +1,379 @@
+//! Client-side validation: everything that can be known wrong before a request is sent.
+
+use std::fmt;
+
+use crate::{Amount, AmountError, Currency};
+
+/// A request field that cannot be sent as it is. Nothing was sent.
+///
+/// The message names the wire field and what to fix; it never repeats the value, which may be
+/// card data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid request field `{field}`: {problem}")]
+pub struct ValidationError {
+    field: &'static str,
+    problem: Problem,
+}
+
+impl ValidationError {
+    /// An error about `field` (its wire name).
+    pub fn new(field: &'static str, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+
+    /// The wire name of the field, e.g. `refundAmount`.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// What is wrong with it.
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    /// Whether a required value is absent or empty (the gateway answers `000020` for these).
+    pub fn is_missing(&self) -> bool {
+        matches!(
+            self.problem,
+            Problem::Missing | Problem::Empty | Problem::ExactlyOneOf { given: 0, .. }
+        )
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required field is not set.
+    Missing,
+    /// The field is set to an empty string; leave an optional field unset instead.
+    Empty,
+    /// The text is longer than the gateway accepts.
+    TooLong {
+        /// Longest accepted length in characters.
+        max: usize,
+        /// Length given, in characters.
+        len: usize,
+    },
+    /// The text does not have the expected format.
+    Format {
+        /// What is expected, e.g. `a date as YYYYMMDD`.
+        expected: &'static str,
+    },
+    /// An amount is zero or negative.
+    NotPositive,
+    /// An amount is not valid for its currency.
+    Amount(AmountError),
+    /// Of a group of alternatives, not exactly one is set.
+    ExactlyOneOf {
+        /// The wire names of the group.
+        fields: &'static [&'static str],
+        /// How many were set.
+        given: usize,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing => f.write_str("required but not set"),
+            Problem::Empty => f.write_str("empty; leave an optional field unset instead"),
+            Problem::TooLong { max, len } => {
+                write!(f, "{len} characters long; at most {max} are accepted")
+            }
+            Problem::Format { expected } => write!(f, "expected {expected}"),
+            Problem::NotPositive => f.write_str("must be greater than zero"),
+            Problem::Amount(err) => write!(f, "{err}"),
+            Problem::ExactlyOneOf { fields, given } => {
+                write!(
+                    f,
+                    "set exactly one of `{}` ({given} set)",
+                    fields.join("`, `")
+                )
+            }
+        }
+    }
+}
+
+/// The checks a field is subject to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    required: bool,
+    max_chars: Option<usize>,
+    format: Option<Format>,
+}
+
+impl Rule {
+    pub(crate) const fn required() -> Self {
+        Self {
+            required: true,
+            max_chars: None,
+            format: None,
+        }
+    }
+
+    pub(crate) const fn optional() -> Self {
+        Self {
+            required: false,
+            max_chars: None,
+            format: None,
+        }
+    }
+
+    pub(crate) const fn max_chars(self, max: usize) -> Self {
+        Self {
+            max_chars: Some(max),
+            ..self
+        }
+    }
+
+    pub(crate) const fn format(self, format: Format) -> Self {
+        Self {
+            format: Some(format),
+            ..self
+        }
+    }
+}
+
+/// Text formats the API description names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// `YYYYMMDD`, a real calendar date.
+    Yyyymmdd,
+    /// `yyyy-MM-dd`, a real calendar date.
+    IsoDate,
+    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC.
+    UtcTimestamp,
+    /// An absolute `http` or `https` URL.
+    Url,
+    /// A JSON document (e.g. `goodsInfo`).
+    Json,
+    /// ASCII digits only.
+    Digits,
+}
+
+impl Format {
+    fn expected(self) -> &'static str {
+        match self {
+            Format::Yyyymmdd => "a date as YYYYMMDD",
+            Format::IsoDate => "a date as YYYY-MM-DD",
+            Format::UtcTimestamp => "a UTC time as YYYY-MM-DDTHH:MM:SSZ",
+            Format::Url => "an absolute http(s) URL",
+            Format::Json => "a JSON document",
+            Format::Digits => "digits only",
+        }
+    }
+
+    fn accepts(self, text: &str) -> bool {
+        match self {
+            Format::Yyyymmdd => date(text, false),
+            Format::IsoDate => date(text, true),
+            Format::UtcTimestamp => utc_timestamp(text),
+            Format::Url => url(text),
+            Format::Json => serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok(),
+            Format::Digits => text.bytes().all(|b| b.is_ascii_digit()),
+        }
+    }
+}
+
+/// Checks a text (or enum) value.
+pub(crate) fn text(
+    field: &'static str,
+    value: Option<&str>,
+    rule: Rule,
+) -> Result<(), ValidationError> {
+    let fail = |problem| Err(ValidationError::new(field, problem));
+    let Some(value) = value else {
+        return if rule.required {
+            fail(Problem::Missing)
+        } else {
+            Ok(())
+        };
+    };
+    if value.is_empty() {
+        return fail(Problem::Empty);
+    }
+    if let Some(max) = rule.max_chars {
+        let len = value.chars().count();
+        if len > max {
+            return fail(Problem::TooLong { max, len });
+        }
+    }
+    match rule.format {
+        Some(format) if !format.accepts(value) => fail(Problem::Format {
+            expected: format.expected(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks an amount: set if required, positive, and no more decimals than its currency has.
+pub(crate) fn amount(
+    field: &'static str,
+    value: Option<&Amount>,
+    rule: Rule,
+    currency: Option<&Currency>,
+) -> Result<(), ValidationError> {
+    let fail = |problem| Err(ValidationError::new(field, problem));
+    let Some(value) = value else {
+        return if rule.required {
+            fail(Problem::Missing)
+        } else {
+            Ok(())
+        };
+    };
+    if !value.is_positive() {
+        return fail(Problem::NotPositive);
+    }
+    match currency {
+        // An unknown currency's precision is the gateway's to judge.
+        Some(currency) if crate::currency_decimals(currency).is_some() => value
+            .check_precision(currency)
+            .or_else(|err| fail(Problem::Amount(err))),
+        _ => Ok(()),
+    }
+}
+
+/// Checks that exactly one field of a group is set; `set[i]` says whether `fields[i]` is.
+pub(crate) fn exactly_one(
+    fields: &'static [&'static str],
+    set: &[bool],
+) -> Result<(), ValidationError> {
+    let given = set.iter().filter(|set| **set).count();
+    if given == 1 {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        fields.first().copied().unwrap_or("?"),
+        Problem::ExactlyOneOf { fields, given },
+    ))
+}
+
+fn digits(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn date(text: &str, dashed: bool) -> bool {
+    let (y, m, d) = if dashed {
+        if text.len() != 10 || text.as_bytes()[4] != b'-' || text.as_bytes()[7] != b'-' {
+            return false;
+        }
+        (text.get(0..4), text.get(5..7), text.get(8..10))
+    } else {
+        if text.len() != 8 {
+            return false;
+        }
+        (text.get(0..4), text.get(4..6), text.get(6..8))
+    };
+    match (y.and_then(digits), m.and_then(digits), d.and_then(digits)) {
+        (Some(y), Some(m), Some(d)) => valid_date(y, m, d),
+        _ => false,
+    }
+}
+
+fn valid_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+fn utc_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return false;
+    }
+    let time = (
+        text.get(11..13).and_then(digits),
+        text.get(14..16).and_then(digits),
+        text.get(17..19).and_then(digits),
+    );
+    date(&text[..10], true)
+        && matches!(time, (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s < 60)
+}
+
+fn url(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(date("20240229", false));
+        assert!(!date("20230229", false));
+        assert!(!date("2024-02-29", false));
+        assert!(date("2024-02-29", true));
+        assert!(!date("20241301", false));
+        assert!(!date("2024010", false));
+        assert!(!date("２０２４０１０１", false));
+    }
+
+    #[test]
+    fn timestamps() {
+        assert!(utc_timestamp("2024-01-01T12:30:45Z"));
+        assert!(!utc_timestamp("2024-01-01T24:00:00Z"));
+        assert!(!utc_timestamp("2024-01-01 12:30:45Z"));
+        assert!(!utc_timestamp("2024-01-01T12:30:45+08:00"));
+    }
+
+    #[test]
+    fn urls() {
+        assert!(url("https://merchant.example.com/ipn?x={status}"));
+        assert!(url("http://127.0.0.1:8080/ipn"));
+        assert!(!url("ftp://x"));
+        assert!(!url("https://"));
+        assert!(!url("https://a b"));
+    }
+
+    #[test]
+    fn text_rules() {
+        let r = Rule::optional().max_chars(3);
+        assert!(text("note", None, r).is_ok());
+        assert_eq!(
+            text("note", Some(""), r).unwrap_err().problem(),
+            &Problem::Empty
+        );
+        assert!(text("note", Some("日本語"), r).is_ok());
+        assert_eq!(
+            text("note", Some("abcd"), r).unwrap_err().problem(),
+            &Problem::TooLong { max: 3, len: 4 }
+        );
+        assert!(text("x", None, Rule::required()).unwrap_err().is_missing());
+    }
+
+    #[test]
+    fn exactly_one_names_the_group() {
+        const GROUP: &[&str] = &["transactionNo", "reference"];
+        let err = exactly_one(GROUP, &[true, true]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid request field `transactionNo`: set exactly one of `transactionNo`, `reference` (2 set)"
+        );
+        assert!(
+            exactly_one(GROUP, &[false, false])
+                .unwrap_err()
+                .is_missing()
+        );
+        assert!(exactly_one(GROUP, &[false, true]).is_ok());
+    }
+}

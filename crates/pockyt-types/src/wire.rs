@@ -1,0 +1,68 @@
+//! Reading request fields from received parameters (the gateway's side of `from_wire`).
+
+use crate::Amount;
+use crate::endpoint::Params;
+use crate::validate::{Problem, ValidationError};
+
+type Parser<T> = fn(&'static str, &str) -> Result<T, ValidationError>;
+
+/// A field that must be present and non-empty.
+pub(crate) fn required<T>(
+    params: &Params,
+    name: &'static str,
+    parse: Parser<T>,
+) -> Result<T, ValidationError> {
+    match params.get(name).map(String::as_str) {
+        None => Err(ValidationError::new(name, Problem::Missing)),
+        Some("") => Err(ValidationError::new(name, Problem::Empty)),
+        Some(value) => parse(name, value),
+    }
+}
+
+/// A field that may be absent. An empty value counts as absent, as some official SDKs send them.
+pub(crate) fn optional<T>(
+    params: &Params,
+    name: &'static str,
+    parse: Parser<T>,
+) -> Result<Option<T>, ValidationError> {
+    match params.get(name).map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(value) => parse(name, value).map(Some),
+    }
+}
+
+pub(crate) fn text(_: &'static str, value: &str) -> Result<String, ValidationError> {
+    Ok(value.to_owned())
+}
+
+pub(crate) fn amount(name: &'static str, value: &str) -> Result<Amount, ValidationError> {
+    Amount::parse(value).map_err(|_| bad(name, "a decimal amount such as 12.50"))
+}
+
+pub(crate) fn integer(name: &'static str, value: &str) -> Result<u32, ValidationError> {
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(name, "a non-negative integer"));
+    }
+    value
+        .parse()
+        .map_err(|_| bad(name, "a non-negative integer"))
+}
+
+pub(crate) fn boolean(name: &'static str, value: &str) -> Result<bool, ValidationError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(bad(name, "`true` or `false`")),
+    }
+}
+
+pub(crate) fn enumeration<T: for<'a> From<&'a str>>(
+    _: &'static str,
+    value: &str,
+) -> Result<T, ValidationError> {
+    Ok(T::from(value))
+}
+
+fn bad(name: &'static str, expected: &'static str) -> ValidationError {
+    ValidationError::new(name, Problem::Format { expected })
+}

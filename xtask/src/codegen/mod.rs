@@ -1,0 +1,129 @@
+//! `cargo xtask codegen`: `api/pockyt-api.json` → checked-in Rust.
+//!
+//! Output is deterministic (the description's order, no timestamps) and formatted by the pinned
+//! rustfmt, so `--check` can compare bytes.
+
+mod model;
+mod names;
+mod types;
+mod validate;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use model::Api;
+
+const API: &str = "api/pockyt-api.json";
+const TYPES_OUT: &str = "crates/pockyt-types/src/generated";
+
+/// Every file the generator owns, with its content.
+pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let api = load(root)?;
+    validate::check(&api)?;
+    let out = root.join(TYPES_OUT);
+    let mut files = vec![
+        (out.join("mod.rs"), types::mod_rs(&api)),
+        (out.join("enums.rs"), types::enums_rs(&api)),
+        (out.join("objects.rs"), types::objects_rs(&api)),
+    ];
+    for group in &api.groups {
+        files.push((
+            out.join(format!("{}.rs", group.module)),
+            types::group_rs(&api, &group.id)?,
+        ));
+    }
+    files
+        .into_iter()
+        .map(|(path, text)| rustfmt(&text).map(|t| (path, t)))
+        .collect()
+}
+
+fn load(root: &Path) -> Result<Api, String> {
+    let path = root.join(API);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn rustfmt(source: &str) -> Result<String, String> {
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(source.as_bytes())
+            .map_err(|e| format!("writing to rustfmt: {e}"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "rustfmt rejected generated code (a generator bug):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("rustfmt output: {e}"))
+}
+
+/// Writes the generated files, removing stale ones the generator no longer produces.
+pub fn write(root: &Path) -> Result<(), String> {
+    let files = generate(root)?;
+    let dir = root.join(TYPES_OUT);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for stale in stale_files(&dir, &files)? {
+        std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
+    }
+    for (path, text) in &files {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    println!("codegen: wrote {} files under {TYPES_OUT}", files.len());
+    Ok(())
+}
+
+/// Regenerates in memory and lists every file that differs from what is checked in.
+pub fn check(root: &Path) -> Result<(), String> {
+    let files = generate(root)?;
+    let dir = root.join(TYPES_OUT);
+    let mut problems = Vec::new();
+    for (path, text) in &files {
+        match std::fs::read_to_string(path) {
+            Ok(current) if current == *text => {}
+            Ok(_) => problems.push(format!("{} differs", path.display())),
+            Err(_) => problems.push(format!("{} is missing", path.display())),
+        }
+    }
+    for stale in stale_files(&dir, &files)? {
+        problems.push(format!(
+            "{} is not produced by the generator",
+            stale.display()
+        ));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "generated code is stale:\n  {}\nRun `cargo xtask codegen` and commit the result \
+         (never edit generated files by hand).",
+        problems.join("\n  ")
+    ))
+}
+
+fn stale_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut stale = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|e| e == "rs") && !files.iter().any(|(p, _)| *p == path) {
+            stale.push(path);
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}

@@ -1,0 +1,98 @@
+//! The shape of `api/pockyt-api.json` (documented in `api/SCHEMA.md`).
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
+    pub about: String,
+    pub notes: Vec<String>,
+    pub groups: Vec<Group>,
+    pub enums: Vec<EnumDef>,
+    pub objects: Vec<ObjectDef>,
+    pub endpoints: Vec<EndpointDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub module: String,
+    pub title: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: String,
+    pub source: String,
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    pub wire: String,
+    pub variant: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectDef {
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<ResponseField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointDef {
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    pub group: String,
+    pub idempotent: bool,
+    pub doc: String,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub request: Vec<RequestField>,
+    #[serde(default)]
+    pub one_of: Vec<Vec<String>>,
+    pub response: ResponseDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestField {
+    pub wire: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub required: bool,
+    pub doc: String,
+    #[serde(default)]
+    pub max_len: Option<usize>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    pub keys: Vec<String>,
+    pub fields: Vec<ResponseField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseField {
+    pub wire: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: String,
+}
