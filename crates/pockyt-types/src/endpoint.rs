@@ -17,7 +17,14 @@ pub type Params = BTreeMap<String, String>;
 /// Every generated `…Request` type implements this; `pockyt::Client::send` is written once against it.
 pub trait Endpoint: fmt::Debug + Send + Sync {
     /// The typed payload of a successful response.
-    type Response: DeserializeOwned + Serialize + fmt::Debug + Clone + Send + Sync + 'static;
+    type Response: DeserializeOwned
+        + Serialize
+        + Default
+        + fmt::Debug
+        + Clone
+        + Send
+        + Sync
+        + 'static;
 
     /// The path, appended to the gateway's base URL, e.g. `/online/v3/secure-pay`.
     const PATH: &'static str;
@@ -98,10 +105,8 @@ impl<'a> WirePairs<'a> {
     }
 
     /// The pairs, in the order they were added.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, &str)> + Clone + '_ {
-        self.pairs
-            .iter()
-            .map(|(name, value)| (*name, value.as_ref()))
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + Clone + '_ {
+        self.pairs.iter().map(as_pair)
     }
 
     /// The value of `name`, if set.
@@ -118,6 +123,11 @@ impl<'a> WirePairs<'a> {
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
+}
+
+/// Shortens the `'static` name to the value's lifetime, so pairs chain with borrowed ones.
+fn as_pair<'s>((name, value): &'s (&'static str, Cow<'_, str>)) -> (&'s str, &'s str) {
+    (name, value)
 }
 
 impl fmt::Debug for WirePairs<'_> {

@@ -23,7 +23,8 @@
 //! request.validate()?;
 //!
 //! // Unset optional fields are not on the wire at all, and the pairs come in canonical order.
-//! let pairs: Vec<_> = request.wire_pairs().iter().map(|(name, _)| name).collect();
+//! let wire = request.wire_pairs();
+//! let pairs: Vec<&str> = wire.iter().map(|(name, _)| name).collect();
 //! assert_eq!(pairs.first(), Some(&"amount"));
 //! assert!(!pairs.contains(&"note"));
 //!

@@ -19,7 +19,7 @@ fn secure_pay() -> SecurePayRequest {
     )
 }
 
-fn names(pairs: &WirePairs<'_>) -> Vec<&'static str> {
+fn names<'a>(pairs: &'a WirePairs<'_>) -> Vec<&'a str> {
     pairs.iter().map(|(n, _)| n).collect()
 }
 

@@ -1,1 +1,88 @@
-//! Placeholder: filled by a later issue (see the project's issue list).
+//! The Rust SDK for the Pockyt (formerly Yuansfer) payments API.
+//!
+//! Create a payment, send the shopper to the cashier, verify the instant payment notification
+//! (IPN), then query, refund or cancel; manage customers, recurring debits and payouts. Every call
+//! is validated before sending, signed, sent with timeouts and a retry policy that never repeats a
+//! payment by accident, and decoded into typed results with typed errors.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use pockyt::{Client, Config};
+//! use pockyt::types::{Amount, Currency, SecurePayRequest, SettleCurrency, Terminal, Vendor};
+//! # let mock = pockyt::transport::MockTransport::new();
+//! # mock.push_json(200, r#"{"ret_code":"000100","ret_msg":"ok","result":{"transactionNo":"342127388232290055","cashierUrl":"https://mapi.yuansferdev.com/app-redirect-record/x"}}"#);
+//!
+//! let config = Config::new("200043", "300014", "your-api-token")?; // or Config::from_env()?
+//! let client = Client::builder(config)
+//! #   .transport(mock)
+//!     .build()?;
+//!
+//! let payment = client
+//!     .secure_pay(
+//!         &SecurePayRequest::new(
+//!             Amount::parse("12.50")?,
+//!             Currency::Usd,
+//!             SettleCurrency::Usd,
+//!             Vendor::Alipay,
+//!             "order-20240101-0001", // your unique reference
+//!             Terminal::Online,
+//!             "https://merchant.example.com/pockyt/ipn",
+//!             "https://merchant.example.com/return?status={status}&ref={reference}",
+//!         )
+//!         .description("T-shirt"),
+//!     )
+//!     .await?;
+//! // Redirect the shopper to the hosted cashier; the result arrives as an IPN (see `ipn`).
+//! println!("pay at {}", payment.cashier_url.unwrap_or_default());
+//! # Ok(()) }
+//! ```
+//!
+//! Errors say what to do: [`Error::InvalidRequest`] names the field (nothing was sent),
+//! [`Error::Api`] carries the gateway's `ret_code`, and [`Error::request_may_have_been_sent`] tells
+//! whether to check with [`Client::find_by_reference`] before trying a payment again.
+//!
+//! Features: `hyper` (default; the HTTPS transport over rustls with ring and Mozilla's roots),
+//! `rustls-aws-lc`, `rustls-native-roots`, `tracing` (one span per call, never a body or key), and
+//! `test-util` (re-exports `MockTransport` and `transport_fn`).
+
+mod client;
+mod config;
+mod endpoints;
+mod error;
+pub mod form;
+pub mod ipn;
+mod retry;
+
+pub use client::{Client, ClientBuilder};
+pub use config::{Config, ConfigError, Environment, Timeouts, USER_AGENT};
+pub use error::Error;
+pub use pockyt_sign::SigningKey;
+#[cfg(feature = "test-util")]
+pub use pockyt_transport::{CapturedRequest, MockTransport, transport_fn};
+pub use pockyt_transport::{Transport, TransportError, TransportErrorKind};
+pub use retry::RetryPolicy;
+
+/// The request and response models (re-exported from `pockyt-types`).
+pub mod types {
+    pub use pockyt_types::*;
+}
+
+/// Signing and verification (re-exported from `pockyt-sign`).
+pub mod sign {
+    pub use pockyt_sign::*;
+}
+
+/// Transports (re-exported from `pockyt-transport`).
+pub mod transport {
+    pub use pockyt_transport::*;
+}
+
+// The examples in these guides run as doctests, so the guides cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/errors-and-retries.md")]
+struct ErrorsGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/webhooks.md")]
+struct WebhooksGuide;

@@ -3,8 +3,10 @@
 //! Output is deterministic (the description's order, no timestamps) and formatted by the pinned
 //! rustfmt, so `--check` can compare bytes.
 
+mod client;
 mod model;
 mod names;
+mod tests;
 mod types;
 mod validate;
 
@@ -16,6 +18,8 @@ use model::Api;
 
 const API: &str = "api/pockyt-api.json";
 const TYPES_OUT: &str = "crates/pockyt-types/src/generated";
+const CLIENT_OUT: &str = "crates/pockyt/src/endpoints.rs";
+const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/endpoints.rs";
 
 /// Every file the generator owns, with its content.
 pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
@@ -33,6 +37,8 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             types::group_rs(&api, &group.id)?,
         ));
     }
+    files.push((root.join(CLIENT_OUT), client::endpoints_rs(&api)));
+    files.push((root.join(CLIENT_TESTS_OUT), tests::endpoints_test_rs(&api)));
     files
         .into_iter()
         .map(|(path, text)| rustfmt(&text).map(|t| (path, t)))
@@ -79,9 +85,15 @@ pub fn write(root: &Path) -> Result<(), String> {
         std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
     }
     for (path, text) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    println!("codegen: wrote {} files under {TYPES_OUT}", files.len());
+    println!(
+        "codegen: wrote {} files ({TYPES_OUT}/, {CLIENT_OUT})",
+        files.len()
+    );
     Ok(())
 }
 

@@ -1,0 +1,118 @@
+use std::error::Error as StdError;
+use std::fmt;
+
+/// What kind of failure a transport hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (DNS, refused, unreachable). Nothing was sent.
+    Connect,
+    /// The TLS handshake failed (certificate, protocol). Nothing was sent.
+    Tls,
+    /// The transport's own timeout fired (e.g. connecting).
+    Timeout,
+    /// The connection failed after it was made: reset, closed early, malformed HTTP.
+    Io,
+    /// The response body was larger than the configured cap; reading stopped at the cap.
+    BodyTooLarge,
+    /// Anything else (an invalid request, a transport-specific problem).
+    Other,
+}
+
+impl TransportErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect to the gateway",
+            Self::Tls => "TLS handshake with the gateway failed",
+            Self::Timeout => "the transport timed out",
+            Self::Io => "the connection failed during the exchange",
+            Self::BodyTooLarge => "the response body exceeded the size cap",
+            Self::Other => "the transport failed",
+        }
+    }
+}
+
+/// A failed attempt, with its kind, whether the request may have reached the server, and the cause.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    maybe_sent: bool,
+    detail: Option<String>,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A new error. `maybe_sent` must be `false` only when the request certainly did not leave.
+    pub fn new(kind: TransportErrorKind, maybe_sent: bool) -> Self {
+        Self {
+            kind,
+            maybe_sent,
+            detail: None,
+            source: None,
+        }
+    }
+
+    /// A connect failure: nothing was sent.
+    pub fn connect(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self::new(TransportErrorKind::Connect, false).with_source(source)
+    }
+
+    /// A failure after the request may have been sent.
+    pub fn io(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self::new(TransportErrorKind::Io, true).with_source(source)
+    }
+
+    /// Adds the underlying cause.
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Adds a short human-readable detail (never a body, token or key).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request may have reached the gateway. When `false`, resending cannot create a
+    /// duplicate; when `true`, a payment must be checked (by `reference`) before it is tried again.
+    pub fn request_may_have_been_sent(&self) -> bool {
+        self.maybe_sent
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.describe())?;
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("maybe_sent", &self.maybe_sent)
+            .field("detail", &self.detail)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}

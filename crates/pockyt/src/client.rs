@@ -1,0 +1,463 @@
+//! The client: validate → add identity → sign → encode → send with timeouts and retries → decode.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use pockyt_transport::{Transport, TransportError, TransportErrorKind};
+use pockyt_types::{Endpoint, Envelope, RawEnvelope, TranQueryRequest, TranQueryResponse};
+use serde::ser::{SerializeMap, Serializer};
+use tokio::time::Instant;
+
+use crate::config::Config;
+use crate::error::{Error, remaining, snippet};
+
+/// The Pockyt API client. Cheap to clone (an `Arc` inside); `Send + Sync`, so share one per
+/// merchant account across tasks.
+///
+/// Every call goes through [`Client::send`]; the named methods (`secure_pay`, `refund`, …) are
+/// shorthands for it.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    transport: Arc<dyn Transport>,
+    user_agent: HeaderValue,
+}
+
+/// Builds a [`Client`] with a transport of your choice.
+pub struct ClientBuilder {
+    config: Config,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl ClientBuilder {
+    /// Uses `transport` instead of the built-in one. Timeouts, retries, signing and decoding still
+    /// apply; the transport makes one attempt per call.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Uses a shared transport.
+    pub fn shared_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        self.config.validate()?;
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport(&self.config)?,
+        };
+        let user_agent = HeaderValue::from_str(&self.config.user_agent)
+            .unwrap_or_else(|_| HeaderValue::from_static(crate::config::USER_AGENT));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config: self.config,
+                transport,
+                user_agent,
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "hyper")]
+fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, Error> {
+    let transport = pockyt_transport::HyperTransport::builder()
+        .connect_timeout(config.timeouts.connect)
+        .build()
+        .map_err(|e| crate::ConfigError::Transport(e.to_string()))?;
+    Ok(Arc::new(transport))
+}
+
+#[cfg(not(feature = "hyper"))]
+fn default_transport(_: &Config) -> Result<Arc<dyn Transport>, Error> {
+    Err(crate::ConfigError::Transport(
+        "the `hyper` feature is off: pass a transport with ClientBuilder::transport".into(),
+    )
+    .into())
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client over the built-in HTTPS transport.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        Self::builder(config).build()
+    }
+
+    /// A builder, to choose the transport.
+    pub fn builder(config: Config) -> ClientBuilder {
+        ClientBuilder {
+            config,
+            transport: None,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends any request and returns its typed result.
+    ///
+    /// A success without a payload returns the response type's default (all fields absent).
+    pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        Ok(self
+            .send_envelope(request)
+            .await?
+            .result
+            .unwrap_or_default())
+    }
+
+    /// Sends any request and returns the whole envelope (code, message, payload).
+    pub async fn send_envelope<E: Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<Envelope<E::Response>, Error> {
+        let call = async {
+            let http_request = self.encode(request)?;
+            let (response, attempts) = self.execute::<E>(http_request).await?;
+            decode::<E>(&response, attempts)
+        };
+        #[cfg(feature = "tracing")]
+        let call = traced::<E, _>(call);
+        call.await
+    }
+
+    /// Looks a payment up by the merchant's `reference`: `Ok(None)` if the gateway has no such
+    /// transaction (`000021`).
+    ///
+    /// This is the recovery after an ambiguous failure of a payment call (a timeout, a reset
+    /// connection, a 5xx): there is no idempotency key, so find out whether the payment exists
+    /// before sending it again.
+    pub async fn find_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<TranQueryResponse>, Error> {
+        match self
+            .send(&TranQueryRequest::new().reference(reference))
+            .await
+        {
+            Ok(found) => Ok(Some(found)),
+            Err(Error::Api {
+                ret_code: pockyt_types::RetCode::NoRecord,
+                ..
+            }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Builds the signed HTTP request for `request` without sending it (validation included).
+    pub fn encode<E: Endpoint>(&self, request: &E) -> Result<http::Request<Bytes>, Error> {
+        request.validate()?;
+        let pairs = request.wire_pairs();
+        let config = &self.inner.config;
+        let mut identity: [(&str, &str); 4] = [
+            ("merchantNo", &config.merchant_no),
+            ("storeNo", &config.store_no),
+            ("", ""),
+            ("", ""),
+        ];
+        let mut count = 2;
+        if let Some(group) = &config.mer_group_no {
+            identity[count] = ("merGroupNo", group);
+            count += 1;
+        }
+        if let Some(admin) = &config.store_admin_no
+            && E::ACCEPTS_STORE_ADMIN_NO
+            && pairs.get("storeAdminNo").is_none()
+        {
+            identity[count] = ("storeAdminNo", admin);
+            count += 1;
+        }
+        let all = identity[..count].iter().copied().chain(pairs.iter());
+        let signature = pockyt_sign::sign(all.clone(), &config.key)?;
+        let body = json_body(all, &signature, pairs.len() + count);
+        let uri = format!("{}{}", config.environment.base_url(), E::PATH);
+        let mut http_request =
+            http::Request::post(uri)
+                .body(body)
+                .map_err(|_| crate::ConfigError::BaseUrl {
+                    url: config.environment.base_url().to_owned(),
+                    reason: "not a valid URL",
+                })?;
+        let headers = http_request.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        Ok(http_request)
+    }
+
+    /// Sends with the attempt timeout, the overall deadline and the retry policy.
+    async fn execute<E: Endpoint>(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<(http::Response<Bytes>, u32), Error> {
+        let config = &self.inner.config;
+        let deadline = Instant::now() + config.timeouts.overall;
+        let (parts, body) = request.into_parts();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let budget = remaining(deadline);
+            let per_attempt = config.timeouts.attempt.min(budget);
+            let request = rebuild(&parts, &body);
+            let started = Instant::now();
+            let outcome =
+                tokio::time::timeout(per_attempt, self.inner.transport.send(request)).await;
+            trace_attempt::<E>(attempt, &outcome, started);
+            let failure = match outcome {
+                Ok(Ok(response)) => match Failure::from_status(response.status()) {
+                    Some(failure) => failure.with_response(response),
+                    None => return Ok((response, attempt)),
+                },
+                Ok(Err(error)) if is_final(&error) => {
+                    return Err(Error::Transport {
+                        source: error,
+                        attempts: attempt,
+                    });
+                }
+                Ok(Err(error)) => Failure::Transport(error),
+                Err(_) => Failure::Timeout {
+                    overall: per_attempt < config.timeouts.attempt,
+                },
+            };
+            let maybe_sent = failure.maybe_sent();
+            let wait = config.retry.backoff_after(attempt);
+            if !config.retry.allows(attempt, E::IDEMPOTENT, maybe_sent)
+                || wait >= remaining(deadline)
+            {
+                return failure.into_result(attempt);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// Failures that another attempt cannot fix.
+fn is_final(error: &TransportError) -> bool {
+    matches!(
+        error.kind(),
+        TransportErrorKind::Tls | TransportErrorKind::BodyTooLarge | TransportErrorKind::Other
+    )
+}
+
+/// A failed attempt that might be retried.
+enum Failure {
+    Transport(TransportError),
+    Timeout {
+        overall: bool,
+    },
+    Status {
+        status: http::StatusCode,
+        response: Option<http::Response<Bytes>>,
+    },
+}
+
+impl Failure {
+    /// 5xx may have been acted on; 429 was refused before any processing.
+    fn from_status(status: http::StatusCode) -> Option<Self> {
+        (status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS).then_some(
+            Failure::Status {
+                status,
+                response: None,
+            },
+        )
+    }
+
+    fn with_response(self, response: http::Response<Bytes>) -> Self {
+        match self {
+            Failure::Status { status, .. } => Failure::Status {
+                status,
+                response: Some(response),
+            },
+            other => other,
+        }
+    }
+
+    fn maybe_sent(&self) -> bool {
+        match self {
+            Failure::Transport(error) => error.request_may_have_been_sent(),
+            Failure::Timeout { .. } => true,
+            Failure::Status { status, .. } => *status != http::StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+
+    fn into_result(self, attempts: u32) -> Result<(http::Response<Bytes>, u32), Error> {
+        match self {
+            Failure::Transport(source) => Err(Error::Transport { source, attempts }),
+            Failure::Timeout { overall } => Err(Error::Timeout {
+                attempts,
+                overall,
+                maybe_sent: true,
+            }),
+            // The caller decodes the status into an error with the body's snippet.
+            Failure::Status {
+                response: Some(response),
+                ..
+            } => Ok((response, attempts)),
+            Failure::Status {
+                status,
+                response: None,
+            } => Err(Error::HttpStatus {
+                status: status.as_u16(),
+                snippet: String::new(),
+                attempts,
+            }),
+        }
+    }
+}
+
+fn rebuild(parts: &http::request::Parts, body: &Bytes) -> http::Request<Bytes> {
+    let mut request = http::Request::new(body.clone());
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = parts.uri.clone();
+    *request.headers_mut() = parts.headers.clone();
+    request
+}
+
+/// `{"name":"value",…,"verifySign":"…"}`: every value a JSON string, written straight from the pairs.
+fn json_body<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    signature: &pockyt_sign::Signature,
+    len: usize,
+) -> Bytes {
+    let mut buf = Vec::with_capacity(64 + len * 48);
+    let mut serializer = serde_json::Serializer::new(&mut buf);
+    let hex = signature.to_hex();
+    // Writing strings into a Vec cannot fail; the results are checked anyway, never unwrapped.
+    let written = serializer.serialize_map(Some(len + 1)).and_then(|mut map| {
+        for (name, value) in pairs {
+            map.serialize_entry(name, value)?;
+        }
+        map.serialize_entry(
+            pockyt_sign::SIGNATURE_PARAM,
+            std::str::from_utf8(&hex).unwrap_or_default(),
+        )?;
+        map.end()
+    });
+    debug_assert!(written.is_ok());
+    Bytes::from(buf)
+}
+
+/// Status first, envelope second, typed payload last, so each failure gets its own error.
+pub(crate) fn decode<E: Endpoint>(
+    response: &http::Response<Bytes>,
+    attempts: u32,
+) -> Result<Envelope<E::Response>, Error> {
+    let body = response.body();
+    let status = response.status();
+    let envelope = RawEnvelope::parse(body);
+    if !status.is_success() {
+        // Some proxies answer errors with the gateway's own envelope; prefer its code when present.
+        if let Ok(envelope) = &envelope
+            && let Ok(ret_code) = envelope.ret_code()
+            && !ret_code.is_success()
+        {
+            return Err(Error::Api {
+                ret_code,
+                ret_msg: envelope.ret_msg(),
+            });
+        }
+        return Err(Error::HttpStatus {
+            status: status.as_u16(),
+            snippet: snippet(body),
+            attempts,
+        });
+    }
+    let decode_error = |source| Error::Decode {
+        source,
+        snippet: snippet(body),
+    };
+    let envelope = envelope.map_err(decode_error)?;
+    let ret_code = envelope.ret_code().map_err(decode_error)?;
+    if !ret_code.is_success() {
+        return Err(Error::Api {
+            ret_code,
+            ret_msg: envelope.ret_msg(),
+        });
+    }
+    envelope
+        .into_envelope(E::RESPONSE_KEYS)
+        .map_err(decode_error)
+}
+
+#[cfg(feature = "tracing")]
+fn trace_attempt<E: Endpoint>(
+    attempt: u32,
+    outcome: &Result<Result<http::Response<Bytes>, TransportError>, tokio::time::error::Elapsed>,
+    started: Instant,
+) {
+    let latency_ms = started.elapsed().as_millis() as u64;
+    match outcome {
+        Ok(Ok(response)) => tracing::debug!(
+            endpoint = E::NAME,
+            path = E::PATH,
+            attempt,
+            status = response.status().as_u16(),
+            latency_ms,
+            "pockyt attempt answered"
+        ),
+        Ok(Err(error)) => tracing::debug!(
+            endpoint = E::NAME, path = E::PATH, attempt, kind = ?error.kind(), latency_ms,
+            "pockyt attempt failed"
+        ),
+        Err(_) => tracing::debug!(
+            endpoint = E::NAME,
+            path = E::PATH,
+            attempt,
+            latency_ms,
+            "pockyt attempt timed out"
+        ),
+    }
+}
+
+/// Runs a call inside a `pockyt.call` span and records its outcome: code and latency, never data.
+#[cfg(feature = "tracing")]
+async fn traced<E: Endpoint, T>(
+    call: impl std::future::Future<Output = Result<Envelope<T>, Error>>,
+) -> Result<Envelope<T>, Error> {
+    use tracing::Instrument;
+    let span = tracing::info_span!("pockyt.call", endpoint = E::NAME, path = E::PATH);
+    let started = Instant::now();
+    let result = call.instrument(span.clone()).await;
+    let latency_ms = started.elapsed().as_millis() as u64;
+    let _entered = span.enter();
+    match &result {
+        Ok(envelope) => {
+            tracing::info!(ret_code = %envelope.ret_code, latency_ms, "pockyt call succeeded")
+        }
+        Err(error) => tracing::warn!(
+            ret_code = error.ret_code().map(|c| c.as_str()).unwrap_or("-"),
+            retryable = error.is_retryable(),
+            latency_ms,
+            "pockyt call failed"
+        ),
+    }
+    result
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_attempt<E: Endpoint>(
+    _: u32,
+    _: &Result<Result<http::Response<Bytes>, TransportError>, tokio::time::error::Elapsed>,
+    _: Instant,
+) {
+}

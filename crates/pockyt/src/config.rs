@@ -1,0 +1,460 @@
+//! Who the client is (merchant, store, key), where it talks to, and how patient it is.
+
+use std::fmt;
+use std::time::Duration;
+
+use pockyt_sign::SigningKey;
+
+use crate::retry::RetryPolicy;
+
+/// Which gateway the client talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// Pockyt's sandbox, `https://mapi.yuansferdev.com`. Sandbox and production use different tokens.
+    Sandbox,
+    /// Production, `https://mapi.yuansfer.com`.
+    Production,
+    /// Any other base URL, e.g. the local simulator `http://127.0.0.1:PORT`. Plain `http` is accepted
+    /// only for loopback hosts, so a typo cannot send a token over the internet unencrypted.
+    Custom(String),
+}
+
+impl Environment {
+    /// The sandbox base URL.
+    pub const SANDBOX_URL: &'static str = "https://mapi.yuansferdev.com";
+    /// The production base URL.
+    pub const PRODUCTION_URL: &'static str = "https://mapi.yuansfer.com";
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Self::Sandbox => Self::SANDBOX_URL,
+            Self::Production => Self::PRODUCTION_URL,
+            Self::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.base_url();
+        let invalid = |reason: &'static str| ConfigError::BaseUrl {
+            url: url.to_owned(),
+            reason,
+        };
+        let uri: http::Uri = url.parse().map_err(|_| invalid("not a valid URL"))?;
+        let host = uri.host().ok_or_else(|| invalid("it has no host"))?;
+        match uri.scheme_str() {
+            Some("https") => Ok(()),
+            Some("http") if is_loopback(host) => Ok(()),
+            Some("http") => Err(invalid(
+                "plain http is only allowed for loopback hosts; use https",
+            )),
+            _ => Err(invalid("the scheme must be https (or http for loopback)")),
+        }?;
+        if uri.query().is_some() || !matches!(uri.path(), "" | "/") {
+            return Err(invalid("give the base URL only, without a path or query"));
+        }
+        Ok(())
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Timeouts the client applies to every call, whatever the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Time allowed to open a connection (applied by the built-in transport). Default 10 s.
+    pub connect: Duration,
+    /// Time allowed for one attempt, from sending to the last byte of the response. Default 30 s.
+    pub attempt: Duration,
+    /// Time allowed for the whole call, retries and back-off included. Default 60 s.
+    pub overall: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            attempt: Duration::from_secs(30),
+            overall: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A configuration problem found before any request was made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required setting is empty.
+    #[error("{name} is empty; set it to the value from your Pockyt merchant dashboard")]
+    Empty {
+        /// The setting, e.g. `merchantNo`.
+        name: &'static str,
+    },
+    /// The token has leading or trailing whitespace (often a copied newline).
+    #[error(
+        "the API token has leading or trailing whitespace; remove it (the token itself is not shown)"
+    )]
+    TokenWhitespace,
+    /// An environment variable is missing or not UTF-8.
+    #[error("environment variable {name} is not set (or not UTF-8)")]
+    MissingEnv {
+        /// The variable.
+        name: &'static str,
+    },
+    /// `POCKYT_ENV` has a value we do not know.
+    #[error("POCKYT_ENV must be `sandbox`, `production` or a base URL; got `{value}`")]
+    BadEnvironment {
+        /// What was set.
+        value: String,
+    },
+    /// The base URL cannot be used.
+    #[error("base URL `{url}` cannot be used: {reason}")]
+    BaseUrl {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A timeout is zero, or the attempt timeout exceeds the overall one.
+    #[error(
+        "timeouts must be non-zero and attempt ≤ overall (got attempt {attempt:?}, overall {overall:?})"
+    )]
+    Timeouts {
+        /// The attempt timeout.
+        attempt: Duration,
+        /// The overall timeout.
+        overall: Duration,
+    },
+    /// The built-in transport could not be created.
+    #[error("cannot create the HTTPS transport: {0}")]
+    Transport(String),
+}
+
+/// Everything the client needs: the merchant's identity and key, the gateway, timeouts, retries.
+///
+/// The token is turned into a [`SigningKey`] at once and not kept; `Debug` never shows the key.
+///
+/// ```
+/// use std::time::Duration;
+/// use pockyt::{Config, Environment};
+///
+/// let config = Config::new("200043", "300014", "5cbfb079f15b150122261c8537086d77a")?
+///     .environment(Environment::Sandbox)
+///     .attempt_timeout(Duration::from_secs(20));
+/// assert!(!format!("{config:?}").contains("5cbfb079"));
+/// # Ok::<(), pockyt::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) environment: Environment,
+    pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
+    pub(crate) mer_group_no: Option<String>,
+    pub(crate) store_admin_no: Option<String>,
+    pub(crate) key: SigningKey,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+}
+
+/// The `User-Agent` sent with every request.
+pub const USER_AGENT: &str = concat!("pockyt-rs/", env!("CARGO_PKG_VERSION"));
+
+impl Config {
+    /// A configuration for the sandbox with default timeouts and retries.
+    pub fn new(
+        merchant_no: impl Into<String>,
+        store_no: impl Into<String>,
+        token: &str,
+    ) -> Result<Self, ConfigError> {
+        let merchant_no = non_empty("merchantNo", merchant_no.into())?;
+        let store_no = non_empty("storeNo", store_no.into())?;
+        if token.is_empty() {
+            return Err(ConfigError::Empty { name: "token" });
+        }
+        if token.trim() != token {
+            return Err(ConfigError::TokenWhitespace);
+        }
+        Ok(Self {
+            environment: Environment::Sandbox,
+            merchant_no,
+            store_no,
+            mer_group_no: None,
+            store_admin_no: None,
+            key: SigningKey::from_token(token),
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            user_agent: USER_AGENT.to_owned(),
+        })
+    }
+
+    /// Reads `POCKYT_MERCHANT_NO`, `POCKYT_STORE_NO`, `POCKYT_TOKEN` and the optional `POCKYT_ENV`
+    /// (`sandbox`, the default; `production`; or a base URL).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup` (for tests and other sources).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| lookup(name).ok_or(ConfigError::MissingEnv { name });
+        let token = get("POCKYT_TOKEN")?;
+        let config = Self::new(get("POCKYT_MERCHANT_NO")?, get("POCKYT_STORE_NO")?, &token)?;
+        let environment = match lookup("POCKYT_ENV").as_deref() {
+            None | Some("") | Some("sandbox") => Environment::Sandbox,
+            Some("production") => Environment::Production,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Environment::Custom(url.to_owned())
+            }
+            Some(other) => {
+                return Err(ConfigError::BadEnvironment {
+                    value: other.to_owned(),
+                });
+            }
+        };
+        Ok(config.environment(environment))
+    }
+
+    /// Sets the gateway (default: the sandbox).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Sets a custom base URL, e.g. the local simulator's.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
+    }
+
+    /// Sets the partner (service-provider) number, sent as `merGroupNo` on every call.
+    pub fn mer_group_no(mut self, mer_group_no: impl Into<String>) -> Self {
+        self.mer_group_no = Some(mer_group_no.into());
+        self
+    }
+
+    /// Sets the cashier/clerk id, sent as `storeAdminNo` on calls that take it (unless the request
+    /// sets its own).
+    pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
+        self.store_admin_no = Some(store_admin_no.into());
+        self
+    }
+
+    /// Sets all timeouts at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Sets the connect timeout of the built-in transport.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// Sets the timeout of one attempt.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.attempt = timeout;
+        self
+    }
+
+    /// Sets the timeout of a whole call, retries included.
+    pub fn overall_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.overall = timeout;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Appends `suffix` to the `User-Agent` (e.g. your application's name and version).
+    pub fn user_agent_suffix(mut self, suffix: &str) -> Self {
+        self.user_agent = format!("{USER_AGENT} {suffix}");
+        self
+    }
+
+    /// The gateway.
+    pub fn environment_ref(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The merchant number.
+    pub fn merchant_no(&self) -> &str {
+        &self.merchant_no
+    }
+
+    /// The store number.
+    pub fn store_no(&self) -> &str {
+        &self.store_no
+    }
+
+    /// The signing key (md5 of the token). It prints as `<redacted>`.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// The timeouts.
+    pub fn timeouts_ref(&self) -> &Timeouts {
+        &self.timeouts
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Checks the settings that can only be judged together.
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        self.environment.validate()?;
+        let Timeouts {
+            connect,
+            attempt,
+            overall,
+        } = self.timeouts;
+        if connect.is_zero() || attempt.is_zero() || overall.is_zero() || attempt > overall {
+            return Err(ConfigError::Timeouts { attempt, overall });
+        }
+        for (name, value) in [
+            ("merGroupNo", &self.mer_group_no),
+            ("storeAdminNo", &self.store_admin_no),
+        ] {
+            if value.as_deref() == Some("") {
+                return Err(ConfigError::Empty { name });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn non_empty(name: &'static str, value: String) -> Result<String, ConfigError> {
+    if value.trim().is_empty() {
+        Err(ConfigError::Empty { name })
+    } else {
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("merchant_no", &self.merchant_no)
+            .field("store_no", &self.store_no)
+            .field("mer_group_no", &self.mer_group_no)
+            .field("store_admin_no", &self.store_admin_no)
+            .field("key", &self.key)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "5cbfb079f15b150122261c8537086d77a";
+
+    #[test]
+    fn rejects_empty_and_whitespace() {
+        assert_eq!(
+            Config::new("", "1", TOKEN).unwrap_err(),
+            ConfigError::Empty { name: "merchantNo" }
+        );
+        assert_eq!(
+            Config::new("1", " ", TOKEN).unwrap_err(),
+            ConfigError::Empty { name: "storeNo" }
+        );
+        assert_eq!(
+            Config::new("1", "2", "").unwrap_err(),
+            ConfigError::Empty { name: "token" }
+        );
+        let err = Config::new("1", "2", "abc\n").unwrap_err();
+        assert_eq!(err, ConfigError::TokenWhitespace);
+        assert!(!err.to_string().contains("abc"));
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        let ok = |url: &str| {
+            Config::new("1", "2", TOKEN)
+                .unwrap()
+                .base_url(url)
+                .validate()
+        };
+        assert!(ok("http://127.0.0.1:8080").is_ok());
+        assert!(ok("http://localhost:1").is_ok());
+        assert!(ok("http://[::1]:1/").is_ok());
+        assert!(ok("https://gateway.example.com").is_ok());
+        assert!(ok("http://gateway.example.com").is_err());
+        assert!(ok("https://gateway.example.com/online").is_err());
+        assert!(ok("ftp://x").is_err());
+        assert!(ok("not a url").is_err());
+    }
+
+    #[test]
+    fn from_lookup_reads_the_variables() {
+        let vars = |name: &str| match name {
+            "POCKYT_MERCHANT_NO" => Some("200043".to_owned()),
+            "POCKYT_STORE_NO" => Some("300014".to_owned()),
+            "POCKYT_TOKEN" => Some(TOKEN.to_owned()),
+            "POCKYT_ENV" => Some("production".to_owned()),
+            _ => None,
+        };
+        let config = Config::from_lookup(vars).unwrap();
+        assert_eq!(config.environment_ref(), &Environment::Production);
+        let missing = Config::from_lookup(|_| None).unwrap_err();
+        assert_eq!(
+            missing,
+            ConfigError::MissingEnv {
+                name: "POCKYT_TOKEN"
+            }
+        );
+        let bad = Config::from_lookup(|n| {
+            if n == "POCKYT_ENV" {
+                Some("staging".into())
+            } else {
+                vars(n)
+            }
+        });
+        assert!(matches!(bad, Err(ConfigError::BadEnvironment { .. })));
+    }
+
+    #[test]
+    fn debug_never_shows_token_or_key() {
+        let config = Config::new("200043", "300014", TOKEN).unwrap();
+        let shown = format!("{config:?} {config:#?}");
+        assert!(!shown.contains(TOKEN));
+        assert!(!shown.contains("186abea4b8610d7ff03768255588597a"));
+        assert!(shown.contains("<redacted>"));
+    }
+
+    #[test]
+    fn timeouts_must_be_coherent() {
+        let config = Config::new("1", "2", TOKEN).unwrap();
+        assert!(
+            config
+                .clone()
+                .attempt_timeout(Duration::ZERO)
+                .validate()
+                .is_err()
+        );
+        assert!(
+            config
+                .clone()
+                .attempt_timeout(Duration::from_secs(90))
+                .validate()
+                .is_err()
+        );
+        assert!(config.validate().is_ok());
+    }
+}

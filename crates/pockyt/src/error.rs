@@ -1,0 +1,205 @@
+//! The one error type of the client.
+
+use std::time::Duration;
+
+use pockyt_sign::SignError;
+use pockyt_transport::{TransportError, TransportErrorKind};
+use pockyt_types::{EnvelopeError, RetCode, ValidationError};
+
+use crate::config::ConfigError;
+
+/// Everything that can go wrong with a call, by what the caller should do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration cannot be used. Nothing was sent.
+    #[error("invalid configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// The request failed validation. Nothing was sent; fix the named field.
+    #[error("{0} (nothing was sent)")]
+    InvalidRequest(#[from] ValidationError),
+    /// The parameters could not be signed (a name appears twice). Nothing was sent.
+    #[error("cannot sign the request: {0} (nothing was sent)")]
+    Signing(#[from] SignError),
+    /// The transport failed on the last attempt.
+    #[error("{source} (after {attempts} attempt(s))")]
+    Transport {
+        /// The last failure.
+        #[source]
+        source: TransportError,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// An attempt, or the whole call, ran out of time.
+    #[error(
+        "the call timed out after {attempts} attempt(s) ({}); {}",
+        if *overall { "overall deadline" } else { "attempt timeout" },
+        if *maybe_sent { "the gateway may have received it: query by reference before retrying" } else { "nothing reached the gateway" }
+    )]
+    Timeout {
+        /// Attempts made.
+        attempts: u32,
+        /// Whether the overall deadline (rather than one attempt's timeout) fired.
+        overall: bool,
+        /// Whether the request may have reached the gateway.
+        maybe_sent: bool,
+    },
+    /// The gateway (or a proxy in front of it) answered with an HTTP error status.
+    #[error("the gateway answered HTTP {status} after {attempts} attempt(s): {snippet}")]
+    HttpStatus {
+        /// The status code.
+        status: u16,
+        /// The start of the body, redacted.
+        snippet: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The gateway refused the request with a return code other than `000100`.
+    #[error("the gateway refused the request: {ret_code} `{ret_msg}` ({})", ret_code.meaning())]
+    Api {
+        /// The return code.
+        ret_code: RetCode,
+        /// The gateway's message.
+        ret_msg: String,
+    },
+    /// The response could not be decoded.
+    #[error("cannot decode the gateway's response: {source}; body starts: {snippet}")]
+    Decode {
+        /// What went wrong.
+        #[source]
+        source: EnvelopeError,
+        /// The start of the body, redacted.
+        snippet: String,
+    },
+}
+
+impl Error {
+    /// Whether the failure is transient (network, timeout, 5xx/429) so that the same call may
+    /// succeed later. For a payment, check [`Error::request_may_have_been_sent`] first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => matches!(
+                source.kind(),
+                TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
+            ),
+            Error::Timeout { .. } => true,
+            Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// Whether the call ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+            || matches!(self, Error::Transport { source, .. } if source.kind() == TransportErrorKind::Timeout)
+    }
+
+    /// The gateway's return code, for [`Error::Api`].
+    pub fn ret_code(&self) -> Option<&RetCode> {
+        match self {
+            Error::Api { ret_code, .. } => Some(ret_code),
+            _ => None,
+        }
+    }
+
+    /// Whether the gateway may have acted on the request. When `true` for a payment, refund or
+    /// payout, find out (e.g. `Client::find_by_reference`) before sending it again.
+    pub fn request_may_have_been_sent(&self) -> bool {
+        match self {
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Signing(_) => false,
+            Error::Transport { source, .. } => source.request_may_have_been_sent(),
+            Error::Timeout { maybe_sent, .. } => *maybe_sent,
+            Error::HttpStatus { .. } | Error::Api { .. } | Error::Decode { .. } => true,
+        }
+    }
+}
+
+/// The start of a body for an error message: at most 160 characters, whitespace collapsed, and
+/// anything that looks like a key, signature or card number (32 hex characters, 12+ digits) masked.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::new();
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        let digits = token.chars().filter(char::is_ascii_digit).count();
+        let hex = token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit());
+        if digits >= 12 || hex {
+            out.push_str("<redacted>");
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in collapsed.chars() {
+        if c.is_ascii_alphanumeric() {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+        if out.chars().count() >= 160 {
+            break;
+        }
+    }
+    flush(&mut token, &mut out);
+    let mut clipped: String = out.chars().take(160).collect();
+    if clipped.len() < out.len() || body.len() > 4096 {
+        clipped.push('…');
+    }
+    clipped
+}
+
+/// The time remaining before `deadline`, or zero.
+pub(crate) fn remaining(deadline: tokio::time::Instant) -> Duration {
+    deadline.saturating_duration_since(tokio::time::Instant::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_short_and_masked() {
+        let body = b"<html>\n  <body>Bad Gateway 186abea4b8610d7ff03768255588597a card 4111111111111111</body></html>";
+        let s = snippet(body);
+        assert!(
+            s.starts_with("<html> <body>Bad Gateway <redacted> card <redacted>"),
+            "{s}"
+        );
+        assert!(!s.contains("186abea4"));
+        let long = "x".repeat(10_000);
+        assert!(snippet(long.as_bytes()).chars().count() <= 161);
+        assert_eq!(snippet(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn predicates() {
+        let api = Error::Api {
+            ret_code: RetCode::NoRecord,
+            ret_msg: "x".into(),
+        };
+        assert_eq!(api.ret_code(), Some(&RetCode::NoRecord));
+        assert!(!api.is_retryable());
+        let timeout = Error::Timeout {
+            attempts: 1,
+            overall: false,
+            maybe_sent: true,
+        };
+        assert!(
+            timeout.is_timeout() && timeout.is_retryable() && timeout.request_may_have_been_sent()
+        );
+        let http = Error::HttpStatus {
+            status: 503,
+            snippet: String::new(),
+            attempts: 1,
+        };
+        assert!(http.is_retryable());
+        let connect = Error::Transport {
+            source: TransportError::connect("refused"),
+            attempts: 3,
+        };
+        assert!(connect.is_retryable() && !connect.request_may_have_been_sent());
+        assert!(connect.to_string().contains("after 3 attempt(s)"));
+    }
+}

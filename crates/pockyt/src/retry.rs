@@ -1,0 +1,120 @@
+//! When a failed attempt is tried again, and how long to wait first.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
+
+/// How the client retries. Applied by the client to every transport.
+///
+/// The rules, in order: a failure that certainly did not reach the gateway (could not connect) is
+/// always retried; a failure after the request may have been sent (a reset connection, a timed-out
+/// attempt, an HTTP 5xx) is retried only for read-only endpoints, unless
+/// [`RetryPolicy::retry_mutating`] is set; a gateway answer (`ret_code`) is never retried. There is
+/// no idempotency key in this API, so re-sending a payment can charge twice: after an ambiguous
+/// failure, ask with `Client::find_by_reference` first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    retry_mutating: bool,
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, back-off starting at 200 ms and capped at 2 s, mutating calls not retried.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(2),
+            retry_mutating: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, never retried.
+    pub fn never() -> Self {
+        Self::default().max_attempts(1)
+    }
+
+    /// Sets the total number of attempts, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the first back-off; each later one doubles, up to `max`. Zero disables waiting (tests).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Also retries calls that move money or create records after failures that may have reached
+    /// the gateway. Only safe if a duplicate `reference` is rejected by the gateway for that call.
+    pub fn retry_mutating(mut self, enabled: bool) -> Self {
+        self.retry_mutating = enabled;
+        self
+    }
+
+    /// The total number of attempts allowed.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Whether a failure may be retried, given whether it may have reached the gateway.
+    pub(crate) fn allows(&self, attempt: u32, idempotent: bool, maybe_sent: bool) -> bool {
+        attempt < self.max_attempts && (!maybe_sent || idempotent || self.retry_mutating)
+    }
+
+    /// The wait before attempt `attempt + 1`: exponential, with "equal jitter" (half fixed, half
+    /// random) so that many clients failing together do not retry in lockstep.
+    pub(crate) fn backoff_after(&self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(16);
+        let base = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        let half = base / 2;
+        let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
+        half + Duration::from_nanos(random() % nanos.saturating_add(1))
+    }
+}
+
+/// A random number from the standard library's per-instance hash keys; jitter needs no more.
+fn random() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u8(0);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_failures_always_retry_ambiguous_ones_only_when_safe() {
+        let policy = RetryPolicy::default();
+        assert!(policy.allows(1, false, false));
+        assert!(!policy.allows(1, false, true));
+        assert!(policy.allows(1, true, true));
+        assert!(!policy.allows(3, true, false));
+        assert!(policy.clone().retry_mutating(true).allows(1, false, true));
+        assert!(!RetryPolicy::never().allows(1, true, false));
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        let policy =
+            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(400));
+        for _ in 0..100 {
+            let first = policy.backoff_after(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let late = policy.backoff_after(10);
+            assert!(late >= Duration::from_millis(200) && late <= Duration::from_millis(400));
+        }
+        let zero = RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO);
+        assert_eq!(zero.backoff_after(3), Duration::ZERO);
+    }
+}

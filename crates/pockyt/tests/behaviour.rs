@@ -1,0 +1,416 @@
+//! How the client maps failures, retries and times out. No network: MockTransport and paused time.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use pockyt::transport::{MockTransport, TransportErrorKind, transport_fn};
+use pockyt::types::*;
+use pockyt::{Client, Error, RetryPolicy, TransportError};
+use support::{SUCCESS, TOKEN, TOKEN_MD5, client_with, config};
+
+fn payment() -> SecurePayRequest {
+    SecurePayRequest::new(
+        Amount::parse("12.50").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "order-1",
+        Terminal::Online,
+        "https://m.example.com/ipn",
+        "https://m.example.com/back",
+    )
+}
+
+fn query() -> TranQueryRequest {
+    TranQueryRequest::new().reference("order-1")
+}
+
+fn mock() -> MockTransport {
+    MockTransport::new()
+}
+
+#[tokio::test]
+async fn invalid_request_sends_nothing() {
+    let mock = mock();
+    let client = client_with(&mock, config());
+    let err = client.secure_pay(&payment().note("")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidRequest(ref v) if v.field() == "note"),
+        "{err}"
+    );
+    assert!(!err.request_may_have_been_sent());
+    assert!(mock.requests().is_empty());
+}
+
+#[tokio::test]
+async fn api_error_is_not_a_json_error() {
+    let mock = mock();
+    mock.push_json(
+        200,
+        r#"{"ret_code":"000021","ret_msg":"record not found "}"#,
+    );
+    let err = client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    assert_eq!(err.ret_code(), Some(&RetCode::NoRecord));
+    assert!(err.to_string().contains("record not found"), "{err}");
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn html_page_with_status_200_is_a_decode_error_with_a_snippet() {
+    let mock = mock();
+    mock.push_response(200, "<html><body>Maintenance</body></html>");
+    let err = client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Decode { ref snippet, .. } if snippet.contains("Maintenance")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    let mock = mock();
+    mock.push_json(
+        200,
+        r#"{"ret_code":"000100","ret_msg":"ok","result":{"amou"#,
+    );
+    let err = client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn wrong_payload_shape_is_a_decode_error() {
+    let mock = mock();
+    mock.push_json(
+        200,
+        r#"{"ret_code":"000100","ret_msg":"ok","result":{"amount":"lots"}}"#,
+    );
+    let err = client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn http_status_keeps_a_redacted_snippet() {
+    let mock = mock();
+    mock.push_response(404, format!("not found {TOKEN_MD5}"));
+    let err = client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::HttpStatus {
+            status,
+            snippet,
+            attempts,
+        } => {
+            assert_eq!((*status, *attempts), (404, 1));
+            assert!(!snippet.contains(TOKEN_MD5), "{snippet}");
+        }
+        other => panic!("expected HttpStatus, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn error_envelope_with_an_error_status_is_an_api_error() {
+    let mock = mock();
+    mock.push_json(400, r#"{"ret_code":"000023","ret_msg":"invalid amount"}"#);
+    let err = client_with(&mock, config())
+        .secure_pay(&payment())
+        .await
+        .unwrap_err();
+    assert_eq!(err.ret_code(), Some(&RetCode::InvalidParameter));
+}
+
+#[tokio::test]
+async fn connect_failures_are_retried_even_for_payments() {
+    let mock = mock();
+    mock.push_error(TransportError::connect("refused"));
+    mock.push_json(200, SUCCESS);
+    client_with(&mock, config())
+        .secure_pay(&payment())
+        .await
+        .unwrap();
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn connect_failures_give_up_after_max_attempts() {
+    let mock = mock();
+    for _ in 0..3 {
+        mock.push_error(TransportError::connect("refused"));
+    }
+    let err = client_with(&mock, config())
+        .secure_pay(&payment())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { attempts: 3, .. }), "{err}");
+    assert!(!err.request_may_have_been_sent());
+    assert_eq!(mock.remaining(), 0);
+}
+
+#[tokio::test]
+async fn server_errors_retry_queries_but_never_payments() {
+    let mock = mock();
+    mock.push_response(503, "unavailable");
+    mock.push_response(502, "bad gateway");
+    mock.push_json(200, SUCCESS);
+    client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap();
+    assert_eq!(mock.requests().len(), 3);
+
+    let mock = self::mock();
+    mock.push_response(503, "unavailable");
+    mock.push_json(200, SUCCESS);
+    let err = client_with(&mock, config())
+        .secure_pay(&payment())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::HttpStatus {
+                status: 503,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.request_may_have_been_sent());
+    assert_eq!(mock.requests().len(), 1, "a payment is sent once");
+}
+
+#[tokio::test]
+async fn io_failures_after_sending_are_never_retried_for_refunds() {
+    let mock = mock();
+    mock.push_error(TransportError::io("connection reset"));
+    mock.push_json(200, SUCCESS);
+    let refund = RefundRequest::new(
+        Amount::parse("1.00").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        "r1",
+    )
+    .transaction_no("1");
+    let err = client_with(&mock, config())
+        .refund(&refund)
+        .await
+        .unwrap_err();
+    assert!(err.request_may_have_been_sent());
+    assert_eq!(mock.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn mutating_retries_are_opt_in() {
+    let mock = mock();
+    mock.push_response(503, "unavailable");
+    mock.push_json(200, SUCCESS);
+    let config = config().retry(
+        RetryPolicy::default()
+            .backoff(Duration::ZERO, Duration::ZERO)
+            .retry_mutating(true),
+    );
+    client_with(&mock, config)
+        .secure_pay(&payment())
+        .await
+        .unwrap();
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn too_many_requests_is_retried_even_for_payments() {
+    let mock = mock();
+    mock.push_response(429, "slow down");
+    mock.push_json(200, SUCCESS);
+    client_with(&mock, config())
+        .secure_pay(&payment())
+        .await
+        .unwrap();
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn oversized_bodies_and_tls_failures_are_final() {
+    for kind in [TransportErrorKind::BodyTooLarge, TransportErrorKind::Tls] {
+        let mock = mock();
+        mock.push_error(TransportError::new(kind, false));
+        mock.push_json(200, SUCCESS);
+        let err = client_with(&mock, config())
+            .tran_query(&query())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err}");
+        assert_eq!(mock.requests().len(), 1);
+    }
+}
+
+/// A transport that never answers, counting how often it was asked.
+fn silent(calls: Arc<AtomicU32>) -> impl pockyt::Transport {
+    transport_fn(move |_request| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        std::future::pending::<Result<http::Response<bytes::Bytes>, TransportError>>()
+    })
+}
+
+fn silent_client(calls: &Arc<AtomicU32>) -> Client {
+    let config = config()
+        .attempt_timeout(Duration::from_secs(30))
+        .overall_timeout(Duration::from_secs(60))
+        .retry(
+            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(100)),
+        );
+    Client::builder(config)
+        .transport(silent(calls.clone()))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn attempt_timeout_fires_and_a_payment_is_not_retried() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let started = tokio::time::Instant::now();
+    let err = silent_client(&calls)
+        .secure_pay(&payment())
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                attempts: 1,
+                overall: false,
+                maybe_sent: true
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_query_is_retried_until_the_overall_deadline() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let started = tokio::time::Instant::now();
+    let err = silent_client(&calls)
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    // 30 s, back-off, then the second attempt is cut short by the 60 s deadline.
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                attempts: 2,
+                overall: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(started.elapsed(), Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn find_by_reference_tells_whether_a_payment_exists() {
+    let mock = mock();
+    mock.push_json(200, r#"{"ret_code":"000021","ret_msg":"no record"}"#);
+    mock.push_json(200, r#"{"ret_code":"000100","ret_msg":"ok","result":{"reference":"order-1","status":"success"}}"#);
+    let client = client_with(&mock, config());
+    assert!(client.find_by_reference("order-1").await.unwrap().is_none());
+    let found = client.find_by_reference("order-1").await.unwrap().unwrap();
+    assert_eq!(found.status, Some(TransactionStatus::Success));
+    let body: serde_json::Value = serde_json::from_slice(&mock.requests()[0].body).unwrap();
+    assert_eq!(body["reference"], "order-1");
+    assert_eq!(
+        mock.requests()[0].uri.path(),
+        "/app-data-search/v3/tran-query"
+    );
+}
+
+#[tokio::test]
+async fn identity_fields_are_added_and_signed() {
+    let mock = mock();
+    mock.push_json(200, SUCCESS);
+    let config = config().mer_group_no("900001").store_admin_no("clerk-7");
+    let client = client_with(&mock, config);
+    let add = InstoreAddRequest::new(
+        Amount::parse("3.00").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        "pos-1",
+    );
+    client.instore_add(&add).await.unwrap();
+    let body: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&mock.requests()[0].body).unwrap();
+    assert_eq!(body["merGroupNo"], "900001");
+    assert_eq!(body["storeAdminNo"], "clerk-7");
+    let pairs: Vec<(&str, &str)> = body
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+        .collect();
+    pockyt::sign::verify_embedded(pairs, &pockyt::SigningKey::from_token(TOKEN)).unwrap();
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_secrets() {
+    let mock = mock();
+    let client = client_with(&mock, config());
+    let express = ExpressPayRequest::new(
+        "4111111111111111",
+        "2030",
+        "12",
+        "737",
+        Amount::parse("5.00").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        "o",
+        "203.0.113.7",
+    );
+    let shown = format!(
+        "{client:?} {:?} {:?} {:?} {express:?} {:#?}",
+        client.config(),
+        client.config().signing_key(),
+        pockyt::SigningKey::from_token(TOKEN),
+        payment()
+    );
+    for secret in [TOKEN, TOKEN_MD5, "4111111111111111"] {
+        assert!(!shown.contains(secret), "{secret} leaked");
+    }
+}
+
+#[tokio::test]
+async fn user_agent_names_the_crate() {
+    let mock = mock();
+    mock.push_json(200, SUCCESS);
+    client_with(&mock, config().user_agent_suffix("shop/1.2"))
+        .tran_query(&query())
+        .await
+        .unwrap();
+    let ua = mock.requests()[0].headers["user-agent"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        ua.starts_with("pockyt-rs/") && ua.ends_with(" shop/1.2"),
+        "{ua}"
+    );
+}
