@@ -1,1 +1,381 @@
-//! Placeholder: filled by a later issue (see the project's issue list).
+//! A faithful local Pockyt gateway for tests and demos, on 127.0.0.1.
+//!
+//! Every endpoint of the API description at its real path; JSON and form bodies (the official SDKs
+//! send both); `verifySign` checked with each configured merchant's token; the real envelope and
+//! return codes; payments with the status machine `init → pending → success / failed / closed`,
+//! partial refunds that never exceed what was paid, unique references; a hosted cashier page at
+//! `cashierUrl`; signed IPNs delivered to `ipnUrl` with retries until the receiver answers `success`;
+//! and fault injection per route. Nothing leaves the machine unless an `ipnUrl` points elsewhere.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use pockyt::types::*;
+//! use pockyt::{Client, Config};
+//! use pockyt_mock::{Merchant, MockGateway};
+//!
+//! let gateway = MockGateway::builder().merchant(Merchant::demo()).start().await?;
+//! let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)?.base_url(gateway.base_url());
+//! let client = Client::new(config)?;
+//!
+//! let payment = client
+//!     .secure_pay(&SecurePayRequest::new(
+//!         Amount::parse("12.50")?, Currency::Usd, SettleCurrency::Usd, Vendor::Alipay,
+//!         "order-1", Terminal::Online,
+//!         "https://merchant.example.com/ipn", "https://merchant.example.com/back",
+//!     ))
+//!     .await?;
+//! let number = payment.transaction_no.unwrap_or_default();
+//! gateway.pay(&number)?; // what the shopper does on the cashier page
+//!
+//! let found = client.tran_query(&TranQueryRequest::new().transaction_no(number)).await?;
+//! assert_eq!(found.status, Some(TransactionStatus::Success));
+//! gateway.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod cashier;
+mod config;
+mod gateway;
+mod ipn;
+mod params;
+mod routes;
+mod server;
+mod state;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pockyt_types::{Amount, TransactionStatus};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::{Fault, FaultKind, IpnSchedule, Merchant};
+pub use ipn::IpnAttempt;
+pub use state::{Payment, Refund};
+
+use server::Shared;
+
+/// Why the simulator could not start or act.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MockError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No payment has this transaction number.
+    #[error("no payment has transactionNo {0}")]
+    NotFound(String),
+    /// The payment is already final.
+    #[error("payment {transaction_no} is already {status}")]
+    NotOpen {
+        /// The payment.
+        transaction_no: String,
+        /// Its status.
+        status: TransactionStatus,
+    },
+    /// The IPN did not settle within the time given.
+    #[error("no acknowledged notification for {0} in time")]
+    IpnTimeout(String),
+}
+
+/// Why a payment could not be finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FinishError {
+    NotFound,
+    NotOpen(TransactionStatus),
+}
+
+/// The simulator. Start one with [`MockGateway::builder`].
+#[derive(Debug)]
+pub struct MockGateway;
+
+impl MockGateway {
+    /// A builder: no merchants yet, 127.0.0.1 on a free port, fast IPN retries, no faults.
+    pub fn builder() -> MockGatewayBuilder {
+        MockGatewayBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            merchants: Vec::new(),
+            schedule: IpnSchedule::default(),
+            faults: HashMap::new(),
+            opening_balance: Amount::parse("10000.00").unwrap_or_else(|_| Amount::zero()),
+        }
+    }
+}
+
+/// Settings of a simulator.
+#[derive(Debug)]
+pub struct MockGatewayBuilder {
+    addr: SocketAddr,
+    merchants: Vec<Merchant>,
+    schedule: IpnSchedule,
+    faults: HashMap<String, Fault>,
+    opening_balance: Amount,
+}
+
+impl MockGatewayBuilder {
+    /// Accepts this merchant (call again for more). With none, the demo merchant is accepted.
+    pub fn merchant(mut self, merchant: Merchant) -> Self {
+        self.merchants.push(merchant);
+        self
+    }
+
+    /// Listens here (default `127.0.0.1:0`, a free port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The waits before each IPN delivery attempt (default: 8 attempts, 20 ms apart).
+    pub fn ipn_schedule(mut self, schedule: IpnSchedule) -> Self {
+        self.schedule = schedule;
+        self
+    }
+
+    /// Injects a fault on `path` (an API path such as `/app-data-search/v3/tran-query`, or `*` for
+    /// every path without its own fault).
+    pub fn fault(mut self, path: impl Into<String>, fault: Fault) -> Self {
+        self.faults.insert(path.into(), fault);
+        self
+    }
+
+    /// The payout balance each merchant starts with, per currency (default 10000.00).
+    pub fn opening_balance(mut self, amount: Amount) -> Self {
+        self.opening_balance = amount;
+        self
+    }
+
+    /// Binds and starts serving. Needs a Tokio runtime.
+    pub async fn start(self) -> Result<MockHandle, MockError> {
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| MockError::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| MockError::Bind {
+            addr: self.addr,
+            source,
+        })?;
+        let merchants = if self.merchants.is_empty() {
+            vec![Merchant::demo()]
+        } else {
+            self.merchants
+        };
+        let shared = Arc::new(Shared {
+            store: state::Store::default(),
+            merchants,
+            base_url: format!("http://{addr}"),
+            deliveries: Arc::new(ipn::Deliveries::new(self.schedule)),
+            faults: Mutex::new(self.faults),
+            fault_counter: Mutex::new(HashMap::new()),
+            opening_balance: self.opening_balance,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(server::accept_loop(listener, shared.clone(), stopped));
+        Ok(MockHandle {
+            addr,
+            shared,
+            stop,
+            task: Mutex::new(Some(task)),
+        })
+    }
+}
+
+/// A running simulator: its address, the shopper's actions, the IPN record, and shutdown.
+pub struct MockHandle {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for MockHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockHandle")
+            .field("addr", &self.addr)
+            .field("merchants", &self.shared.merchants)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, the base URL to give the client.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The merchants accepted.
+    pub fn merchants(&self) -> &[Merchant] {
+        &self.shared.merchants
+    }
+
+    /// The shopper pays: the payment becomes `success` and the IPN is sent.
+    pub fn pay(&self, transaction_no: &str) -> Result<Payment, MockError> {
+        self.finish(transaction_no, TransactionStatus::Success)
+    }
+
+    /// The wallet declines: the payment becomes `failed` and the IPN is sent.
+    pub fn fail(&self, transaction_no: &str) -> Result<Payment, MockError> {
+        self.finish(transaction_no, TransactionStatus::Failed)
+    }
+
+    /// The payment window elapses: the payment becomes `closed` and the IPN is sent.
+    pub fn expire(&self, transaction_no: &str) -> Result<Payment, MockError> {
+        self.finish(transaction_no, TransactionStatus::Closed)
+    }
+
+    fn finish(
+        &self,
+        transaction_no: &str,
+        status: TransactionStatus,
+    ) -> Result<Payment, MockError> {
+        self.shared
+            .finish(transaction_no, None, status)
+            .map_err(|e| match e {
+                FinishError::NotFound => MockError::NotFound(transaction_no.to_owned()),
+                FinishError::NotOpen(status) => MockError::NotOpen {
+                    transaction_no: transaction_no.to_owned(),
+                    status,
+                },
+            })
+    }
+
+    /// The shopper approves an auto-debit agreement (what its `authUrl` page does).
+    pub fn authorize_auto_debit(&self, auto_debit_no: &str) -> Result<(), MockError> {
+        let mut store = self.shared.store.lock();
+        let agreement = store
+            .agreements
+            .get_mut(auto_debit_no)
+            .ok_or_else(|| MockError::NotFound(auto_debit_no.to_owned()))?;
+        agreement.authorized = true;
+        Ok(())
+    }
+
+    /// A payment as it is now.
+    pub fn payment(&self, transaction_no: &str) -> Option<Payment> {
+        self.shared
+            .store
+            .lock()
+            .payment_mut(transaction_no)
+            .map(|p| p.clone())
+    }
+
+    /// Every payment, in transaction-number order.
+    pub fn payments(&self) -> Vec<Payment> {
+        let mut all: Vec<Payment> = self
+            .shared
+            .store
+            .lock()
+            .payments
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.transaction_no.cmp(&b.transaction_no));
+        all
+    }
+
+    /// Every IPN delivery attempt so far, in order.
+    pub fn ipn_attempts(&self) -> Vec<IpnAttempt> {
+        self.shared.deliveries.attempts()
+    }
+
+    /// Waits (up to `limit`) until the notification for `transaction_no` is acknowledged, and returns
+    /// its attempts. Waits on delivery events, not by polling.
+    pub async fn wait_for_ipn(
+        &self,
+        transaction_no: &str,
+        limit: Duration,
+    ) -> Result<Vec<IpnAttempt>, MockError> {
+        let done = |attempts: &[IpnAttempt]| {
+            attempts
+                .iter()
+                .any(|a| a.transaction_no == transaction_no && a.acknowledged)
+        };
+        tokio::time::timeout(limit, self.shared.deliveries.wait_until(done))
+            .await
+            .map_err(|_| MockError::IpnTimeout(transaction_no.to_owned()))?;
+        Ok(self
+            .ipn_attempts()
+            .into_iter()
+            .filter(|a| a.transaction_no == transaction_no)
+            .collect())
+    }
+
+    /// Waits (up to `limit`) until `count` attempts were made for `transaction_no`, acknowledged or not.
+    pub async fn wait_for_ipn_attempts(
+        &self,
+        transaction_no: &str,
+        count: usize,
+        limit: Duration,
+    ) -> Result<Vec<IpnAttempt>, MockError> {
+        let enough = |attempts: &[IpnAttempt]| {
+            attempts
+                .iter()
+                .filter(|a| a.transaction_no == transaction_no)
+                .count()
+                >= count
+        };
+        tokio::time::timeout(limit, self.shared.deliveries.wait_until(enough))
+            .await
+            .map_err(|_| MockError::IpnTimeout(transaction_no.to_owned()))?;
+        Ok(self
+            .ipn_attempts()
+            .into_iter()
+            .filter(|a| a.transaction_no == transaction_no)
+            .collect())
+    }
+
+    /// Sets (or replaces) the fault on `path` (`*` for all paths).
+    pub fn set_fault(&self, path: impl Into<String>, fault: Fault) {
+        let path = path.into();
+        self.shared
+            .fault_counter
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&path);
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path, fault);
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// Stops accepting, closes open connections, and waits for the server task to end.
+    pub async fn shutdown(&self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

@@ -158,6 +158,15 @@ impl Amount {
         })
     }
 
+    /// Zero, written `0`.
+    pub fn zero() -> Amount {
+        Amount {
+            mantissa: 0,
+            scale: 0,
+            text: "0".into(),
+        }
+    }
+
     /// Builds the amount of `units` minor units of `currency`.
     ///
     /// The text is canonical: `from_minor(1250, USD)` is `"12.50"`,

@@ -1,0 +1,144 @@
+//! Request handling: authenticate, parse into the typed request, run the endpoint, wrap the answer.
+
+use std::sync::Arc;
+
+use pockyt_types::{Endpoint, Params, RetCode, ValidationError};
+use serde_json::{Map, Value};
+
+use crate::config::Merchant;
+use crate::routes;
+use crate::server::Shared;
+
+/// A refusal, answered as the gateway's error envelope (HTTP 200).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GatewayError {
+    pub(crate) code: RetCode,
+    pub(crate) message: String,
+}
+
+impl GatewayError {
+    pub(crate) fn new(code: RetCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn missing(message: impl Into<String>) -> Self {
+        Self::new(RetCode::MissingParameter, message)
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::new(RetCode::InvalidParameter, message)
+    }
+
+    pub(crate) fn no_record(message: impl Into<String>) -> Self {
+        Self::new(RetCode::NoRecord, message)
+    }
+
+    pub(crate) fn status(message: impl Into<String>) -> Self {
+        Self::new(RetCode::StatusError, message)
+    }
+}
+
+impl From<ValidationError> for GatewayError {
+    fn from(error: ValidationError) -> Self {
+        let code = if error.is_missing() {
+            RetCode::MissingParameter
+        } else {
+            RetCode::InvalidParameter
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+/// What a handler sees: the shared state, the authenticated merchant and the raw parameters.
+pub(crate) struct Ctx<'a> {
+    pub(crate) shared: &'a Arc<Shared>,
+    pub(crate) merchant: &'a Merchant,
+    pub(crate) params: &'a Params,
+}
+
+/// A handler returns the payload as wire-named JSON fields.
+pub(crate) type Payload = Map<String, Value>;
+
+/// Runs one API call: the answer is a whole envelope, success or error.
+pub(crate) fn handle(shared: &Arc<Shared>, path: &str, params: &Params) -> Value {
+    match authenticate(shared, params).and_then(|merchant| {
+        let ctx = Ctx {
+            shared,
+            merchant,
+            params,
+        };
+        routes::dispatch(&ctx, path)
+    }) {
+        Ok(envelope) => envelope,
+        Err(error) => error_envelope(&error),
+    }
+}
+
+pub(crate) fn error_envelope(error: &GatewayError) -> Value {
+    let mut envelope = Map::new();
+    envelope.insert(
+        "ret_code".into(),
+        Value::String(error.code.as_str().to_owned()),
+    );
+    envelope.insert("ret_msg".into(), Value::String(error.message.clone()));
+    Value::Object(envelope)
+}
+
+/// Identity first, then the signature over every received parameter exactly as received.
+fn authenticate<'a>(shared: &'a Shared, params: &Params) -> Result<&'a Merchant, GatewayError> {
+    let merchant_no = params.get("merchantNo").filter(|v| !v.is_empty());
+    let store_no = params.get("storeNo").filter(|v| !v.is_empty());
+    let (Some(merchant_no), Some(store_no)) = (merchant_no, store_no) else {
+        return Err(GatewayError::missing("merchantNo and storeNo are required"));
+    };
+    let merchant = shared
+        .merchants
+        .iter()
+        .find(|m| m.merchant_no == *merchant_no && m.store_no == *store_no)
+        .ok_or_else(|| {
+            GatewayError::new(RetCode::AccessDenied, "merchant or store does not exist")
+        })?;
+    let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    match pockyt_sign::verify_embedded(pairs, &merchant.key) {
+        Ok(()) => Ok(merchant),
+        Err(pockyt_sign::VerifyError::Missing) => {
+            Err(GatewayError::missing("verifySign is required"))
+        }
+        Err(_) => Err(GatewayError::new(
+            RetCode::AccessDenied,
+            "verifySign is invalid",
+        )),
+    }
+}
+
+/// Parses the typed request (the gateway's own validation), runs `handler`, and wraps its payload.
+pub(crate) fn run<E: Endpoint>(
+    ctx: &Ctx<'_>,
+    message: &str,
+    handler: impl FnOnce(&Ctx<'_>, E) -> Result<Payload, GatewayError>,
+) -> Result<Value, GatewayError> {
+    let request = E::from_wire(ctx.params)?;
+    let payload = handler(ctx, request)?;
+    // Through the typed response and back: the answer has exactly the documented shape.
+    let typed: E::Response = serde_json::from_value(Value::Object(payload))
+        .map_err(|e| GatewayError::new(RetCode::SystemError, format!("simulator bug: {e}")))?;
+    let payload = match serde_json::to_value(&typed) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let mut envelope = Map::new();
+    envelope.insert(
+        "ret_code".into(),
+        Value::String(RetCode::Success.as_str().to_owned()),
+    );
+    envelope.insert("ret_msg".into(), Value::String(message.to_owned()));
+    if E::RESPONSE_KEYS.first() == Some(&".") {
+        envelope.extend(payload);
+    } else {
+        envelope.insert("result".into(), Value::Object(payload));
+    }
+    Ok(Value::Object(envelope))
+}

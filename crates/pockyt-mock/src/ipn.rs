@@ -1,0 +1,202 @@
+//! Delivering signed notifications to the merchant's `ipnUrl`, with retries, and recording each try.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use pockyt_sign::SigningKey;
+use pockyt_transport::{HyperTransport, Transport};
+use tokio::sync::Notify;
+
+use crate::config::IpnSchedule;
+use crate::state::Payment;
+
+/// One delivery attempt of a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IpnAttempt {
+    /// The payment it is about.
+    pub transaction_no: String,
+    /// The status it announced.
+    pub status: String,
+    /// Where it was sent.
+    pub url: String,
+    /// 1 for the first try.
+    pub attempt: u32,
+    /// The HTTP status the receiver answered, if it answered.
+    pub http_status: Option<u16>,
+    /// Whether the receiver answered exactly `success`.
+    pub acknowledged: bool,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// The form body sent.
+    pub body: String,
+}
+
+/// Sends notifications and keeps the record.
+pub(crate) struct Deliveries {
+    schedule: IpnSchedule,
+    transport: Option<HyperTransport>,
+    log: Mutex<Vec<IpnAttempt>>,
+    changed: Notify,
+}
+
+impl Deliveries {
+    pub(crate) fn new(schedule: IpnSchedule) -> Self {
+        let transport = HyperTransport::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .max_response_bytes(64 * 1024)
+            .build()
+            .ok();
+        Self {
+            schedule,
+            transport,
+            log: Mutex::new(Vec::new()),
+            changed: Notify::new(),
+        }
+    }
+
+    /// Every attempt so far.
+    pub(crate) fn attempts(&self) -> Vec<IpnAttempt> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Waits until `check` holds for the attempts recorded (woken on every new attempt).
+    pub(crate) async fn wait_until(&self, check: impl Fn(&[IpnAttempt]) -> bool) {
+        loop {
+            let notified = self.changed.notified();
+            if check(&self.attempts()) {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    fn record(&self, attempt: IpnAttempt) {
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(attempt);
+        self.changed.notify_waiters();
+    }
+}
+
+/// The notification form for a payment's current status, signed with the merchant's key.
+pub(crate) fn notification_body(payment: &Payment, key: &SigningKey) -> String {
+    let time = gateway_time(std::time::SystemTime::now());
+    let status = payment.status.to_string();
+    let amount = payment.amount.to_string();
+    let currency = payment.currency.to_string();
+    let settle = payment.settle_currency.to_string();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("transactionNo", &payment.transaction_no),
+        ("status", &status),
+        ("amount", &amount),
+        ("currency", &currency),
+        ("settleCurrency", &settle),
+        ("reference", &payment.reference),
+        ("time", &time),
+    ];
+    if let Some(note) = payment.note.as_deref().filter(|n| !n.is_empty()) {
+        pairs.push(("note", note));
+    }
+    let signature = pockyt_sign::sign(pairs.iter().copied(), key)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    pairs.push(("verifySign", &signature));
+    pockyt::form::encode(pairs)
+}
+
+/// Posts the notification until it is acknowledged or the schedule runs out.
+pub(crate) async fn deliver(deliveries: Arc<Deliveries>, payment: Payment, body: String) {
+    let Some(url) = payment.ipn_url.clone() else {
+        return;
+    };
+    let status = payment.status.to_string();
+    for (index, wait) in deliveries.schedule.0.iter().enumerate() {
+        tokio::time::sleep(*wait).await;
+        let (http_status, acknowledged, error) = post(&deliveries, &url, &body).await;
+        deliveries.record(IpnAttempt {
+            transaction_no: payment.transaction_no.clone(),
+            status: status.clone(),
+            url: url.clone(),
+            attempt: index as u32 + 1,
+            http_status,
+            acknowledged,
+            error,
+            body: body.clone(),
+        });
+        if acknowledged {
+            return;
+        }
+    }
+}
+
+async fn post(
+    deliveries: &Deliveries,
+    url: &str,
+    body: &str,
+) -> (Option<u16>, bool, Option<String>) {
+    let Some(transport) = &deliveries.transport else {
+        return (None, false, Some("no HTTP client available".into()));
+    };
+    let request = http::Request::post(url)
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(Bytes::from(body.to_owned()));
+    let request = match request {
+        Ok(request) => request,
+        Err(e) => return (None, false, Some(format!("invalid ipnUrl: {e}"))),
+    };
+    match tokio::time::timeout(Duration::from_secs(10), transport.send(request)).await {
+        Ok(Ok(response)) => {
+            let acknowledged =
+                response.status().is_success() && response.body().as_ref() == b"success";
+            let error = (!acknowledged).then(|| "the receiver did not answer `success`".to_owned());
+            (Some(response.status().as_u16()), acknowledged, error)
+        }
+        Ok(Err(e)) => (None, false, Some(e.to_string())),
+        Err(_) => (None, false, Some("timed out".into())),
+    }
+}
+
+/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock.
+fn gateway_time(now: std::time::SystemTime) -> String {
+    let secs = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 8 * 3600;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateway_time_is_utc_plus_8() {
+        let t = std::time::UNIX_EPOCH + Duration::from_secs(1_704_067_200); // 2024-01-01T00:00:00Z
+        assert_eq!(gateway_time(t), "20240101080000");
+        let leap = std::time::UNIX_EPOCH + Duration::from_secs(1_709_164_800); // 2024-02-29T00:00:00Z
+        assert_eq!(gateway_time(leap), "20240229080000");
+    }
+}

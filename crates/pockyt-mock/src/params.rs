@@ -1,0 +1,129 @@
+//! Reading a request body as the gateway does: JSON (Java, C#, Go, Python SDKs) or a form (PHP, JS).
+
+use std::fmt;
+
+use pockyt_types::Params;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BodyError(pub(crate) String);
+
+/// Parses a JSON object of scalar values, or a form, into parameters. Repeated names are refused.
+pub(crate) fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Params, BodyError> {
+    let is_form =
+        content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if is_form || (!body.starts_with(b"{") && !body.is_empty()) {
+        return form(body);
+    }
+    json(body)
+}
+
+fn form(body: &[u8]) -> Result<Params, BodyError> {
+    let pairs =
+        pockyt::form::parse(body).map_err(|e| BodyError(format!("malformed form body: {e}")))?;
+    let mut params = Params::new();
+    for (name, value) in pairs {
+        if params.contains_key(&name) {
+            return Err(BodyError(format!(
+                "parameter `{name}` appears more than once"
+            )));
+        }
+        params.insert(name, value);
+    }
+    Ok(params)
+}
+
+fn json(body: &[u8]) -> Result<Params, BodyError> {
+    let text = std::str::from_utf8(body).map_err(|_| BodyError("the body is not UTF-8".into()))?;
+    let Scalars(params) =
+        serde_json::from_str(text).map_err(|e| BodyError(format!("malformed JSON body: {e}")))?;
+    Ok(params)
+}
+
+/// A JSON object whose values are strings, numbers or booleans, kept as text exactly as written
+/// (so `120` signs as `120`, like the Python SDK's `str(120)`).
+struct Scalars(Params);
+
+impl<'de> Deserialize<'de> for Scalars {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarsVisitor;
+        impl<'de> Visitor<'de> for ScalarsVisitor {
+            type Value = Scalars;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object of strings")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Scalars, M::Error> {
+                let mut params = Params::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    let raw: &RawValue = map.next_value()?;
+                    let value = scalar(raw.get()).map_err(de::Error::custom)?;
+                    if value.is_none() {
+                        continue;
+                    }
+                    if params
+                        .insert(name.clone(), value.unwrap_or_default())
+                        .is_some()
+                    {
+                        return Err(de::Error::custom(format_args!(
+                            "parameter `{name}` appears more than once"
+                        )));
+                    }
+                }
+                Ok(Scalars(params))
+            }
+        }
+        deserializer.deserialize_map(ScalarsVisitor)
+    }
+}
+
+/// The text of a scalar; `null` is absent; objects and arrays are refused.
+fn scalar(raw: &str) -> Result<Option<String>, String> {
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(raw)
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        Some(b'{' | b'[') => Err("parameter values must be strings, numbers or booleans".into()),
+        _ if raw == "null" => Ok(None),
+        _ => Ok(Some(raw.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_scalars_keep_their_text() {
+        let p = parse(
+            Some("application/json"),
+            br#"{"a":"x","timeout":120,"amount":12.50,"f":true,"n":null}"#,
+        )
+        .unwrap();
+        assert_eq!(p["timeout"], "120");
+        assert_eq!(p["amount"], "12.50");
+        assert_eq!(p["f"], "true");
+        assert!(!p.contains_key("n"));
+    }
+
+    #[test]
+    fn duplicates_nesting_and_garbage_are_refused() {
+        assert!(parse(None, br#"{"a":"1","a":"2"}"#).is_err());
+        assert!(parse(None, br#"{"a":{"b":1}}"#).is_err());
+        assert!(parse(None, b"{\"a\":").is_err());
+        assert!(parse(Some("application/x-www-form-urlencoded"), b"a=1&a=2").is_err());
+        assert!(parse(None, b"\xff\xfe").is_err());
+    }
+
+    #[test]
+    fn forms_are_decoded() {
+        let p = parse(
+            Some("application/x-www-form-urlencoded; charset=UTF-8"),
+            b"note=gift+%26+wrap&x=1",
+        )
+        .unwrap();
+        assert_eq!(p["note"], "gift & wrap");
+    }
+}

@@ -1,0 +1,340 @@
+//! The HTTP side: accept loop, routing (API, cashier, auto-debit authorization), fault injection.
+
+use std::collections::HashMap;
+use std::future::Future as _;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Frame, Incoming};
+use pockyt_types::{Amount, Currency, TransactionStatus};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::{Fault, FaultKind, Merchant};
+use crate::gateway::{self, GatewayError};
+use crate::ipn::{self, Deliveries};
+use crate::state::{Payment, Store};
+use crate::{FinishError, cashier};
+
+/// The largest request body read (64 KiB); larger ones are refused while reading.
+pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+/// State shared by every connection.
+pub(crate) struct Shared {
+    pub(crate) store: Store,
+    pub(crate) merchants: Vec<Merchant>,
+    pub(crate) base_url: String,
+    pub(crate) deliveries: Arc<Deliveries>,
+    pub(crate) faults: Mutex<HashMap<String, Fault>>,
+    pub(crate) fault_counter: Mutex<HashMap<String, u32>>,
+    pub(crate) opening_balance: Amount,
+}
+
+impl Shared {
+    pub(crate) fn cashier_url(&self, transaction_no: &str) -> String {
+        format!("{}/cashier/{transaction_no}", self.base_url)
+    }
+
+    /// The payout balance: the opening balance minus payouts in that currency.
+    pub(crate) fn balance(&self, merchant_no: &str, currency: &Currency) -> Amount {
+        let store = self.store.lock();
+        store
+            .payouts
+            .iter()
+            .filter(|((merchant, _), p)| merchant == merchant_no && p.currency == *currency)
+            .try_fold(self.opening_balance.clone(), |left, (_, p)| {
+                left.checked_sub(&p.amount)
+            })
+            .unwrap_or_else(Amount::zero)
+    }
+
+    /// Moves an open payment to `status` and starts notifying the merchant.
+    pub(crate) fn finish(
+        self: &Arc<Self>,
+        transaction_no: &str,
+        merchant_no: Option<&str>,
+        status: TransactionStatus,
+    ) -> Result<Payment, FinishError> {
+        let payment = {
+            let mut store = self.store.lock();
+            let payment = store
+                .payment_mut(transaction_no)
+                .filter(|p| merchant_no.is_none_or(|m| p.merchant_no == m))
+                .ok_or(FinishError::NotFound)?;
+            if !payment.is_open() {
+                return Err(FinishError::NotOpen(payment.status.clone()));
+            }
+            payment.status = status;
+            payment.clone()
+        };
+        self.notify(&payment);
+        Ok(payment)
+    }
+
+    fn notify(self: &Arc<Self>, payment: &Payment) {
+        if payment.ipn_url.is_none() {
+            return;
+        }
+        let Some(merchant) = self
+            .merchants
+            .iter()
+            .find(|m| m.merchant_no == payment.merchant_no)
+        else {
+            return;
+        };
+        let body = ipn::notification_body(payment, &merchant.key);
+        tokio::spawn(ipn::deliver(self.deliveries.clone(), payment.clone(), body));
+    }
+
+    /// The fault to apply to this request on `path`, if any (counting it).
+    fn take_fault(&self, path: &str) -> Option<FaultKind> {
+        let mut faults = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        let key = if faults.contains_key(path) { path } else { "*" };
+        let fault = faults.get_mut(key)?;
+        let mut counters = self.fault_counter.lock().unwrap_or_else(|p| p.into_inner());
+        let seen = counters.entry(key.to_owned()).or_insert(0);
+        *seen += 1;
+        if !(*seen).is_multiple_of(fault.every) {
+            return None;
+        }
+        let kind = fault.kind.clone();
+        match &mut fault.remaining {
+            Some(0) => return None,
+            Some(n) => *n -= 1,
+            None => {}
+        }
+        Some(kind)
+    }
+}
+
+/// A response body: whole, or one of the faulty kinds.
+pub(crate) enum MockBody {
+    Full(Full<Bytes>),
+    /// Sends the bytes, then fails, so the connection closes mid-body.
+    Truncated(Option<Bytes>),
+    /// Sends one byte per tick.
+    Slow {
+        rest: Bytes,
+        tick: Duration,
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
+}
+
+impl Body for MockBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.get_mut() {
+            MockBody::Full(full) => Pin::new(full)
+                .poll_frame(cx)
+                .map_err(|never| match never {}),
+            MockBody::Truncated(data) => Poll::Ready(Some(match data.take() {
+                Some(bytes) => Ok(Frame::data(bytes)),
+                None => Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "truncated by fault injection",
+                )),
+            })),
+            MockBody::Slow { rest, tick, sleep } => {
+                if rest.is_empty() {
+                    return Poll::Ready(None);
+                }
+                let timer = sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep(*tick)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(()) => {
+                        *sleep = None;
+                        Poll::Ready(Some(Ok(Frame::data(rest.split_to(1)))))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn full(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<MockBody> {
+    let mut response = Response::new(MockBody::Full(Full::new(body.into())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response<MockBody> {
+    full(
+        status,
+        "application/json; charset=utf-8",
+        serde_json::to_vec(value).unwrap_or_default(),
+    )
+}
+
+pub(crate) fn html(status: StatusCode, page: String) -> Response<MockBody> {
+    full(status, "text/html; charset=utf-8", page)
+}
+
+pub(crate) fn redirect(location: &str) -> Response<MockBody> {
+    let mut response = full(
+        StatusCode::SEE_OTHER,
+        "text/plain; charset=utf-8",
+        format!("see {location}"),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Why a connection should be dropped without an answer.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// One request, start to finish.
+pub(crate) async fn serve(
+    shared: Arc<Shared>,
+    request: http::Request<Incoming>,
+) -> Result<Response<MockBody>, Dropped> {
+    let path = request.uri().path().to_owned();
+    if let Some(fault) = shared.take_fault(&path) {
+        match fault {
+            FaultKind::Latency(wait) => tokio::time::sleep(wait).await,
+            other => return injected(other),
+        }
+    }
+    let method = request.method().clone();
+    if method == Method::GET
+        || path.starts_with("/cashier/")
+        || path.starts_with("/auto-debit/authorize/")
+    {
+        return Ok(cashier::page(
+            &shared,
+            &method,
+            &path,
+            request.uri().query(),
+        ));
+    }
+    if method != Method::POST {
+        return Ok(json(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &gateway::error_envelope(&GatewayError::invalid("the API accepts POST only")),
+        ));
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let error = GatewayError::invalid(format!(
+                "the request body exceeds {MAX_REQUEST_BYTES} bytes or was cut short"
+            ));
+            return Ok(json(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &gateway::error_envelope(&error),
+            ));
+        }
+    };
+    let envelope = match crate::params::parse(content_type.as_deref(), &body) {
+        Ok(params) => gateway::handle(&shared, &path, &params),
+        Err(error) => gateway::error_envelope(&GatewayError::invalid(error.0)),
+    };
+    Ok(json(StatusCode::OK, &envelope))
+}
+
+fn injected(fault: FaultKind) -> Result<Response<MockBody>, Dropped> {
+    const PAGE: &str =
+        "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>";
+    match fault {
+        FaultKind::Latency(_) => Err(Dropped),
+        FaultKind::Status(code) => Ok(html(
+            StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY),
+            PAGE.into(),
+        )),
+        FaultKind::DropConnection => Err(Dropped),
+        FaultKind::HtmlPage => Ok(html(StatusCode::OK, PAGE.into())),
+        FaultKind::TruncatedBody => {
+            let whole = br#"{"ret_code":"000100","ret_msg":"query success","result":{"transactionNo":"3000"#;
+            let mut response = Response::new(MockBody::Truncated(Some(Bytes::from_static(whole))));
+            response.headers_mut().insert(
+                header::CONTENT_LENGTH,
+                header::HeaderValue::from(whole.len() + 200),
+            );
+            Ok(response)
+        }
+        FaultKind::OversizedBody(bytes) => {
+            let padding = "x".repeat(bytes + 1);
+            let value = serde_json::json!({ "ret_code": "000100", "ret_msg": "ok", "result": { "padding": padding } });
+            Ok(json(StatusCode::OK, &value))
+        }
+        FaultKind::SlowBody(tick) => {
+            let body = Bytes::from_static(br#"{"ret_code":"000100","ret_msg":"ok","result":{}}"#);
+            let mut response = Response::new(MockBody::Slow {
+                rest: body,
+                tick,
+                sleep: None,
+            });
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json"),
+            );
+            Ok(response)
+        }
+    }
+}
+
+/// Accepts connections until `stop` flips, serving each on its own task.
+pub(crate) async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let shared = shared.clone();
+                connections.spawn(async move {
+                    let service = hyper::service::service_fn(move |request| serve(shared.clone(), request));
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    // A failed connection (a client that vanished, a dropped fault) ends only itself.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .header_read_timeout(Duration::from_secs(10))
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .serve_connection(io, service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.abort_all();
+}

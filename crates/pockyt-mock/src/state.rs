@@ -1,0 +1,184 @@
+//! The simulator's memory: payments and their refunds, agreements, customers, payees, payouts.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
+use tokio::time::Instant;
+
+/// A payment as the simulator holds it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Payment {
+    /// The gateway's 18-digit number.
+    pub transaction_no: String,
+    /// The merchant's reference (unique per merchant).
+    pub reference: String,
+    /// The merchant it belongs to.
+    pub merchant_no: String,
+    /// The store it belongs to.
+    pub store_no: String,
+    /// Current status: `init` → `pending` → `success` / `failed` / `closed`.
+    pub status: TransactionStatus,
+    /// The amount charged.
+    pub amount: Amount,
+    /// The currency.
+    pub currency: Currency,
+    /// The settlement currency.
+    pub settle_currency: SettleCurrency,
+    /// The wallet or method.
+    pub vendor: Vendor,
+    /// Where notifications go, if anywhere.
+    pub ipn_url: Option<String>,
+    /// Where the shopper's browser returns.
+    pub callback_url: Option<String>,
+    /// The merchant's note, echoed in notifications.
+    pub note: Option<String>,
+    /// The endpoint that created it, e.g. `secure_pay`.
+    pub created_by: &'static str,
+    /// Refunds made against it.
+    pub refunds: Vec<Refund>,
+    pub(crate) expires_at: Instant,
+}
+
+impl Payment {
+    /// The sum of all refunds.
+    pub fn refunded(&self) -> Amount {
+        self.refunds
+            .iter()
+            .try_fold(Amount::zero(), |sum, r| sum.checked_add(&r.amount))
+            .unwrap_or_else(Amount::zero)
+    }
+
+    /// What can still be refunded.
+    pub fn refundable(&self) -> Amount {
+        self.amount
+            .checked_sub(&self.refunded())
+            .unwrap_or_else(Amount::zero)
+    }
+
+    pub(crate) fn is_open(&self) -> bool {
+        matches!(
+            self.status,
+            TransactionStatus::Init | TransactionStatus::Pending
+        )
+    }
+}
+
+/// A refund of (part of) a payment.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Refund {
+    /// The refund's own transaction number.
+    pub refund_transaction_no: String,
+    /// The merchant's id for the refund.
+    pub refund_reference: String,
+    /// The amount refunded.
+    pub amount: Amount,
+}
+
+/// A wallet auto-debit agreement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Agreement {
+    pub(crate) auto_debit_no: String,
+    pub(crate) auto_reference: String,
+    pub(crate) merchant_no: String,
+    pub(crate) vendor: Vendor,
+    pub(crate) redirect_url: String,
+    pub(crate) authorized: bool,
+    pub(crate) revoked: bool,
+}
+
+/// A pre-authorization (frozen funds).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Authorization {
+    pub(crate) auth_info_no: String,
+    pub(crate) out_auth_info_no: String,
+    pub(crate) merchant_no: String,
+    pub(crate) frozen: Amount,
+    pub(crate) currency: Currency,
+}
+
+/// A payout.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Payout {
+    pub(crate) transaction_no: String,
+    pub(crate) invoice_id: String,
+    pub(crate) customer_no: String,
+    pub(crate) account_token: String,
+    pub(crate) amount: Amount,
+    pub(crate) currency: Currency,
+}
+
+/// Everything, behind one lock: handlers never hold it across an `.await`.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Inner {
+    counter: u64,
+    pub(crate) payments: HashMap<String, Payment>,
+    /// (merchantNo, reference) → transactionNo.
+    pub(crate) references: HashMap<(String, String), String>,
+    pub(crate) refund_references: HashMap<(String, String), String>,
+    pub(crate) agreements: HashMap<String, Agreement>,
+    pub(crate) authorizations: HashMap<String, Authorization>,
+    /// customerNo → (merchantNo, fields as received).
+    pub(crate) customers: HashMap<String, (String, HashMap<String, String>)>,
+    /// accountToken → (merchantNo, customerNo, fields).
+    pub(crate) payee_accounts: HashMap<String, (String, String, HashMap<String, String>)>,
+    pub(crate) payouts: HashMap<(String, String), Payout>,
+}
+
+impl Store {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A handler that panicked must not take the whole simulator down with it.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Inner {
+    /// A new 18-digit number, unique for the simulator's life, shaped like the gateway's.
+    pub(crate) fn next_number(&mut self) -> String {
+        self.counter += 1;
+        format!("{}", 300_000_000_000_000_000u64 + self.counter * 7919)
+    }
+
+    /// A new 22-digit customer number.
+    pub(crate) fn next_customer_no(&mut self) -> String {
+        self.counter += 1;
+        format!("1000{:018}", self.counter)
+    }
+
+    /// The payment, with an elapsed timeout applied first (open → closed).
+    pub(crate) fn payment_mut(&mut self, transaction_no: &str) -> Option<&mut Payment> {
+        let payment = self.payments.get_mut(transaction_no)?;
+        if payment.is_open() && Instant::now() >= payment.expires_at {
+            payment.status = TransactionStatus::Closed;
+        }
+        Some(payment)
+    }
+
+    /// A payment of `merchant_no` by transaction number or reference.
+    pub(crate) fn find(
+        &mut self,
+        merchant_no: &str,
+        transaction_no: Option<&str>,
+        reference: Option<&str>,
+    ) -> Option<&mut Payment> {
+        let number = match (transaction_no, reference) {
+            (Some(number), _) => number.to_owned(),
+            (None, Some(reference)) => self
+                .references
+                .get(&(merchant_no.to_owned(), reference.to_owned()))?
+                .clone(),
+            (None, None) => return None,
+        };
+        self.payment_mut(&number)
+            .filter(|p| p.merchant_no == merchant_no)
+    }
+}
