@@ -1,1 +1,78 @@
-//! End-to-end tests live in `tests/`; this library holds helpers they share (none yet).
+//! Helpers shared by the end-to-end tests: a simulator, a receiver and a client wired together.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use pockyt::types::*;
+use pockyt::{Client, Config, RetryPolicy};
+use pockyt_mock::{IpnReceiver, Merchant, MockGateway, MockHandle};
+use pockyt_transport::{HyperTransport, Transport};
+
+/// How long a test waits for an event before failing (events normally take milliseconds).
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A simulator with the demo merchant, an IPN receiver, and a client aimed at them.
+pub struct World {
+    /// The simulator.
+    pub gateway: MockHandle,
+    /// The merchant's IPN endpoint.
+    pub receiver: IpnReceiver,
+    /// The SDK client.
+    pub client: Client,
+}
+
+impl World {
+    /// Starts everything on loopback.
+    pub async fn start() -> World {
+        let gateway = MockGateway::builder()
+            .merchant(Merchant::demo())
+            .start()
+            .await
+            .expect("simulator starts");
+        let receiver = IpnReceiver::start(pockyt::SigningKey::from_token(Merchant::DEMO_TOKEN))
+            .await
+            .expect("receiver starts");
+        let client = Client::new(config(&gateway)).expect("client builds");
+        World {
+            gateway,
+            receiver,
+            client,
+        }
+    }
+
+    /// A hosted-checkout payment of `amount` USD with `reference`, notifying the receiver.
+    pub fn payment(&self, amount: &str, reference: &str) -> SecurePayRequest {
+        SecurePayRequest::new(
+            Amount::parse(amount).expect("valid amount"),
+            Currency::Usd,
+            SettleCurrency::Usd,
+            Vendor::Alipay,
+            reference,
+            Terminal::Online,
+            self.receiver.url(),
+            "https://merchant.example.com/return?status={status}&amount={amount}&ref={reference}&tx={transactionNo}&note={note}",
+        )
+    }
+}
+
+/// The demo merchant's configuration, aimed at `gateway`, with millisecond back-off.
+pub fn config(gateway: &MockHandle) -> Config {
+    Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .expect("valid config")
+        .base_url(gateway.base_url())
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+}
+
+/// A plain HTTP exchange with the simulator (the shopper's browser).
+pub async fn browser(method: http::Method, url: &str) -> http::Response<Bytes> {
+    let transport = HyperTransport::new().expect("transport");
+    let request = http::Request::builder()
+        .method(method)
+        .uri(url)
+        .body(Bytes::new())
+        .expect("request");
+    transport
+        .send(request)
+        .await
+        .expect("the simulator answers")
+}

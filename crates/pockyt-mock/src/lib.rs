@@ -39,6 +39,7 @@ mod config;
 mod gateway;
 mod ipn;
 mod params;
+pub mod receiver;
 mod routes;
 mod server;
 mod state;
@@ -55,6 +56,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{Fault, FaultKind, IpnSchedule, Merchant};
 pub use ipn::IpnAttempt;
+pub use receiver::IpnReceiver;
 pub use state::{Payment, Refund};
 
 use server::Shared;

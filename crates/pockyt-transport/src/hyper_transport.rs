@@ -279,17 +279,28 @@ fn chain_has(
         if test(e) {
             return true;
         }
-        if let Some(inner) = e
+        current = match e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
-            if test(inner) {
-                return true;
-            }
-            current = inner.source();
-        } else {
-            current = e.source();
-        }
+            // Step into the wrapped error itself (which may be another io::Error).
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_rustls_errors_inside_nested_io_errors() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let inner = std::io::Error::new(std::io::ErrorKind::InvalidData, tls);
+        let outer = std::io::Error::other(inner);
+        let boxed: Box<dyn StdError + Send + Sync> = Box::new(outer);
+        assert!(chain_has(&*boxed, |e| e.is::<rustls::Error>()));
+    }
 }

@@ -1,0 +1,195 @@
+//! A merchant-side IPN receiver on loopback, for tests and the demo: it verifies each notification
+//! with `pockyt::ipn`, records it, and answers `success` (or fails on purpose, to exercise retries).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use pockyt::ipn::{self, Notification};
+use pockyt_sign::SigningKey;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::MockError;
+
+/// What the receiver saw: verified notifications and rejected bodies.
+#[derive(Debug, Default)]
+struct Log {
+    verified: Vec<Notification>,
+    rejected: Vec<String>,
+    fail_next: u32,
+    requests: u32,
+}
+
+/// A running receiver. Its URL goes into a payment's `ipnUrl`.
+pub struct IpnReceiver {
+    addr: SocketAddr,
+    log: Arc<Mutex<Log>>,
+    changed: Arc<Notify>,
+    stop: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for IpnReceiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IpnReceiver")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl IpnReceiver {
+    /// Starts a receiver on `127.0.0.1` (a free port) that verifies with `key`.
+    pub async fn start(key: SigningKey) -> Result<Self, MockError> {
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| MockError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| MockError::Bind { addr, source })?;
+        let log = Arc::new(Mutex::new(Log::default()));
+        let changed = Arc::new(Notify::new());
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(accept(
+            listener,
+            Arc::new(key),
+            log.clone(),
+            changed.clone(),
+            stopped,
+        ));
+        Ok(Self {
+            addr,
+            log,
+            changed,
+            stop,
+        })
+    }
+
+    /// The URL to use as `ipnUrl`.
+    pub fn url(&self) -> String {
+        format!("http://{}/pockyt/ipn", self.addr)
+    }
+
+    /// Answers the next `n` notifications with HTTP 503 instead of `success`.
+    pub fn fail_next(&self, n: u32) {
+        lock(&self.log).fail_next = n;
+    }
+
+    /// Every notification that verified and was acknowledged, in order.
+    pub fn verified(&self) -> Vec<Notification> {
+        lock(&self.log).verified.clone()
+    }
+
+    /// Why each rejected body was rejected.
+    pub fn rejected(&self) -> Vec<String> {
+        lock(&self.log).rejected.clone()
+    }
+
+    /// Requests received, whatever their outcome.
+    pub fn requests(&self) -> u32 {
+        lock(&self.log).requests
+    }
+
+    /// Waits (up to `limit`) until `count` notifications were verified and acknowledged.
+    pub async fn wait_for(
+        &self,
+        count: usize,
+        limit: Duration,
+    ) -> Result<Vec<Notification>, MockError> {
+        let wait = async {
+            loop {
+                let notified = self.changed.notified();
+                if lock(&self.log).verified.len() >= count {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(limit, wait)
+            .await
+            .map_err(|_| MockError::IpnTimeout(format!("{count} notification(s)")))?;
+        Ok(self.verified())
+    }
+}
+
+impl Drop for IpnReceiver {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+fn lock(log: &Mutex<Log>) -> std::sync::MutexGuard<'_, Log> {
+    log.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+async fn accept(
+    listener: TcpListener,
+    key: Arc<SigningKey>,
+    log: Arc<Mutex<Log>>,
+    changed: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let (key, log, changed) = (key.clone(), log.clone(), changed.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+                        let (key, log, changed) = (key.clone(), log.clone(), changed.clone());
+                        async move { Ok::<_, std::convert::Infallible>(receive(request, &key, &log, &changed).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        }
+    }
+}
+
+async fn receive(
+    request: http::Request<hyper::body::Incoming>,
+    key: &SigningKey,
+    log: &Mutex<Log>,
+    changed: &Notify,
+) -> Response<Full<Bytes>> {
+    let body = match Limited::new(request.into_body(), ipn::MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return reply(StatusCode::PAYLOAD_TOO_LARGE, "too large"),
+    };
+    let outcome = ipn::verify_form(&body, key);
+    let response = {
+        let mut log = lock(log);
+        log.requests += 1;
+        match outcome {
+            Err(error) => {
+                log.rejected.push(error.to_string());
+                reply(StatusCode::BAD_REQUEST, "rejected")
+            }
+            Ok(_) if log.fail_next > 0 => {
+                log.fail_next -= 1;
+                reply(StatusCode::SERVICE_UNAVAILABLE, "try again")
+            }
+            Ok(notification) => {
+                log.verified.push(notification);
+                reply(StatusCode::OK, ipn::ACK_BODY)
+            }
+        }
+    };
+    changed.notify_waiters();
+    response
+}
+
+fn reply(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+    *response.status_mut() = status;
+    response
+}
