@@ -1,6 +1,100 @@
-//! The `pockyt` command. Its subcommands arrive with a later issue; until then it says so.
+//! `pockyt`: the end-to-end demo, a local gateway simulator, signing, IPN verification, raw calls.
+//!
+//! Exit codes: 0 success; 1 a check failed (a signature did not verify, the gateway refused, a demo
+//! step failed); 2 bad input or a failure to run. Errors are one line on stderr; input never makes
+//! the tool panic.
 
-fn main() {
-    eprintln!("pockyt: the demo and other commands are not built yet (see the project's issues)");
-    std::process::exit(2);
+/// `println!` that ignores a closed stdout (`pockyt demo | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed stderr.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+mod call;
+mod demo;
+mod input;
+mod mock;
+mod signing;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The Pockyt (formerly Yuansfer) payments API from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "pockyt", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs a whole checkout against the embedded simulator (or the sandbox with --live).
+    Demo(demo::Args),
+    /// Serves the gateway simulator until Ctrl-C.
+    Mock(mock::Args),
+    /// Reads a JSON object of string parameters on stdin and prints its verifySign.
+    Sign(signing::SignArgs),
+    /// Reads a raw IPN form body on stdin and says whether its verifySign is valid.
+    VerifyIpn(signing::VerifyArgs),
+    /// Sends a signed request to any endpoint path and prints the JSON response.
+    Call(call::Args),
+}
+
+/// What a command ended with.
+pub(crate) enum Outcome {
+    /// Exit 0.
+    Ok,
+    /// Exit 1, with the reason on stderr.
+    Failed(String),
+    /// Exit 2, with the reason on stderr.
+    BadInput(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Sign(args) => signing::sign(&args),
+        Command::VerifyIpn(args) => signing::verify(&args),
+        command => match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime.block_on(async_command(command)),
+            Err(e) => Outcome::BadInput(format!("cannot start the async runtime: {e}")),
+        },
+    };
+    match outcome {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Failed(reason) => {
+            warn!("pockyt: {reason}");
+            ExitCode::from(1)
+        }
+        Outcome::BadInput(reason) => {
+            warn!("pockyt: error: {reason}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn async_command(command: Command) -> Outcome {
+    match command {
+        Command::Demo(args) => demo::run(&args).await,
+        Command::Mock(args) => mock::run(&args).await,
+        Command::Call(args) => call::run(&args).await,
+        Command::Sign(_) | Command::VerifyIpn(_) => {
+            Outcome::BadInput("not an async command".into())
+        }
+    }
 }

@@ -130,7 +130,12 @@ impl Client {
     ) -> Result<Envelope<E::Response>, Error> {
         let call = async {
             let http_request = self.encode(request)?;
-            let (response, attempts) = self.execute::<E>(http_request).await?;
+            let call = Call {
+                name: E::NAME,
+                path: E::PATH,
+                idempotent: E::IDEMPOTENT,
+            };
+            let (response, attempts) = self.execute(call, http_request).await?;
             decode::<E>(&response, attempts)
         };
         #[cfg(feature = "tracing")]
@@ -165,6 +170,18 @@ impl Client {
     pub fn encode<E: Endpoint>(&self, request: &E) -> Result<http::Request<Bytes>, Error> {
         request.validate()?;
         let pairs = request.wire_pairs();
+        let admin = E::ACCEPTS_STORE_ADMIN_NO && pairs.get("storeAdminNo").is_none();
+        self.encode_pairs(E::PATH, pairs.iter(), admin)
+    }
+
+    /// Adds the identity fields to `pairs`, signs, and builds the POST. `add_admin` asks for the
+    /// configured `storeAdminNo`.
+    fn encode_pairs<'a>(
+        &'a self,
+        path: &str,
+        pairs: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone,
+        add_admin: bool,
+    ) -> Result<http::Request<Bytes>, Error> {
         let config = &self.inner.config;
         let mut identity: [(&str, &str); 4] = [
             ("merchantNo", &config.merchant_no),
@@ -177,22 +194,20 @@ impl Client {
             identity[count] = ("merGroupNo", group);
             count += 1;
         }
-        if let Some(admin) = &config.store_admin_no
-            && E::ACCEPTS_STORE_ADMIN_NO
-            && pairs.get("storeAdminNo").is_none()
-        {
+        if let Some(admin) = config.store_admin_no.as_deref().filter(|_| add_admin) {
             identity[count] = ("storeAdminNo", admin);
             count += 1;
         }
-        let all = identity[..count].iter().copied().chain(pairs.iter());
+        let len = pairs.len() + count;
+        let all = identity[..count].iter().copied().chain(pairs);
         let signature = pockyt_sign::sign(all.clone(), &config.key)?;
-        let body = json_body(all, &signature, pairs.len() + count);
-        let uri = format!("{}{}", config.environment.base_url(), E::PATH);
+        let body = json_body(all, &signature, len);
+        let uri = format!("{}{path}", config.environment.base_url());
         let mut http_request =
             http::Request::post(uri)
                 .body(body)
                 .map_err(|_| crate::ConfigError::BaseUrl {
-                    url: config.environment.base_url().to_owned(),
+                    url: format!("{}{path}", config.environment.base_url()),
                     reason: "not a valid URL",
                 })?;
         let headers = http_request.headers_mut();
@@ -205,9 +220,35 @@ impl Client {
         Ok(http_request)
     }
 
-    /// Sends with the attempt timeout, the overall deadline and the retry policy.
-    async fn execute<E: Endpoint>(
+    /// Sends any path with any parameters (identity and signature added) and returns the raw HTTP
+    /// response, whatever its `ret_code`: for tools such as `pockyt call`, and for endpoints this
+    /// version does not model. Never retried after it may have reached the gateway, since the
+    /// client cannot know whether the call is read-only.
+    pub async fn send_raw(
         &self,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<http::Response<Bytes>, Error> {
+        if !path.starts_with('/') {
+            return Err(crate::ConfigError::BaseUrl {
+                url: path.to_owned(),
+                reason: "an endpoint path starts with `/`",
+            }
+            .into());
+        }
+        let request = self.encode_pairs(path, params.iter().copied(), false)?;
+        let call = Call {
+            name: "raw",
+            path,
+            idempotent: false,
+        };
+        Ok(self.execute(call, request).await?.0)
+    }
+
+    /// Sends with the attempt timeout, the overall deadline and the retry policy.
+    async fn execute(
+        &self,
+        call: Call<'_>,
         request: http::Request<Bytes>,
     ) -> Result<(http::Response<Bytes>, u32), Error> {
         let config = &self.inner.config;
@@ -222,7 +263,7 @@ impl Client {
             let started = Instant::now();
             let outcome =
                 tokio::time::timeout(per_attempt, self.inner.transport.send(request)).await;
-            trace_attempt::<E>(attempt, &outcome, started);
+            trace_attempt(&call, attempt, &outcome, started);
             let failure = match outcome {
                 Ok(Ok(response)) => match Failure::from_status(response.status()) {
                     Some(failure) => failure.with_response(response),
@@ -241,7 +282,7 @@ impl Client {
             };
             let maybe_sent = failure.maybe_sent();
             let wait = config.retry.backoff_after(attempt);
-            if !config.retry.allows(attempt, E::IDEMPOTENT, maybe_sent)
+            if !config.retry.allows(attempt, call.idempotent, maybe_sent)
                 || wait >= remaining(deadline)
             {
                 return failure.into_result(attempt);
@@ -399,8 +440,18 @@ pub(crate) fn decode<E: Endpoint>(
         .map_err(decode_error)
 }
 
+/// What the retry loop and the traces need to know about a call.
+struct Call<'a> {
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    name: &'static str,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    path: &'a str,
+    idempotent: bool,
+}
+
 #[cfg(feature = "tracing")]
-fn trace_attempt<E: Endpoint>(
+fn trace_attempt(
+    call: &Call<'_>,
     attempt: u32,
     outcome: &Result<Result<http::Response<Bytes>, TransportError>, tokio::time::error::Elapsed>,
     started: Instant,
@@ -408,20 +459,20 @@ fn trace_attempt<E: Endpoint>(
     let latency_ms = started.elapsed().as_millis() as u64;
     match outcome {
         Ok(Ok(response)) => tracing::debug!(
-            endpoint = E::NAME,
-            path = E::PATH,
+            endpoint = call.name,
+            path = call.path,
             attempt,
             status = response.status().as_u16(),
             latency_ms,
             "pockyt attempt answered"
         ),
         Ok(Err(error)) => tracing::debug!(
-            endpoint = E::NAME, path = E::PATH, attempt, kind = ?error.kind(), latency_ms,
+            endpoint = call.name, path = call.path, attempt, kind = ?error.kind(), latency_ms,
             "pockyt attempt failed"
         ),
         Err(_) => tracing::debug!(
-            endpoint = E::NAME,
-            path = E::PATH,
+            endpoint = call.name,
+            path = call.path,
             attempt,
             latency_ms,
             "pockyt attempt timed out"
@@ -455,7 +506,8 @@ async fn traced<E: Endpoint, T>(
 }
 
 #[cfg(not(feature = "tracing"))]
-fn trace_attempt<E: Endpoint>(
+fn trace_attempt(
+    _: &Call<'_>,
     _: u32,
     _: &Result<Result<http::Response<Bytes>, TransportError>, tokio::time::error::Elapsed>,
     _: Instant,

@@ -1,0 +1,382 @@
+//! `pockyt demo`: a whole hosted checkout, step by step, against the embedded simulator.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use clap::Args as ClapArgs;
+use pockyt::types::*;
+use pockyt::{Client, Config, Error};
+use pockyt_mock::{IpnReceiver, Merchant, MockGateway, MockHandle};
+use pockyt_transport::{HyperTransport, Transport};
+use serde_json::json;
+
+use crate::Outcome;
+
+/// Arguments of `pockyt demo`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct Args {
+    /// Print each step as a JSON line, for scripts.
+    #[arg(long)]
+    json: bool,
+    /// Use the real sandbox (POCKYT_MERCHANT_NO, POCKYT_STORE_NO, POCKYT_TOKEN) and stop at the
+    /// cashier URL for a human to pay.
+    #[arg(long)]
+    live: bool,
+}
+
+/// How long the demo waits for the simulator's notification.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Prints steps as lines or JSON, and counts what held.
+struct Report {
+    json: bool,
+    total: usize,
+    steps: usize,
+    passed: usize,
+}
+
+impl Report {
+    fn step(&mut self, name: &str, result: Result<String, String>) -> bool {
+        self.steps += 1;
+        let ok = result.is_ok();
+        self.passed += usize::from(ok);
+        let detail = result.unwrap_or_else(|e| e);
+        if self.json {
+            say!(
+                "{}",
+                json!({ "step": self.steps, "name": name, "ok": ok, "detail": detail })
+            );
+        } else {
+            let mark = if ok { "ok  " } else { "FAIL" };
+            say!("[{}/{}] {mark} {name}: {detail}", self.steps, self.total);
+        }
+        ok
+    }
+
+    fn finish(&self, started: Instant) -> Outcome {
+        let elapsed = started.elapsed().as_secs_f64();
+        if self.json {
+            say!(
+                "{}",
+                json!({ "summary": { "steps": self.steps, "passed": self.passed, "seconds": elapsed } })
+            );
+        } else {
+            say!(
+                "summary: {}/{} checks passed in {elapsed:.2} s",
+                self.passed,
+                self.total
+            );
+        }
+        if self.passed == self.total {
+            Outcome::Ok
+        } else {
+            Outcome::Failed(format!(
+                "{} of {} demo steps failed",
+                self.total - self.passed,
+                self.total
+            ))
+        }
+    }
+}
+
+pub(crate) async fn run(args: &Args) -> Outcome {
+    if args.live {
+        return live(args).await;
+    }
+    let started = Instant::now();
+    if !args.json {
+        say!(
+            "pockyt demo: a hosted checkout against the embedded Pockyt simulator (nothing leaves 127.0.0.1)"
+        );
+    }
+    let mut report = Report {
+        json: args.json,
+        total: 8,
+        steps: 0,
+        passed: 0,
+    };
+    let merchant = Merchant::demo();
+    let gateway = match MockGateway::builder()
+        .merchant(merchant.clone())
+        .start()
+        .await
+    {
+        Ok(gateway) => gateway,
+        Err(e) => {
+            report.step("simulator", Err(e.to_string()));
+            return report.finish(started);
+        }
+    };
+    report.step(
+        "simulator",
+        Ok(format!(
+            "listening at {} for merchant {} / store {}",
+            gateway.base_url(),
+            merchant.merchant_no(),
+            merchant.store_no()
+        )),
+    );
+    let key = pockyt::SigningKey::from_token(Merchant::DEMO_TOKEN);
+    let receiver = match IpnReceiver::start(key).await {
+        Ok(receiver) => receiver,
+        Err(e) => {
+            report.step("IPN receiver", Err(e.to_string()));
+            return report.finish(started);
+        }
+    };
+    report.step(
+        "IPN receiver",
+        Ok(format!(
+            "the merchant's webhook listens at {}",
+            receiver.url()
+        )),
+    );
+    let flow = Flow {
+        gateway: &gateway,
+        receiver: &receiver,
+    };
+    flow.checkout(&mut report).await;
+    gateway.shutdown().await;
+    report.finish(started)
+}
+
+struct Flow<'a> {
+    gateway: &'a MockHandle,
+    receiver: &'a IpnReceiver,
+}
+
+impl Flow<'_> {
+    async fn checkout(&self, report: &mut Report) {
+        let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+            .map(|c| c.base_url(self.gateway.base_url()));
+        let client = match config.map_err(Error::from).and_then(Client::new) {
+            Ok(client) => client,
+            Err(e) => {
+                report.step("secure-pay", Err(e.to_string()));
+                return;
+            }
+        };
+        let reference = format!("demo-{}", std::process::id());
+        let Some((number, cashier)) = self.secure_pay(report, &client, &reference).await else {
+            return;
+        };
+        if !self.cashier(report, &cashier).await {
+            return;
+        }
+        if !self.ipn(report, &number).await {
+            return;
+        }
+        if !query(report, &client, &reference).await {
+            return;
+        }
+        refunds(report, &client, &number).await;
+    }
+
+    async fn secure_pay(
+        &self,
+        report: &mut Report,
+        client: &Client,
+        reference: &str,
+    ) -> Option<(String, String)> {
+        let request = Amount::parse("12.50").map(|amount| {
+            SecurePayRequest::new(
+                amount,
+                Currency::Usd,
+                SettleCurrency::Usd,
+                Vendor::Alipay,
+                reference,
+                Terminal::Online,
+                self.receiver.url(),
+                "https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}",
+            )
+            .description("Demo T-shirt")
+        });
+        let result = match request {
+            Ok(request) => client.secure_pay(&request).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let found =
+            result.and_then(
+                |payment| match (payment.transaction_no, payment.cashier_url) {
+                    (Some(number), Some(cashier)) => Ok((number, cashier)),
+                    _ => Err("the answer has no transactionNo or cashierUrl".to_owned()),
+                },
+            );
+        let detail = found
+            .as_ref()
+            .map(|(number, cashier)| format!("sent 12.50 USD via alipay, reference {reference}; got transactionNo {number}, cashierUrl {cashier}"))
+            .map_err(Clone::clone);
+        report
+            .step("secure-pay", detail)
+            .then(|| found.ok())
+            .flatten()
+    }
+
+    async fn cashier(&self, report: &mut Report, cashier: &str) -> bool {
+        let result = async {
+            let page = browse(http::Method::GET, cashier).await?;
+            if !String::from_utf8_lossy(page.body()).contains("12.50") {
+                return Err("the cashier page does not show the amount".to_owned());
+            }
+            let paid = browse(http::Method::POST, &format!("{cashier}/pay")).await?;
+            let location = paid
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .ok_or("the cashier did not redirect back to callbackUrl")?;
+            if !location.contains("status=success") {
+                return Err(format!(
+                    "the redirect does not carry status=success: {location}"
+                ));
+            }
+            Ok(format!(
+                "the shopper opened the page and paid; browser sent back to {location}"
+            ))
+        }
+        .await;
+        report.step("cashier", result)
+    }
+
+    async fn ipn(&self, report: &mut Report, number: &str) -> bool {
+        let result = match self.receiver.wait_for(1, PATIENCE).await {
+            Ok(notes) => match notes.first() {
+                Some(n) if n.transaction_no.as_deref() == Some(number) && n.is_success() => {
+                    Ok(format!(
+                        "received and verified (status success, {} {}, transactionNo {number}); acknowledged with `success`",
+                        n.amount.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+                        n.currency
+                            .as_ref()
+                            .map(|c| c.to_string())
+                            .unwrap_or_default(),
+                    ))
+                }
+                Some(n) => Err(format!(
+                    "unexpected notification: {:?} {:?}",
+                    n.transaction_no, n.status
+                )),
+                None => Err("no notification".to_owned()),
+            },
+            Err(e) => Err(format!("{e}; rejected: {:?}", self.receiver.rejected())),
+        };
+        report.step("verified IPN", result)
+    }
+}
+
+async fn query(report: &mut Report, client: &Client, reference: &str) -> bool {
+    let result = match client
+        .tran_query(&TranQueryRequest::new().reference(reference))
+        .await
+    {
+        Ok(found) if found.status == Some(TransactionStatus::Success) => Ok(format!(
+            "by reference {reference}: status success, amount {}",
+            found.amount.map(|a| a.to_string()).unwrap_or_default()
+        )),
+        Ok(found) => Err(format!("status is {:?}, expected success", found.status)),
+        Err(e) => Err(e.to_string()),
+    };
+    report.step("tran-query", result)
+}
+
+async fn refunds(report: &mut Report, client: &Client, number: &str) {
+    let refund = |amount: &str, id: &str| {
+        Amount::parse(amount).map(|a| {
+            RefundRequest::new(a, Currency::Usd, SettleCurrency::Usd, id).transaction_no(number)
+        })
+    };
+    let partial = match refund("5.00", "demo-refund-1") {
+        Ok(request) => match client.refund(&request).await {
+            Ok(r) => Ok(format!(
+                "5.00 USD refunded (refundTransactionNo {}); 7.50 USD left",
+                r.refund_transaction_no.unwrap_or_default()
+            )),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    if !report.step("partial refund", partial) {
+        return;
+    }
+    let over = match refund("8.00", "demo-refund-2") {
+        Ok(request) => match client.refund(&request).await {
+            Err(e @ Error::Api { .. }) => Ok(format!(
+                "8.00 USD refused by the gateway as it should be: {e}"
+            )),
+            Err(e) => Err(format!("refused, but not by the gateway: {e}")),
+            Ok(_) => Err("a refund above the remaining amount was accepted".to_owned()),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    report.step("over-refund refused", over);
+}
+
+/// What the shopper's browser does: one request, no redirect following.
+async fn browse(method: http::Method, url: &str) -> Result<http::Response<Bytes>, String> {
+    let transport = HyperTransport::new().map_err(|e| e.to_string())?;
+    let request = http::Request::builder()
+        .method(method)
+        .uri(url)
+        .body(Bytes::new())
+        .map_err(|e| e.to_string())?;
+    transport.send(request).await.map_err(|e| e.to_string())
+}
+
+/// `--live`: the real sandbox, up to the cashier URL.
+async fn live(args: &Args) -> Outcome {
+    let started = Instant::now();
+    let mut report = Report {
+        json: args.json,
+        total: 2,
+        steps: 0,
+        passed: 0,
+    };
+    let client = match Config::from_env()
+        .map_err(Error::from)
+        .and_then(Client::new)
+    {
+        Ok(client) => client,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "{e} (set POCKYT_MERCHANT_NO, POCKYT_STORE_NO, POCKYT_TOKEN)"
+            ));
+        }
+    };
+    report.step(
+        "configuration",
+        Ok(format!(
+            "gateway {}",
+            client.config().environment_ref().base_url()
+        )),
+    );
+    let reference = format!(
+        "pockyt-demo-{}-{}",
+        std::process::id(),
+        started.elapsed().as_nanos()
+    );
+    let result = match Amount::parse("0.01") {
+        Ok(amount) => client
+            .secure_pay(
+                &SecurePayRequest::new(
+                    amount,
+                    Currency::Usd,
+                    SettleCurrency::Usd,
+                    Vendor::Alipay,
+                    reference.as_str(),
+                    Terminal::Online,
+                    "https://merchant.example.com/pockyt/ipn",
+                    "https://merchant.example.com/return?status={status}",
+                )
+                .description("pockyt demo --live"),
+            )
+            .await
+            .map(|p| {
+                format!(
+                    "open this cashier URL to pay: {}",
+                    p.cashier_url.unwrap_or_default()
+                )
+            })
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    report.step("secure-pay", result);
+    report.finish(started)
+}

@@ -1,0 +1,124 @@
+//! `pockyt mock`: the gateway simulator as a standalone server.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args as ClapArgs;
+use pockyt_mock::{Fault, FaultKind, Merchant, MockGateway};
+
+use crate::Outcome;
+
+/// Arguments of `pockyt mock`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct Args {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The merchant number to accept (with --store-no and --token; default: the demo merchant).
+    #[arg(long, requires_all = ["store_no", "token"])]
+    merchant_no: Option<String>,
+    /// The store number to accept.
+    #[arg(long, requires_all = ["merchant_no", "token"])]
+    store_no: Option<String>,
+    /// The token that merchant signs with.
+    #[arg(long, requires_all = ["merchant_no", "store_no"], hide_env_values = true)]
+    token: Option<String>,
+    /// A fault, as PATH=KIND with KIND one of latency:MS, status:CODE, drop, truncate, html,
+    /// oversize:BYTES, slow:MS (PATH `*` for every path). Repeatable.
+    #[arg(long = "fault", value_name = "PATH=KIND")]
+    faults: Vec<String>,
+}
+
+pub(crate) async fn run(args: &Args) -> Outcome {
+    let merchant = match (&args.merchant_no, &args.store_no, &args.token) {
+        (Some(m), Some(s), Some(t)) => Merchant::new(m.clone(), s.clone(), t),
+        _ => Merchant::demo(),
+    };
+    let mut builder = MockGateway::builder()
+        .bind(args.addr)
+        .merchant(merchant.clone());
+    for spec in &args.faults {
+        match parse_fault(spec) {
+            Ok((path, fault)) => builder = builder.fault(path, fault),
+            Err(reason) => return Outcome::BadInput(reason),
+        }
+    }
+    let gateway = match builder.start().await {
+        Ok(gateway) => gateway,
+        Err(e) => return Outcome::BadInput(e.to_string()),
+    };
+    say!("pockyt mock: listening at {}", gateway.base_url());
+    say!(
+        "  merchantNo {}  storeNo {}",
+        merchant.merchant_no(),
+        merchant.store_no()
+    );
+    if args.token.is_none() {
+        say!(
+            "  token      {} (the public demo token)",
+            Merchant::DEMO_TOKEN
+        );
+    }
+    say!(
+        "  try: POCKYT_MERCHANT_NO={} POCKYT_STORE_NO={} POCKYT_TOKEN=… pockyt call --base-url {} /app-data-search/v3/tran-query reference=x",
+        merchant.merchant_no(),
+        merchant.store_no(),
+        gateway.base_url()
+    );
+    say!("Ctrl-C stops it.");
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => {
+            gateway.shutdown().await;
+            Outcome::Ok
+        }
+        Err(e) => Outcome::BadInput(format!("cannot wait for Ctrl-C: {e}")),
+    }
+}
+
+/// `PATH=KIND`, e.g. `/app-data-search/v3/tran-query=status:503`.
+pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault), String> {
+    let (path, kind) = spec
+        .rsplit_once('=')
+        .ok_or_else(|| format!("fault `{spec}` is not PATH=KIND"))?;
+    let (name, arg) = kind.split_once(':').unwrap_or((kind, ""));
+    let number = |what: &str| {
+        arg.parse::<u64>()
+            .map_err(|_| format!("fault `{spec}`: `{name}` needs {what}, e.g. {name}:100"))
+    };
+    let kind = match name {
+        "latency" => FaultKind::Latency(Duration::from_millis(number("milliseconds")?)),
+        "status" => FaultKind::Status(
+            u16::try_from(number("an HTTP status")?)
+                .ok()
+                .filter(|c| (100..600).contains(c))
+                .ok_or_else(|| format!("fault `{spec}`: not an HTTP status"))?,
+        ),
+        "drop" => FaultKind::DropConnection,
+        "truncate" => FaultKind::TruncatedBody,
+        "html" => FaultKind::HtmlPage,
+        "oversize" => FaultKind::OversizedBody(number("a size in bytes")? as usize),
+        "slow" => FaultKind::SlowBody(Duration::from_millis(number("milliseconds")?)),
+        other => return Err(format!("fault `{spec}`: unknown kind `{other}`")),
+    };
+    if path.is_empty() {
+        return Err(format!("fault `{spec}` has no path"));
+    }
+    Ok((path.to_owned(), Fault::always(kind)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fault_specs() {
+        let (path, fault) = parse_fault("/app-data-search/v3/tran-query=status:503").unwrap();
+        assert_eq!(path, "/app-data-search/v3/tran-query");
+        assert_eq!(fault, Fault::always(FaultKind::Status(503)));
+        assert!(parse_fault("*=latency:20").is_ok());
+        assert!(parse_fault("x=status:99").is_err());
+        assert!(parse_fault("x=nap").is_err());
+        assert!(parse_fault("no-equals").is_err());
+        assert!(parse_fault("=drop").is_err());
+    }
+}

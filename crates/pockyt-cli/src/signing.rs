@@ -1,0 +1,73 @@
+//! `pockyt sign` and `pockyt verify-ipn`.
+
+use clap::Args as ClapArgs;
+use pockyt::SigningKey;
+use pockyt::ipn::{self, IpnError};
+
+use crate::Outcome;
+use crate::input::{StringParams, stdin_bytes};
+
+/// Arguments of `pockyt sign`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct SignArgs {
+    /// The merchant's API token.
+    #[arg(long, env = "POCKYT_TOKEN", hide_env_values = true)]
+    token: String,
+}
+
+/// Arguments of `pockyt verify-ipn`.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct VerifyArgs {
+    /// The merchant's API token.
+    #[arg(long, env = "POCKYT_TOKEN", hide_env_values = true)]
+    token: String,
+}
+
+fn key(token: &str) -> Result<SigningKey, String> {
+    if token.is_empty() {
+        return Err("the token is empty".into());
+    }
+    Ok(SigningKey::from_token(token))
+}
+
+pub(crate) fn sign(args: &SignArgs) -> Outcome {
+    let result = key(&args.token).and_then(|key| {
+        let StringParams(params) = StringParams::parse(&stdin_bytes()?)?;
+        pockyt::sign::sign(params.iter().map(|(n, v)| (n.as_str(), v.as_str())), &key)
+            .map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(signature) => {
+            say!("{signature}");
+            Outcome::Ok
+        }
+        Err(reason) => Outcome::BadInput(reason),
+    }
+}
+
+pub(crate) fn verify(args: &VerifyArgs) -> Outcome {
+    let key = match key(&args.token) {
+        Ok(key) => key,
+        Err(reason) => return Outcome::BadInput(reason),
+    };
+    let body = match stdin_bytes() {
+        Ok(body) => body,
+        Err(reason) => return Outcome::BadInput(reason),
+    };
+    // A trailing newline from `echo` or a file is not part of the form.
+    let trimmed = body.strip_suffix(b"\n").unwrap_or(&body);
+    let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+    if trimmed.is_empty() {
+        return Outcome::BadInput("stdin is empty: expected a form body".into());
+    }
+    match ipn::verify_form(trimmed, &key) {
+        Ok(_) => {
+            say!("valid");
+            Outcome::Ok
+        }
+        Err(error @ (IpnError::Malformed(_) | IpnError::TooLarge { .. })) => {
+            Outcome::BadInput(error.to_string())
+        }
+        Err(error) => Outcome::Failed(format!("invalid: {error}")),
+    }
+}

@@ -1,0 +1,259 @@
+//! The `pockyt` binary driven as a process, as scripts use it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pockyt");
+const DEMO_TOKEN: &str = "5cbfb079f15b150122261c8537086d77a";
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("POCKYT_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin).expect("stdin accepted");
+    }
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Exit code, and stderr is one line that names the problem (no panic, no backtrace).
+fn assert_one_line_error(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stderr: {}",
+        text(&output.stderr)
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn demo_walks_the_whole_checkout() {
+    let output = run(&["demo"], b"");
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    for step in [
+        "simulator",
+        "IPN receiver",
+        "secure-pay",
+        "cashier",
+        "verified IPN",
+        "tran-query",
+        "partial refund",
+        "over-refund refused",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.contains("ok") && l.contains(step)),
+            "step {step} missing:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("summary: 8/8 checks passed"), "{stdout}");
+    assert!(stdout.contains("cashierUrl http://127.0.0.1:"), "{stdout}");
+}
+
+#[test]
+fn demo_json_lines_for_scripts() {
+    let output = run(&["demo", "--json"], b"");
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 9);
+    assert!(lines[..8].iter().all(|l| l["ok"] == true));
+    assert_eq!(lines[8]["summary"]["passed"], 8);
+}
+
+#[derive(serde::Deserialize)]
+struct Vector {
+    token: String,
+    params: serde_json::Map<String, serde_json::Value>,
+    #[serde(rename = "verifySign")]
+    verify_sign: String,
+}
+
+#[test]
+fn sign_matches_the_fixtures() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../pockyt-sign/tests/fixtures");
+    for (file, take) in [("published-vectors.json", 6), ("sign-vectors.json", 25)] {
+        let vectors: Vec<Vector> =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap())
+                .unwrap();
+        for v in vectors.iter().take(take) {
+            let input = serde_json::to_vec(&v.params).unwrap();
+            let output = run(&["sign", "--token", &v.token], &input);
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+            assert_eq!(text(&output.stdout).trim(), v.verify_sign);
+        }
+    }
+}
+
+#[test]
+fn sign_rejects_bad_input_with_exit_2() {
+    for (input, args) in [
+        (&b"{\"a\":1}"[..], &["sign", "--token", "t"][..]),
+        (b"not json", &["sign", "--token", "t"]),
+        (b"[\"a\"]", &["sign", "--token", "t"]),
+        (b"{\"a\":\"1\",\"a\":\"2\"}", &["sign", "--token", "t"]),
+        (b"{\"a\":\"1\"}", &["sign", "--token", ""]),
+        (b"\xff\xfe", &["sign", "--token", "t"]),
+    ] {
+        let output = run(args, input);
+        assert_one_line_error(&output, 2);
+    }
+    // A missing token is a usage error (exit 2 too, from the argument parser).
+    assert_eq!(run(&["sign"], b"{}").status.code(), Some(2));
+}
+
+const IPN: &str = "transactionNo=305680500880311999&status=success&amount=12.50&currency=USD&settleCurrency=USD&reference=order-20240101-0001&time=20240101123045&note=gift+%26+wrap&verifySign=483259834717a8229294aece8041a8e3";
+
+#[test]
+fn verify_ipn_accepts_valid_and_rejects_tampered() {
+    let valid = run(
+        &["verify-ipn", "--token", "my-test-token-001"],
+        IPN.as_bytes(),
+    );
+    assert_eq!(valid.status.code(), Some(0));
+    assert_eq!(text(&valid.stdout).trim(), "valid");
+    let with_newline = run(
+        &["verify-ipn", "--token", "my-test-token-001"],
+        format!("{IPN}\n").as_bytes(),
+    );
+    assert_eq!(with_newline.status.code(), Some(0));
+
+    let tampered = IPN.replace("amount=12.50", "amount=1250.00");
+    let output = run(
+        &["verify-ipn", "--token", "my-test-token-001"],
+        tampered.as_bytes(),
+    );
+    assert_one_line_error(&output, 1);
+    assert!(text(&output.stderr).contains("does not match"));
+
+    let unsigned = run(
+        &["verify-ipn", "--token", "my-test-token-001"],
+        b"status=success",
+    );
+    assert_one_line_error(&unsigned, 1);
+    let wrong_token = run(&["verify-ipn", "--token", "other"], IPN.as_bytes());
+    assert_one_line_error(&wrong_token, 1);
+}
+
+#[test]
+fn verify_ipn_refuses_what_is_not_a_form_with_exit_2() {
+    for input in [&b"a=%zz"[..], b"", b"=x", b"a=\xff"] {
+        let output = run(&["verify-ipn", "--token", "t"], input);
+        assert_one_line_error(&output, 2);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_reflects_ret_code() {
+    let gateway = pockyt_mock::MockGateway::builder().start().await.unwrap();
+    let base = gateway.base_url();
+    let call = move |args: Vec<String>| {
+        Command::new(BIN)
+            .args(args)
+            .env("POCKYT_MERCHANT_NO", "200043")
+            .env("POCKYT_STORE_NO", "300014")
+            .env("POCKYT_TOKEN", DEMO_TOKEN)
+            .output()
+            .unwrap()
+    };
+    let args = |extra: &[&str]| {
+        let mut all = vec!["call".to_owned(), "--base-url".to_owned(), base.clone()];
+        all.extend(extra.iter().map(|s| s.to_string()));
+        all
+    };
+    let missing = tokio::task::spawn_blocking({
+        let a = args(&["/app-data-search/v3/tran-query", "reference=nothing"]);
+        move || call(a)
+    })
+    .await
+    .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&missing.stdout).unwrap();
+    assert_eq!(json["ret_code"], "000021");
+
+    let pay = args(&[
+        "/online/v3/secure-pay",
+        "amount=1.00",
+        "currency=USD",
+        "settleCurrency=USD",
+        "vendor=alipay",
+        "reference=cli-1",
+        "terminal=ONLINE",
+        "ipnUrl=https://m.example.com/ipn",
+        "callbackUrl=https://m.example.com/back",
+    ]);
+    let paid = tokio::task::spawn_blocking(move || call(pay))
+        .await
+        .unwrap();
+    assert_eq!(paid.status.code(), Some(0), "{}", text(&paid.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&paid.stdout).unwrap();
+    assert!(json["result"]["cashierUrl"].is_string());
+
+    let bad = tokio::task::spawn_blocking({
+        let a = args(&["/online/v3/secure-pay", "no-equals-sign"]);
+        move || call(a)
+    })
+    .await
+    .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn mock_serves_until_killed() {
+    let mut child = Command::new(BIN)
+        .args(["mock", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        BufReader::new(stdout).read_line(&mut first).unwrap();
+    }
+    let base = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    let query = Command::new(BIN)
+        .args([
+            "call",
+            "--base-url",
+            &base,
+            "/app-data-search/v3/tran-query",
+            "reference=none",
+        ])
+        .env("POCKYT_MERCHANT_NO", "200043")
+        .env("POCKYT_STORE_NO", "300014")
+        .env("POCKYT_TOKEN", DEMO_TOKEN)
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let json: serde_json::Value = serde_json::from_slice(&query.stdout).unwrap();
+    assert_eq!(
+        json["ret_code"], "000021",
+        "the standalone simulator authenticated and answered"
+    );
+}
