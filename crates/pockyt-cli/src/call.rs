@@ -28,7 +28,15 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         Ok(params) => params,
         Err(reason) => return Outcome::BadInput(reason),
     };
-    let config = match Config::from_env() {
+    // With --base-url, POCKYT_ENV is not consulted (a stale value must not break the call).
+    let lookup = |name: &str| {
+        if name == "POCKYT_ENV" && args.base_url.is_some() {
+            None
+        } else {
+            std::env::var(name).ok()
+        }
+    };
+    let config = match Config::from_lookup(lookup) {
         Ok(config) => config,
         Err(e) => return Outcome::BadInput(e.to_string()),
     };

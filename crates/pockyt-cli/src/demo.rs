@@ -58,7 +58,7 @@ impl Report {
         if self.json {
             say!(
                 "{}",
-                json!({ "summary": { "steps": self.steps, "passed": self.passed, "seconds": elapsed } })
+                json!({ "summary": { "steps": self.steps, "passed": self.passed, "seconds": elapsed, "max_rss_kib": max_rss_kib() } })
             );
         } else {
             say!(
@@ -379,4 +379,11 @@ async fn live(args: &Args) -> Outcome {
     };
     report.step("secure-pay", result);
     report.finish(started)
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), for `cargo xtask bench`.
+fn max_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

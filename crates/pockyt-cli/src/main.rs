@@ -63,7 +63,28 @@ pub(crate) enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version: clap's own output, exit 0.
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            // The contract: one line on stderr. clap's first paragraph names the problem.
+            let text = error.to_string();
+            let problem: Vec<&str> = text
+                .lines()
+                .take_while(|line| !line.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            warn!(
+                "pockyt: {} (see pockyt --help)",
+                problem.join(" ").trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
     let outcome = match cli.command {
         Command::Sign(args) => signing::sign(&args),
         Command::VerifyIpn(args) => signing::verify(&args),

@@ -117,8 +117,10 @@ fn sign_rejects_bad_input_with_exit_2() {
         let output = run(args, input);
         assert_one_line_error(&output, 2);
     }
-    // A missing token is a usage error (exit 2 too, from the argument parser).
-    assert_eq!(run(&["sign"], b"{}").status.code(), Some(2));
+    // A missing token or an unknown flag is a usage error: exit 2, one line too.
+    assert_one_line_error(&run(&["sign"], b"{}"), 2);
+    assert_one_line_error(&run(&["demo", "--bogus"], b""), 2);
+    assert_eq!(run(&["--help"], b"").status.code(), Some(0));
 }
 
 const IPN: &str = "transactionNo=305680500880311999&status=success&amount=12.50&currency=USD&settleCurrency=USD&reference=order-20240101-0001&time=20240101123045&note=gift+%26+wrap&verifySign=483259834717a8229294aece8041a8e3";

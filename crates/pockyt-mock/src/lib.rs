@@ -381,3 +381,8 @@ impl Drop for MockHandle {
         let _ = self.stop.send(true);
     }
 }
+
+// The examples in the testing guide run as doctests, so the guide cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/testing.md")]
+struct TestingGuide;

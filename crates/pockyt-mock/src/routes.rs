@@ -317,12 +317,15 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                     r.auth_info_no.as_deref(),
                     r.out_auth_info_no.as_deref(),
                 )?;
-                auth.frozen = auth
-                    .frozen
-                    .checked_sub(&r.amount)
-                    .filter(|rest| !rest.is_negative())
-                    .ok_or_else(|| GatewayError::invalid("amount exceeds the frozen amount"))?;
+                if r.amount > auth.frozen {
+                    return Err(GatewayError::invalid("amount exceeds the frozen amount"));
+                }
             }
+            let (info, out_info, amount) = (
+                r.auth_info_no.clone(),
+                r.out_auth_info_no.clone(),
+                r.amount.clone(),
+            );
             let spec = Spec::new(
                 r.reference,
                 r.amount,
@@ -332,7 +335,20 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 "auth_capture",
             )
             .urls(r.ipn_url, None);
-            paid_at_once(c, spec)
+            // Release the frozen funds only once the capture exists (a duplicate reference fails first).
+            let payload = paid_at_once(c, spec)?;
+            let mut store = c.shared.store.lock();
+            let auth = authorization(
+                &mut store.authorizations,
+                c,
+                info.as_deref(),
+                out_info.as_deref(),
+            )?;
+            auth.frozen = auth
+                .frozen
+                .checked_sub(&amount)
+                .unwrap_or_else(Amount::zero);
+            Ok(payload)
         }),
         AuthDetailQueryRequest::PATH => {
             run(ctx, "query success ", |c, r: AuthDetailQueryRequest| {
@@ -968,8 +984,11 @@ fn payee_account_create(
 }
 
 fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, GatewayError> {
-    let balance = ctx.shared.balance(&ctx.merchant.merchant_no, &r.currency);
     let mut store = ctx.shared.store.lock();
+    // Read under the same lock as the insert, so two payouts cannot both spend one balance.
+    let balance = ctx
+        .shared
+        .balance_in(&store, &ctx.merchant.merchant_no, &r.currency);
     let key = (ctx.merchant.merchant_no.clone(), r.invoice_id.clone());
     if store.payouts.contains_key(&key) {
         return Err(GatewayError::invalid(format!(

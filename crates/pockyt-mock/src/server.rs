@@ -43,6 +43,16 @@ impl Shared {
     /// The payout balance: the opening balance minus payouts in that currency.
     pub(crate) fn balance(&self, merchant_no: &str, currency: &Currency) -> Amount {
         let store = self.store.lock();
+        self.balance_in(&store, merchant_no, currency)
+    }
+
+    /// [`Shared::balance`] with the store already locked.
+    pub(crate) fn balance_in(
+        &self,
+        store: &crate::state::Inner,
+        merchant_no: &str,
+        currency: &Currency,
+    ) -> Amount {
         store
             .payouts
             .iter()

@@ -44,6 +44,23 @@ fn bench_sign(c: &mut Criterion) {
         b.iter(|| Md5::digest(black_box(canonical_bytes.as_slice())))
     });
     group.finish();
+
+    // Growth with the number of parameters (20-byte values, names like real ones).
+    let mut growth = c.benchmark_group("sign_params");
+    for count in [2usize, 4, 8, 16, 32, 64] {
+        let names: Vec<String> = (0..count)
+            .rev()
+            .map(|i| format!("param{i:02}Name"))
+            .collect();
+        let value = "v".repeat(20);
+        let pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), value.as_str())).collect();
+        growth.bench_with_input(
+            criterion::BenchmarkId::from_parameter(count),
+            &pairs,
+            |b, pairs| b.iter(|| sign(black_box(pairs.iter().copied()), black_box(&key))),
+        );
+    }
+    growth.finish();
 }
 
 criterion_group!(benches, bench_sign);
