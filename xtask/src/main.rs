@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's maintenance tasks.
 
+mod bench;
 mod codegen;
 
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ cargo xtask <TASK>
 Tasks:
   codegen           regenerate crates/pockyt-types/src/generated/ from api/pockyt-api.json
   codegen --check   fail if the checked-in generated code differs from what the generator writes
+  bench             measure everything docs/performance.md reports and rewrite its table
+                    (needs python3 + pip for the official Python SDK; loopback only)
   --help            show this message
 ";
 
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
         }
         ["codegen"] => codegen::write(&workspace_root()),
         ["codegen", "--check"] => codegen::check(&workspace_root()),
+        ["bench"] => bench::run(&workspace_root()),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);

@@ -145,6 +145,32 @@ async fn run(args: Args) -> Result<serde_json::Value, String> {
                 });
             }
         }
+        "transport" => {
+            // Our HyperTransport with pre-built bytes: separates the transport's cost from the client's.
+            let request = client.encode(&query).map_err(|e| e.to_string())?;
+            let (parts, body) = request.into_parts();
+            let transport = pockyt_transport::HyperTransport::new().map_err(|e| e.to_string())?;
+            let shared = Arc::new((transport, parts.uri.clone(), body));
+            for _ in 0..args.concurrency {
+                let shared = shared.clone();
+                workers.spawn(async move {
+                    use pockyt_transport::Transport as _;
+                    let (transport, uri, body) = &*shared;
+                    let mut times = Vec::with_capacity(per_worker);
+                    let mut failed = 0;
+                    for _ in 0..per_worker {
+                        let t = Instant::now();
+                        let ok = match http::Request::post(uri.clone()).body(body.clone()) {
+                            Ok(request) => transport.send(request).await.is_ok(),
+                            Err(_) => false,
+                        };
+                        failed += usize::from(!ok);
+                        times.push(t.elapsed());
+                    }
+                    (times, failed)
+                });
+            }
+        }
         "client" => {
             let shared = Arc::new((client.clone(), query));
             for _ in 0..args.concurrency {
