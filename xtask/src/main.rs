@@ -2,6 +2,7 @@
 
 mod bench;
 mod codegen;
+mod soak;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,9 @@ Tasks:
   codegen --check   fail if the checked-in generated code differs from what the generator writes
   bench             measure everything docs/performance.md reports and rewrite its table
                     (needs python3 + pip for the official Python SDK; loopback only)
+  soak [--seconds S] [--concurrency N] [--max-checkouts M]
+                    concurrent checkouts, refunds and IPN retries against the simulator, then
+                    checks that nothing was lost, duplicated or over-refunded (default 20 s, 32)
   --help            show this message
 ";
 
@@ -28,6 +32,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::write(&workspace_root()),
         ["codegen", "--check"] => codegen::check(&workspace_root()),
         ["bench"] => bench::run(&workspace_root()),
+        ["soak", rest @ ..] => soak::run(&workspace_root(), rest),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);

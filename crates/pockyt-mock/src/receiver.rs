@@ -21,6 +21,8 @@ struct Log {
     verified: Vec<Notification>,
     rejected: Vec<String>,
     fail_next: u32,
+    fail_every: u32,
+    first_seen: std::collections::HashSet<String>,
     requests: u32,
 }
 
@@ -76,6 +78,12 @@ impl IpnReceiver {
     /// Answers the next `n` notifications with HTTP 503 instead of `success`.
     pub fn fail_next(&self, n: u32) {
         lock(&self.log).fail_next = n;
+    }
+
+    /// Refuses (HTTP 503) the first delivery of one notification in `n` (the n-th, 2n-th, … new
+    /// `transactionNo`), so the gateway has to retry it; `0` turns it off.
+    pub fn fail_one_in(&self, n: u32) {
+        lock(&self.log).fail_every = n;
     }
 
     /// Every notification that verified and was acknowledged, in order.
@@ -178,6 +186,15 @@ async fn receive(
                 log.fail_next -= 1;
                 reply(StatusCode::SERVICE_UNAVAILABLE, "try again")
             }
+            Ok(notification) if log.fail_every > 0 && first_delivery(&mut log, &notification) => {
+                let seen = log.first_seen.len() as u32;
+                if seen.is_multiple_of(log.fail_every) {
+                    reply(StatusCode::SERVICE_UNAVAILABLE, "try again")
+                } else {
+                    log.verified.push(notification);
+                    reply(StatusCode::OK, ipn::ACK_BODY)
+                }
+            }
             Ok(notification) => {
                 log.verified.push(notification);
                 reply(StatusCode::OK, ipn::ACK_BODY)
@@ -186,6 +203,12 @@ async fn receive(
     };
     changed.notify_waiters();
     response
+}
+
+/// Whether this is the first delivery of the notification's `transactionNo` (and records it).
+fn first_delivery(log: &mut Log, notification: &Notification) -> bool {
+    let number = notification.transaction_no.clone().unwrap_or_default();
+    log.first_seen.insert(number)
 }
 
 fn reply(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {

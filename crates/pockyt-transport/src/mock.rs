@@ -8,8 +8,9 @@ use bytes::Bytes;
 
 use crate::{BoxFuture, Transport, TransportError, TransportErrorKind};
 
-/// A request as a [`MockTransport`] saw it.
-#[derive(Debug, Clone)]
+/// A request as a [`MockTransport`] saw it. `Debug` shows the body's length, not its content
+/// (it may hold card data or signatures).
+#[derive(Clone)]
 pub struct CapturedRequest {
     /// The HTTP method.
     pub method: http::Method,
@@ -19,6 +20,17 @@ pub struct CapturedRequest {
     pub headers: http::HeaderMap,
     /// The body.
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for CapturedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CapturedRequest")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 type Scripted = Result<http::Response<Bytes>, TransportError>;
@@ -44,10 +56,19 @@ pub struct MockTransport {
     inner: Arc<Mutex<State>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct State {
     script: VecDeque<Scripted>,
     requests: Vec<CapturedRequest>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("scripted", &self.script.len())
+            .field("requests", &self.requests)
+            .finish()
+    }
 }
 
 impl MockTransport {

@@ -147,13 +147,13 @@ pub enum EnvelopeError {
     #[error("the response repeats the key `{0}`")]
     DuplicateKey(String),
     /// The payload does not match the expected shape.
-    #[error("the `{key}` payload does not match the expected shape: {source}")]
+    #[error("the `{key}` payload does not match the expected shape: {message}")]
     Payload {
         /// The envelope key whose payload failed.
         key: String,
-        /// What serde reported.
-        #[source]
-        source: serde_json::Error,
+        /// What the decoder reported, with anything that looks like a key, signature or card
+        /// number masked (decoders quote the offending value).
+        message: String,
     },
 }
 
@@ -218,7 +218,7 @@ impl<'a> RawEnvelope<'a> {
                 .map(Some)
                 .map_err(|source| EnvelopeError::Payload {
                     key: (*key).to_owned(),
-                    source,
+                    message: crate::redact::mask(&source.to_string()),
                 });
         }
         Ok(None)

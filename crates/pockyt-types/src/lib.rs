@@ -38,6 +38,7 @@ mod endpoint;
 mod envelope;
 mod generated;
 pub mod lenient;
+pub mod redact;
 mod validate;
 mod wire;
 mod wire_enum;

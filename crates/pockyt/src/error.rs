@@ -115,36 +115,13 @@ impl Error {
 }
 
 /// The start of a body for an error message: at most 160 characters, whitespace collapsed, and
-/// anything that looks like a key, signature or card number (32 hex characters, 12+ digits) masked.
+/// anything that looks like a key, signature or card number masked.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::new();
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        let digits = token.chars().filter(char::is_ascii_digit).count();
-        let hex = token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit());
-        if digits >= 12 || hex {
-            out.push_str("<redacted>");
-        } else {
-            out.push_str(token);
-        }
-        token.clear();
-    };
-    for c in collapsed.chars() {
-        if c.is_ascii_alphanumeric() {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
-        if out.chars().count() >= 160 {
-            break;
-        }
-    }
-    flush(&mut token, &mut out);
-    let mut clipped: String = out.chars().take(160).collect();
-    if clipped.len() < out.len() || body.len() > 4096 {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let masked = pockyt_types::redact::mask(&collapsed);
+    let mut clipped: String = masked.chars().take(160).collect();
+    if clipped.len() < masked.len() || body.len() > 4096 {
         clipped.push('…');
     }
     clipped
