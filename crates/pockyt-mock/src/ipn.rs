@@ -38,6 +38,7 @@ pub(crate) struct Deliveries {
     schedule: IpnSchedule,
     transport: Option<HyperTransport>,
     log: Mutex<Vec<IpnAttempt>>,
+    acknowledged: std::sync::atomic::AtomicUsize,
     changed: Notify,
 }
 
@@ -52,6 +53,7 @@ impl Deliveries {
             schedule,
             transport,
             log: Mutex::new(Vec::new()),
+            acknowledged: std::sync::atomic::AtomicUsize::new(0),
             changed: Notify::new(),
         }
     }
@@ -61,11 +63,28 @@ impl Deliveries {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Waits until `check` holds for the attempts recorded (woken on every new attempt).
+    /// How many notifications were acknowledged.
+    pub(crate) fn acknowledged(&self) -> usize {
+        self.acknowledged.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits until `check` holds for the attempts recorded (woken on every new attempt). The check
+    /// runs on the log in place: copying it on every wake-up made long runs quadratic.
     pub(crate) async fn wait_until(&self, check: impl Fn(&[IpnAttempt]) -> bool) {
         loop {
             let notified = self.changed.notified();
-            if check(&self.attempts()) {
+            if check(&self.log.lock().unwrap_or_else(|p| p.into_inner())) {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Waits until at least `count` notifications were acknowledged, without reading the log.
+    pub(crate) async fn wait_for_acknowledged(&self, count: usize) {
+        loop {
+            let notified = self.changed.notified();
+            if self.acknowledged() >= count {
                 return;
             }
             notified.await;
@@ -73,6 +92,10 @@ impl Deliveries {
     }
 
     fn record(&self, attempt: IpnAttempt) {
+        if attempt.acknowledged {
+            self.acknowledged
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         self.log
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -90,6 +90,16 @@ pub enum MockError {
     IpnTimeout(String),
 }
 
+/// Reads a request body the way the simulator does: a JSON object of scalar values (Java, C#, Go,
+/// Python SDKs) or a form (PHP, JS), each name once. Exposed for fuzzing and for tools that need the
+/// gateway's reading of a body.
+pub fn parse_request_body(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<pockyt_types::Params, String> {
+    params::parse(content_type, body).map_err(|e| e.0)
+}
+
 /// Why a payment could not be finished.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FinishError {
@@ -316,6 +326,22 @@ impl MockHandle {
             .into_iter()
             .filter(|a| a.transaction_no == transaction_no)
             .collect())
+    }
+
+    /// How many notifications have been acknowledged so far.
+    pub fn ipn_acknowledged(&self) -> usize {
+        self.shared.deliveries.acknowledged()
+    }
+
+    /// Waits (up to `limit`) until at least `count` notifications in all were acknowledged.
+    pub async fn wait_for_acknowledged(
+        &self,
+        count: usize,
+        limit: Duration,
+    ) -> Result<(), MockError> {
+        tokio::time::timeout(limit, self.shared.deliveries.wait_for_acknowledged(count))
+            .await
+            .map_err(|_| MockError::IpnTimeout(format!("{count} acknowledged notification(s)")))
     }
 
     /// Waits (up to `limit`) until `count` attempts were made for `transaction_no`, acknowledged or not.

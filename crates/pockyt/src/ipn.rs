@@ -271,6 +271,17 @@ mod tests {
         assert_eq!(n.note.as_deref(), Some(""));
     }
 
+    proptest::proptest! {
+        /// Property mirror of the `ipn_verify_form` fuzz target.
+        #[test]
+        fn arbitrary_bodies_never_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = verify_form(&body, &key());
+            if let Ok(query) = std::str::from_utf8(&body) {
+                let _ = parse_callback(query, &key());
+            }
+        }
+    }
+
     #[test]
     fn callbacks_without_a_signature_are_untrusted() {
         match parse_callback("status=success&reference=o1", &key()).unwrap() {

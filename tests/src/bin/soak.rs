@@ -147,21 +147,16 @@ async fn soak(
     }
     let load_seconds = started.elapsed().as_secs_f64();
     // Let every notification settle (retries included) before judging.
-    for number in &created {
-        if gateway
-            .wait_for_ipn(number, Duration::from_secs(30))
-            .await
-            .is_err()
-        {
-            let attempts: Vec<_> = gateway
-                .ipn_attempts()
-                .into_iter()
-                .filter(|a| &a.transaction_no == number)
-                .collect();
-            return Err(format!(
-                "the notification for {number} was never acknowledged: {attempts:?}"
-            ));
-        }
+    if gateway
+        .wait_for_acknowledged(created.len(), Duration::from_secs(60))
+        .await
+        .is_err()
+    {
+        return Err(format!(
+            "only {} of {} notifications were acknowledged within 60 s",
+            gateway.ipn_acknowledged(),
+            created.len()
+        ));
     }
     Ok(judge(
         &gateway,
