@@ -23,6 +23,9 @@ pub(crate) struct Args {
     /// The token that merchant signs with.
     #[arg(long, requires_all = ["merchant_no", "store_no"], hide_env_values = true)]
     token: Option<String>,
+    /// Another merchant to accept, as MERCHANT_NO:STORE_NO:TOKEN. Repeatable.
+    #[arg(long = "merchant", value_name = "MERCHANT_NO:STORE_NO:TOKEN")]
+    merchants: Vec<String>,
     /// A fault, as PATH=KIND with KIND one of latency:MS, status:CODE, drop, truncate, html,
     /// oversize:BYTES, slow:MS (PATH `*` for every path). Repeatable.
     #[arg(long = "fault", value_name = "PATH=KIND")]
@@ -37,6 +40,20 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     let mut builder = MockGateway::builder()
         .bind(args.addr)
         .merchant(merchant.clone());
+    let mut extra = Vec::new();
+    for spec in &args.merchants {
+        match parse_merchant(spec) {
+            Ok(other) => {
+                extra.push(format!(
+                    "merchantNo {}  storeNo {}",
+                    other.merchant_no(),
+                    other.store_no()
+                ));
+                builder = builder.merchant(other);
+            }
+            Err(reason) => return Outcome::BadInput(reason),
+        }
+    }
     for spec in &args.faults {
         match parse_fault(spec) {
             Ok((path, fault)) => builder = builder.fault(path, fault),
@@ -53,6 +70,9 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         merchant.merchant_no(),
         merchant.store_no()
     );
+    for line in &extra {
+        say!("  {line}");
+    }
     if args.token.is_none() {
         say!(
             "  token      {} (the public demo token)",
@@ -72,6 +92,18 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             Outcome::Ok
         }
         Err(e) => Outcome::BadInput(format!("cannot wait for Ctrl-C: {e}")),
+    }
+}
+
+/// `MERCHANT_NO:STORE_NO:TOKEN` (the token may itself contain `:`).
+pub(crate) fn parse_merchant(spec: &str) -> Result<Merchant, String> {
+    let mut parts = spec.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(m), Some(s), Some(t)) if !m.is_empty() && !s.is_empty() && !t.is_empty() => {
+            Ok(Merchant::new(m, s, t))
+        }
+        // Not echoed: the value may hold a token.
+        _ => Err("a --merchant value is not MERCHANT_NO:STORE_NO:TOKEN".to_owned()),
     }
 }
 
@@ -109,6 +141,20 @@ pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_merchant_specs() {
+        let m = parse_merchant("1001:2001:tok:en").unwrap();
+        assert_eq!((m.merchant_no(), m.store_no()), ("1001", "2001"));
+        assert!(parse_merchant("1001:2001").is_err());
+        assert!(parse_merchant("1001::t").is_err());
+        // The token is never echoed in the error.
+        assert!(
+            !parse_merchant("1001:secret-token")
+                .unwrap_err()
+                .contains("secret-token")
+        );
+    }
 
     #[test]
     fn parses_fault_specs() {
