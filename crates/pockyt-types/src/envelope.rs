@@ -237,6 +237,47 @@ impl<'a> RawEnvelope<'a> {
     }
 }
 
+/// The common shape, read in one pass: code, message and the payload under `result`.
+#[derive(Deserialize)]
+struct ResultEnvelope<T> {
+    #[serde(
+        alias = "re_code",
+        default,
+        deserialize_with = "crate::lenient::string"
+    )]
+    ret_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    ret_msg: Option<String>,
+    #[serde(default = "none")]
+    result: Option<T>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// Decodes a successful answer whose payload sits under `result` in one pass over the body.
+///
+/// Returns `None` for anything else (another code, another shape, a repeated key, a payload that
+/// does not fit): the caller then takes the two-step path ([`RawEnvelope::parse`], then
+/// [`RawEnvelope::payload`]), which classifies the failure. Reading everything twice only when
+/// something is off halves the decoding cost of the usual answer.
+pub fn decode_success_under_result<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
+    let envelope: ResultEnvelope<T> = serde_json::from_slice(body).ok()?;
+    let ret_code = RetCode::from(envelope.ret_code?.as_str());
+    if !ret_code.is_success() {
+        return None;
+    }
+    Some(Envelope {
+        ret_code,
+        ret_msg: envelope
+            .ret_msg
+            .map(|m| m.trim_end().to_owned())
+            .unwrap_or_default(),
+        result: envelope.result,
+    })
+}
+
 const DUPLICATE: &str = "duplicate key: ";
 
 fn duplicate_key(err: &serde_json::Error) -> Option<String> {
@@ -326,6 +367,31 @@ mod tests {
             none.ret_code(),
             Err(EnvelopeError::MissingRetCode)
         ));
+    }
+
+    #[test]
+    fn one_pass_decoding_only_takes_clean_successes() {
+        let ok = br#"{"ret_code":"000100","ret_msg":"ok ","result":{"a":1}}"#;
+        let env = decode_success_under_result::<serde_json::Value>(ok).unwrap();
+        assert_eq!(
+            (env.ret_msg.as_str(), env.result.unwrap()["a"].as_i64()),
+            ("ok", Some(1))
+        );
+        let seed = br#"{"re_code":"000100","ret_msg":"x","result":null}"#;
+        assert!(
+            decode_success_under_result::<serde_json::Value>(seed)
+                .unwrap()
+                .result
+                .is_none()
+        );
+        for other in [
+            &br#"{"ret_code":"000021","ret_msg":"no"}"#[..],
+            br#"{"ret_code":"000100","ret_code":"000030"}"#,
+            br#"{"ret_msg":"no code"}"#,
+            b"<html>",
+        ] {
+            assert!(decode_success_under_result::<serde_json::Value>(other).is_none());
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod wire_enum;
 
 pub use amount::{Amount, AmountError, currency_decimals};
 pub use endpoint::{Endpoint, Params, WirePairs};
-pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode};
+pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode, decode_success_under_result};
 pub use generated::*;
 pub use validate::{Problem, ValidationError};
 

@@ -405,6 +405,12 @@ pub(crate) fn decode<E: Endpoint>(
 ) -> Result<Envelope<E::Response>, Error> {
     let body = response.body();
     let status = response.status();
+    if status.is_success()
+        && E::RESPONSE_KEYS == ["result"]
+        && let Some(envelope) = pockyt_types::decode_success_under_result(body)
+    {
+        return Ok(envelope);
+    }
     let envelope = RawEnvelope::parse(body);
     if !status.is_success() {
         // Some proxies answer errors with the gateway's own envelope; prefer its code when present.
