@@ -265,10 +265,10 @@ impl Client {
                 tokio::time::timeout(per_attempt, self.inner.transport.send(request)).await;
             trace_attempt(&call, attempt, &outcome, started);
             let failure = match outcome {
-                Ok(Ok(response)) => match Failure::from_status(response.status()) {
-                    Some(failure) => failure.with_response(response),
-                    None => return Ok((response, attempt)),
-                },
+                Ok(Ok(response)) if Failure::worth_retrying(response.status()) => {
+                    Failure::Status(response)
+                }
+                Ok(Ok(response)) => return Ok((response, attempt)),
                 Ok(Err(error)) if is_final(&error) => {
                     return Err(Error::Transport {
                         source: error,
@@ -306,38 +306,22 @@ enum Failure {
     Timeout {
         overall: bool,
     },
-    Status {
-        status: http::StatusCode,
-        response: Option<http::Response<Bytes>>,
-    },
+    /// A 5xx or 429 answer, kept whole so the last one can be decoded into an error with a snippet.
+    Status(http::Response<Bytes>),
 }
 
 impl Failure {
+    /// Whether an answer is worth another attempt: 5xx, or 429.
+    fn worth_retrying(status: http::StatusCode) -> bool {
+        status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
+    }
+
     /// 5xx may have been acted on; 429 was refused before any processing.
-    fn from_status(status: http::StatusCode) -> Option<Self> {
-        (status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS).then_some(
-            Failure::Status {
-                status,
-                response: None,
-            },
-        )
-    }
-
-    fn with_response(self, response: http::Response<Bytes>) -> Self {
-        match self {
-            Failure::Status { status, .. } => Failure::Status {
-                status,
-                response: Some(response),
-            },
-            other => other,
-        }
-    }
-
     fn maybe_sent(&self) -> bool {
         match self {
             Failure::Transport(error) => error.request_may_have_been_sent(),
             Failure::Timeout { .. } => true,
-            Failure::Status { status, .. } => *status != http::StatusCode::TOO_MANY_REQUESTS,
+            Failure::Status(response) => response.status() != http::StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -350,18 +334,7 @@ impl Failure {
                 maybe_sent: true,
             }),
             // The caller decodes the status into an error with the body's snippet.
-            Failure::Status {
-                response: Some(response),
-                ..
-            } => Ok((response, attempts)),
-            Failure::Status {
-                status,
-                response: None,
-            } => Err(Error::HttpStatus {
-                status: status.as_u16(),
-                snippet: String::new(),
-                attempts,
-            }),
+            Failure::Status(response) => Ok((response, attempts)),
         }
     }
 }
