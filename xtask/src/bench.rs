@@ -11,8 +11,6 @@ use std::process::{Child, Command, Stdio};
 use serde_json::Value;
 
 const PYTHON_SDK: &str = "yuansfer==3.0.4";
-const START: &str = "<!-- bench:start -->";
-const END: &str = "<!-- bench:end -->";
 const DEMO_TOKEN: &str = "5cbfb079f15b150122261c8537086d77a";
 
 pub fn run(root: &Path) -> Result<(), String> {
@@ -73,7 +71,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let _ = simulator.kill();
     let _ = simulator.wait();
     result?;
-    write_page(root, &page.0)?;
+    crate::page::replace_block(root, "docs/performance.md", "bench", &page.0)?;
     println!("bench: wrote docs/performance.md");
     Ok(())
 }
@@ -150,15 +148,7 @@ fn measure(
     step("memory");
     let demo = demo_summary(pockyt)?;
 
-    let date = Command::new("date")
-        .arg("-u")
-        .arg("+%Y-%m-%d")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
+    let (date, cores) = (crate::page::today(), crate::page::cores());
     page.line(&format!("Measured {date} on {cores} cores by `cargo xtask bench`. Simulator: `pockyt mock` (release, multi-thread runtime) in its own process; load: `target/release/loopback` (Tokio current-thread runtime) in another."));
     page.line("");
     signing_table(page, criterion, py_sign);
@@ -513,14 +503,4 @@ fn create_payment(pockyt: &Path, base: &str) -> Result<String, String> {
 fn demo_summary(pockyt: &Path) -> Result<Value, String> {
     let summary = json_of(Command::new(pockyt).args(["demo", "--json"]))?;
     Ok(summary["summary"].clone())
-}
-
-fn write_page(root: &Path, table: &str) -> Result<(), String> {
-    let path = root.join("docs/performance.md");
-    let page = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (Some(start), Some(end)) = (page.find(START), page.find(END)) else {
-        return Err(format!("{} has no {START} … {END} markers", path.display()));
-    };
-    let updated = format!("{}{START}\n{table}{}", &page[..start], &page[end..]);
-    std::fs::write(&path, updated).map_err(|e| format!("{}: {e}", path.display()))
 }

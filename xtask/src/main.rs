@@ -2,6 +2,10 @@
 
 mod bench;
 mod codegen;
+mod deny;
+mod fuzz;
+mod install;
+mod page;
 mod soak;
 
 use std::path::PathBuf;
@@ -18,6 +22,11 @@ Tasks:
   soak [--seconds S] [--concurrency N] [--max-checkouts M]
                     concurrent checkouts, refunds and IPN retries against the simulator, then
                     checks that nothing was lost, duplicated or over-refunded (default 20 s, 32)
+  fuzz [--seconds S] [--jobs J] [--check]
+                    every cargo-fuzz target for S seconds (default 600), J at a time (default:
+                    the core count), on nightly; a crash becomes a regression input and fails the
+                    task; figures go into docs/reliability.md unless --check
+  deny              licence, ban and source checks of deny.toml, offline (installs cargo-deny)
   --help            show this message
 ";
 
@@ -33,6 +42,8 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::check(&workspace_root()),
         ["bench"] => bench::run(&workspace_root()),
         ["soak", rest @ ..] => soak::run(&workspace_root(), rest),
+        ["deny"] => deny::run(&workspace_root()),
+        ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);
