@@ -263,7 +263,10 @@ fn none<T>() -> Option<T> {
 /// [`RawEnvelope::payload`]), which classifies the failure. Reading everything twice only when
 /// something is off halves the decoding cost of the usual answer.
 pub fn decode_success_under_result<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
-    let envelope: ResultEnvelope<T> = serde_json::from_slice(body).ok()?;
+    // One UTF-8 check of the whole body, then `from_str`, which skips the per-string checks that
+    // `from_slice` makes (a typed result has a dozen or more strings).
+    let body = std::str::from_utf8(body).ok()?;
+    let envelope: ResultEnvelope<T> = serde_json::from_str(body).ok()?;
     let ret_code = RetCode::from(envelope.ret_code?.as_str());
     if !ret_code.is_success() {
         return None;

@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 use pockyt_transport::{Transport, TransportError, TransportErrorKind};
 use pockyt_types::{Endpoint, Envelope, RawEnvelope, TranQueryRequest, TranQueryResponse};
 use serde::ser::{SerializeMap, Serializer};
@@ -26,7 +27,11 @@ pub struct Client {
 struct Inner {
     config: Config,
     transport: Arc<dyn Transport>,
-    user_agent: HeaderValue,
+    /// The headers every request carries, built once: cloning a map is cheaper than filling one.
+    headers: HeaderMap,
+    /// The base URL's scheme and authority (validation refuses a path), so an endpoint's URI is
+    /// put together from parts instead of formatted and parsed again on every call.
+    origin: (Scheme, Authority),
 }
 
 /// Builds a [`Client`] with a transport of your choice.
@@ -58,14 +63,35 @@ impl ClientBuilder {
         };
         let user_agent = HeaderValue::from_str(&self.config.user_agent)
             .unwrap_or_else(|_| HeaderValue::from_static(crate::config::USER_AGENT));
+        // Room for what a transport adds (host, content-length) without regrowing the clone.
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, user_agent);
+        let origin = origin(self.config.environment.base_url())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 config: self.config,
                 transport,
-                user_agent,
+                headers,
+                origin,
             }),
         })
     }
+}
+
+/// The scheme and authority of a validated base URL.
+fn origin(base_url: &str) -> Result<(Scheme, Authority), crate::ConfigError> {
+    let parts = base_url.parse::<Uri>().ok().map(Uri::into_parts);
+    parts
+        .and_then(|p| p.scheme.zip(p.authority))
+        .ok_or_else(|| crate::ConfigError::BaseUrl {
+            url: base_url.to_owned(),
+            reason: "not a valid URL",
+        })
 }
 
 #[cfg(feature = "hyper")]
@@ -129,13 +155,13 @@ impl Client {
         request: &E,
     ) -> Result<Envelope<E::Response>, Error> {
         let call = async {
-            let http_request = self.encode(request)?;
+            let encoded = self.encode_request(request)?;
             let call = Call {
                 name: E::NAME,
                 path: E::PATH,
                 idempotent: E::IDEMPOTENT,
             };
-            let (response, attempts) = self.execute(call, http_request).await?;
+            let (response, attempts) = self.execute(call, encoded).await?;
             decode::<E>(&response, attempts)
         };
         #[cfg(feature = "tracing")]
@@ -168,10 +194,37 @@ impl Client {
 
     /// Builds the signed HTTP request for `request` without sending it (validation included).
     pub fn encode<E: Endpoint>(&self, request: &E) -> Result<http::Request<Bytes>, Error> {
+        Ok(self.http_request(&self.encode_request(request)?))
+    }
+
+    fn encode_request<E: Endpoint>(&self, request: &E) -> Result<Encoded, Error> {
         request.validate()?;
         let pairs = request.wire_pairs();
         let admin = E::ACCEPTS_STORE_ADMIN_NO && pairs.get("storeAdminNo").is_none();
         self.encode_pairs(E::PATH, pairs.iter(), admin)
+    }
+
+    /// One attempt's request: a POST of `encoded` with the client's headers.
+    fn http_request(&self, encoded: &Encoded) -> http::Request<Bytes> {
+        let mut request = http::Request::new(encoded.body.clone());
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = encoded.uri.clone();
+        *request.headers_mut() = self.inner.headers.clone();
+        request
+    }
+
+    /// The endpoint's full URI on the configured base URL.
+    fn uri(&self, path: &str) -> Result<Uri, Error> {
+        let invalid = || crate::ConfigError::BaseUrl {
+            url: format!("{}{path}", self.inner.config.environment.base_url()),
+            reason: "not a valid URL",
+        };
+        let (scheme, authority) = &self.inner.origin;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(scheme.clone());
+        parts.authority = Some(authority.clone());
+        parts.path_and_query = Some(PathAndQuery::try_from(path).map_err(|_| invalid())?);
+        Ok(Uri::from_parts(parts).map_err(|_| invalid())?)
     }
 
     /// Adds the identity fields to `pairs`, signs, and builds the POST. `add_admin` asks for the
@@ -181,7 +234,7 @@ impl Client {
         path: &str,
         pairs: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone,
         add_admin: bool,
-    ) -> Result<http::Request<Bytes>, Error> {
+    ) -> Result<Encoded, Error> {
         let config = &self.inner.config;
         let mut identity: [(&str, &str); 4] = [
             ("merchantNo", &config.merchant_no),
@@ -202,22 +255,10 @@ impl Client {
         let all = identity[..count].iter().copied().chain(pairs);
         let signature = pockyt_sign::sign(all.clone(), &config.key)?;
         let body = json_body(all, &signature, len);
-        let uri = format!("{}{path}", config.environment.base_url());
-        let mut http_request =
-            http::Request::post(uri)
-                .body(body)
-                .map_err(|_| crate::ConfigError::BaseUrl {
-                    url: format!("{}{path}", config.environment.base_url()),
-                    reason: "not a valid URL",
-                })?;
-        let headers = http_request.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        Ok(http_request)
+        Ok(Encoded {
+            uri: self.uri(path)?,
+            body,
+        })
     }
 
     /// Sends any path with any parameters (identity and signature added) and returns the raw HTTP
@@ -236,30 +277,29 @@ impl Client {
             }
             .into());
         }
-        let request = self.encode_pairs(path, params.iter().copied(), false)?;
+        let encoded = self.encode_pairs(path, params.iter().copied(), false)?;
         let call = Call {
             name: "raw",
             path,
             idempotent: false,
         };
-        Ok(self.execute(call, request).await?.0)
+        Ok(self.execute(call, encoded).await?.0)
     }
 
     /// Sends with the attempt timeout, the overall deadline and the retry policy.
     async fn execute(
         &self,
         call: Call<'_>,
-        request: http::Request<Bytes>,
+        encoded: Encoded,
     ) -> Result<(http::Response<Bytes>, u32), Error> {
         let config = &self.inner.config;
         let deadline = Instant::now() + config.timeouts.overall;
-        let (parts, body) = request.into_parts();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let budget = remaining(deadline);
             let per_attempt = config.timeouts.attempt.min(budget);
-            let request = rebuild(&parts, &body);
+            let request = self.http_request(&encoded);
             let started = Instant::now();
             let outcome =
                 tokio::time::timeout(per_attempt, self.inner.transport.send(request)).await;
@@ -339,12 +379,10 @@ impl Failure {
     }
 }
 
-fn rebuild(parts: &http::request::Parts, body: &Bytes) -> http::Request<Bytes> {
-    let mut request = http::Request::new(body.clone());
-    *request.method_mut() = parts.method.clone();
-    *request.uri_mut() = parts.uri.clone();
-    *request.headers_mut() = parts.headers.clone();
-    request
+/// A signed call, ready to be sent as many times as the retry policy allows.
+struct Encoded {
+    uri: Uri,
+    body: Bytes,
 }
 
 /// `{"name":"value",…,"verifySign":"…"}`: every value a JSON string, written straight from the pairs.

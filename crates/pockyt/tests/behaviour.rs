@@ -414,3 +414,43 @@ async fn user_agent_names_the_crate() {
         "{ua}"
     );
 }
+
+#[tokio::test]
+async fn every_attempt_carries_the_full_uri_and_headers() {
+    let mock = mock();
+    mock.push_json(503, "{}");
+    mock.push_json(200, SUCCESS);
+    client_with(&mock, config())
+        .tran_query(&query())
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2, "retried once");
+    for request in &requests {
+        assert_eq!(request.method, http::Method::POST);
+        assert_eq!(
+            request.uri.to_string(),
+            "https://gateway.test/app-data-search/v3/tran-query"
+        );
+        assert_eq!(
+            request.headers["content-type"],
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(request.headers["accept"], "application/json");
+        assert!(request.headers.contains_key("user-agent"));
+        assert_eq!(request.headers.len(), 3, "{:?}", request.headers);
+    }
+    assert_eq!(requests[0].body, requests[1].body, "the same signed body");
+}
+
+#[tokio::test]
+async fn send_raw_refuses_a_path_that_would_corrupt_the_uri() {
+    let mock = mock();
+    let client = client_with(&mock, config());
+    let err = client
+        .send_raw("/a path with spaces", &[])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not a valid URL"), "{err}");
+    assert!(mock.requests().is_empty(), "nothing sent");
+}
