@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use pockyt_sign::{SigningKey, VerifyError, sign, verify, verify_embedded};
+use pockyt_sign::{
+    SignError, SigningKey, VerifyError, canonical_string, sign, verify, verify_embedded,
+};
 use proptest::prelude::*;
 
 fn params() -> impl Strategy<Value = BTreeMap<String, String>> {
@@ -17,7 +19,50 @@ fn pairs(m: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
     m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
+/// Names that often share their first seven bytes or more (and may hold NUL), up to beyond the
+/// signer's 48 inline pairs: the cases where the packed sort keys tie and names are compared whole.
+fn crowded_names() -> impl Strategy<Value = BTreeMap<String, String>> {
+    proptest::collection::btree_map(
+        "(merchant|settleCu|a|)[A-Za-z0-9\\x00]{0,9}",
+        "[a-z0-9]{0,3}",
+        0..60,
+    )
+    .prop_filter("verifySign is not a parameter", |m| {
+        !m.contains_key("verifySign")
+    })
+}
+
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut s = seed;
+    for i in (1..items.len()).rev() {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        items.swap(i, (s >> 33) as usize % (i + 1));
+    }
+}
+
 proptest! {
+    #[test]
+    fn canonical_order_is_byte_order(m in crowded_names(), seed in any::<u64>()) {
+        let mut shuffled = pairs(&m);
+        shuffle(&mut shuffled, seed);
+        // A BTreeMap of Strings iterates in byte order: the reference.
+        let expected: Vec<String> = m.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        prop_assert_eq!(canonical_string(shuffled).unwrap(), expected.join("&"));
+    }
+
+    #[test]
+    fn a_repeated_name_is_always_refused(m in crowded_names(), pick in any::<prop::sample::Index>(), seed in any::<u64>()) {
+        prop_assume!(!m.is_empty());
+        let mut with_twice = pairs(&m);
+        let (name, _) = with_twice[pick.index(with_twice.len())];
+        with_twice.push((name, "again"));
+        shuffle(&mut with_twice, seed);
+        let expected = SignError::DuplicateName { name: name.to_owned() };
+        prop_assert_eq!(canonical_string(with_twice).unwrap_err(), expected);
+    }
+
     #[test]
     fn order_of_pairs_does_not_matter(m in params(), seed in any::<u64>(), token in any::<String>()) {
         let key = SigningKey::from_token(&token);
