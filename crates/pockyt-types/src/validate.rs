@@ -193,7 +193,8 @@ pub(crate) fn text(
     if value.is_empty() {
         return fail(Problem::Empty);
     }
-    if let Some(max) = rule.max_chars {
+    // A text has no more characters than bytes, so only a long one needs counting.
+    if let Some(max) = rule.max_chars.filter(|&max| value.len() > max) {
         let len = value.chars().count();
         if len > max {
             return fail(Problem::TooLong { max, len });
@@ -307,9 +308,21 @@ fn url(text: &str) -> bool {
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+            !host.is_empty() && !has_space_or_control(text)
         }
         None => false,
+    }
+}
+
+/// Whether `text` holds whitespace or a control character; ASCII (nearly every URL) is checked
+/// byte by byte without decoding characters.
+fn has_space_or_control(text: &str) -> bool {
+    if text.is_ascii() {
+        // ASCII whitespace and controls are exactly the bytes up to 0x20, and DEL.
+        // A fold without early exit, so the compiler compares 16 bytes at a time.
+        text.bytes().fold(false, |found, b| found | (b <= b' ') | (b == 0x7f))
+    } else {
+        text.chars().any(|c| c.is_whitespace() || c.is_control())
     }
 }
 
@@ -343,6 +356,36 @@ mod tests {
         assert!(!url("ftp://x"));
         assert!(!url("https://"));
         assert!(!url("https://a b"));
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_char_test() {
+        for b in 0u8..=0x7f {
+            let c = char::from(b);
+            let text = format!("https://m.example.com/{c}");
+            assert_eq!(
+                has_space_or_control(&text),
+                c.is_whitespace() || c.is_control(),
+                "byte {b:#04x}"
+            );
+        }
+        assert!(has_space_or_control("https://m.example.com/\u{a0}日本"));
+        assert!(has_space_or_control("https://m.example.com/\u{2003}"));
+        assert!(!has_space_or_control("https://m.example.com/日本"));
+    }
+
+    #[test]
+    fn max_chars_counts_characters_not_bytes() {
+        let r = Rule::optional().max_chars(4);
+        assert!(
+            text("note", Some("日本語日"), r).is_ok(),
+            "12 bytes, 4 characters"
+        );
+        assert_eq!(
+            text("note", Some("日本語日本"), r).unwrap_err().problem(),
+            &Problem::TooLong { max: 4, len: 5 }
+        );
+        assert!(text("note", Some("abcd"), r).is_ok());
     }
 
     #[test]

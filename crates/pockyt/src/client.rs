@@ -8,11 +8,11 @@ use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 use pockyt_transport::{Transport, TransportError, TransportErrorKind};
 use pockyt_types::{Endpoint, Envelope, RawEnvelope, TranQueryRequest, TranQueryResponse};
-use serde::ser::{SerializeMap, Serializer};
 use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::error::{Error, remaining, snippet};
+use crate::json_body::json_body;
 
 /// The Pockyt API client. Cheap to clone (an `Arc` inside); `Send + Sync`, so share one per
 /// merchant account across tasks.
@@ -383,30 +383,6 @@ impl Failure {
 struct Encoded {
     uri: Uri,
     body: Bytes,
-}
-
-/// `{"name":"value",…,"verifySign":"…"}`: every value a JSON string, written straight from the pairs.
-fn json_body<'a>(
-    pairs: impl Iterator<Item = (&'a str, &'a str)>,
-    signature: &pockyt_sign::Signature,
-    len: usize,
-) -> Bytes {
-    let mut buf = Vec::with_capacity(64 + len * 48);
-    let mut serializer = serde_json::Serializer::new(&mut buf);
-    let hex = signature.to_hex();
-    // Writing strings into a Vec cannot fail; the results are checked anyway, never unwrapped.
-    let written = serializer.serialize_map(Some(len + 1)).and_then(|mut map| {
-        for (name, value) in pairs {
-            map.serialize_entry(name, value)?;
-        }
-        map.serialize_entry(
-            pockyt_sign::SIGNATURE_PARAM,
-            std::str::from_utf8(&hex).unwrap_or_default(),
-        )?;
-        map.end()
-    });
-    debug_assert!(written.is_ok());
-    Bytes::from(buf)
 }
 
 /// Status first, envelope second, typed payload last, so each failure gets its own error.

@@ -52,6 +52,7 @@ mod endpoints;
 mod error;
 pub mod form;
 pub mod ipn;
+mod json_body;
 mod retry;
 
 pub use client::{Client, ClientBuilder};
