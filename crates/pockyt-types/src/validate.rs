@@ -320,7 +320,8 @@ fn has_space_or_control(text: &str) -> bool {
     if text.is_ascii() {
         // ASCII whitespace and controls are exactly the bytes up to 0x20, and DEL.
         // A fold without early exit, so the compiler compares 16 bytes at a time.
-        text.bytes().fold(false, |found, b| found | (b <= b' ') | (b == 0x7f))
+        text.bytes()
+            .fold(false, |found, b| found | (b <= b' ') | (b == 0x7f))
     } else {
         text.chars().any(|c| c.is_whitespace() || c.is_control())
     }

@@ -45,9 +45,9 @@ fn string(buf: &mut Vec<u8>, text: &str) {
 /// serde_json looks each byte up in a table, which was the largest cost of encoding a request after
 /// MD5 (see `docs/performance.md`). Bytes of 0x80 and above (UTF-8 sequences) never need escaping.
 fn is_plain(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .fold(true, |plain, &b| plain & (b >= 0x20) & (b != b'"') & (b != b'\\'))
+    bytes.iter().fold(true, |plain, &b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    })
 }
 
 #[cfg(test)]
