@@ -483,3 +483,54 @@ async fn several_merchants_are_kept_apart() {
     assert!(b.find_by_reference("shared-ref").await.unwrap().is_some());
     assert_eq!(gateway.payments().len(), 2);
 }
+
+#[tokio::test]
+async fn trans_list_keeps_to_its_date_range() {
+    let world = World::start().await;
+    let number = world
+        .client
+        .secure_pay(&world.payment("3.00", "listed"))
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    let created = world.gateway.payment(&number).unwrap().created;
+    let day = &created[..8];
+
+    let listed = world
+        .client
+        .trans_list(&TransListRequest::new(day, day))
+        .await
+        .unwrap();
+    assert_eq!(listed.size, Some(1));
+    let transaction = &listed.transactions[0];
+    assert_eq!(transaction.transaction_no.as_deref(), Some(number.as_str()));
+    let expected_time = format!(
+        "{}-{}-{} {}:{}:{}",
+        &created[..4],
+        &created[4..6],
+        &created[6..8],
+        &created[8..10],
+        &created[10..12],
+        &created[12..14]
+    );
+    assert_eq!(
+        transaction.create_time.as_deref(),
+        Some(expected_time.as_str())
+    );
+
+    let long_ago = world
+        .client
+        .trans_list(&TransListRequest::new("20000101", "20001231"))
+        .await
+        .unwrap();
+    assert_eq!(long_ago.size, Some(0));
+    assert!(long_ago.transactions.is_empty());
+
+    let backwards = world
+        .client
+        .trans_list(&TransListRequest::new("20000102", "20000101"))
+        .await
+        .unwrap_err();
+    assert_eq!(backwards.ret_code(), Some(&RetCode::InconsistentParameters));
+}

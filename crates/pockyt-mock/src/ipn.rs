@@ -106,7 +106,7 @@ impl Deliveries {
 
 /// The notification form for a payment's current status, signed with the merchant's key.
 pub(crate) fn notification_body(payment: &Payment, key: &SigningKey) -> String {
-    let time = gateway_time(std::time::SystemTime::now());
+    let time = crate::clock::gateway_time(std::time::SystemTime::now());
     let status = payment.status.to_string();
     let amount = payment.amount.to_string();
     let currency = payment.currency.to_string();
@@ -182,44 +182,5 @@ async fn post(
         }
         Ok(Err(e)) => (None, false, Some(e.to_string())),
         Err(_) => (None, false, Some("timed out".into())),
-    }
-}
-
-/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock.
-fn gateway_time(now: std::time::SystemTime) -> String {
-    let secs = now
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-        + 8 * 3600;
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gateway_time_is_utc_plus_8() {
-        let t = std::time::UNIX_EPOCH + Duration::from_secs(1_704_067_200); // 2024-01-01T00:00:00Z
-        assert_eq!(gateway_time(t), "20240101080000");
-        let leap = std::time::UNIX_EPOCH + Duration::from_secs(1_709_164_800); // 2024-02-29T00:00:00Z
-        assert_eq!(gateway_time(leap), "20240229080000");
     }
 }

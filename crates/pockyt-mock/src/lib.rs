@@ -35,6 +35,7 @@
 //! ```
 
 mod cashier;
+mod clock;
 mod config;
 mod gateway;
 mod ipn;

@@ -7,6 +7,7 @@ use pockyt_types::*;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
+use crate::clock::readable;
 use crate::gateway::{Ctx, GatewayError, Payload, run};
 use crate::state::{Agreement, Authorization, Payment, Payout, Refund};
 
@@ -384,10 +385,14 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
         TransListRequest::PATH => run(ctx, "query success ", |c, r: TransListRequest| {
             date_range(&r.start_date, &r.end_date)?;
             let store = c.shared.store.lock();
+            let within = |p: &Payment| {
+                let day = p.created.get(..8).unwrap_or_default();
+                r.start_date.as_str() <= day && day <= r.end_date.as_str()
+            };
             let mut list: Vec<Value> = store
                 .payments
                 .values()
-                .filter(|p| p.merchant_no == c.merchant.merchant_no)
+                .filter(|p| p.merchant_no == c.merchant.merchant_no && within(p))
                 .map(|p| Value::Object(transaction_payload(p)))
                 .collect();
             list.sort_by(|a, b| {
@@ -567,6 +572,7 @@ fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
         note: spec.note,
         created_by: spec.created_by,
         refunds: Vec::new(),
+        created: crate::clock::gateway_time(std::time::SystemTime::now()),
         expires_at: Instant::now() + Duration::from_secs(u64::from(spec.timeout_minutes) * 60),
     };
     store.references.insert(key, transaction_no.clone());
@@ -1082,6 +1088,7 @@ fn transaction_payload(payment: &Payment) -> Payload {
     }
     payload.insert("storeNo".into(), json!(payment.store_no));
     payload.insert("transactionType".into(), json!("payment"));
+    payload.insert("createTime".into(), json!(readable(&payment.created)));
     payload.insert("refundAmount".into(), json!(payment.refunded().as_str()));
     if !payment.vendor.as_str().is_empty() {
         payload.insert("vendor".into(), json!(payment.vendor.as_str()));
@@ -1092,6 +1099,7 @@ fn transaction_payload(payment: &Payment) -> Payload {
 fn query_payload(payment: &Payment) -> Payload {
     let mut payload = payment_payload(payment);
     payload.insert("transactionType".into(), json!("payment"));
+    payload.insert("createTime".into(), json!(readable(&payment.created)));
     let refunds: Vec<Value> = payment
         .refunds
         .iter()

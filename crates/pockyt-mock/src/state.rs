@@ -38,6 +38,8 @@ pub struct Payment {
     pub created_by: &'static str,
     /// Refunds made against it.
     pub refunds: Vec<Refund>,
+    /// When it was created, `YYYYMMDDHHMMSS` on the gateway's clock (UTC+8).
+    pub created: String,
     pub(crate) expires_at: Instant,
 }
 

@@ -1,0 +1,68 @@
+//! The gateway's clock: its timestamps are in UTC+8.
+
+use std::time::SystemTime;
+
+/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock.
+pub(crate) fn gateway_time(now: SystemTime) -> String {
+    let secs = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 8 * 3600;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// `YYYYMMDDHHMMSS` as `yyyy-MM-dd HH:mm:ss`, the form transaction records use.
+pub(crate) fn readable(compact: &str) -> String {
+    let part = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
+    format!(
+        "{}{}-{}-{} {}:{}:{}",
+        part(0..2),
+        part(2..4),
+        part(4..6),
+        part(6..8),
+        part(8..10),
+        part(10..12),
+        part(12..14)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn gateway_time_is_utc_plus_8() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200); // 2024-01-01T00:00:00Z
+        assert_eq!(gateway_time(t), "20240101080000");
+        let leap = SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_164_800); // 2024-02-29T00:00:00Z
+        assert_eq!(gateway_time(leap), "20240229080000");
+        let late = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_799); // 2024-01-01T15:59:59Z
+        assert_eq!(gateway_time(late), "20240101235959");
+        let next = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_800); // 2024-01-01T16:00:00Z
+        assert_eq!(gateway_time(next), "20240102000000");
+    }
+
+    #[test]
+    fn readable_form() {
+        assert_eq!(readable("20240229081502"), "2024-02-29 08:15:02");
+    }
+}
