@@ -24,7 +24,12 @@ pub struct World {
 impl World {
     /// Starts everything on loopback.
     pub async fn start() -> World {
-        let gateway = MockGateway::builder()
+        World::start_with(MockGateway::builder()).await
+    }
+
+    /// Starts everything on loopback, the simulator from `builder` (plus the demo merchant).
+    pub async fn start_with(builder: pockyt_mock::MockGatewayBuilder) -> World {
+        let gateway = builder
             .merchant(Merchant::demo())
             .start()
             .await

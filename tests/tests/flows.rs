@@ -159,6 +159,87 @@ async fn cancel_an_unpaid_payment() {
 }
 
 #[tokio::test]
+async fn cancelling_a_paid_payment_refunds_it_and_notifies() {
+    let world = World::start().await;
+    let number = world
+        .client
+        .secure_pay(&world.payment("8.00", "paid-then-cancelled"))
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    world.gateway.pay(&number).unwrap();
+    world.receiver.wait_for(1, PATIENCE).await.unwrap();
+    let cancelled = world
+        .client
+        .cancel(&CancelRequest::new().transaction_no(number.as_str()))
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, Some(TransactionStatus::Closed));
+    let payment = world.gateway.payment(&number).unwrap();
+    assert_eq!(payment.refunded().as_str(), "8.00");
+    assert_eq!(payment.refundable().as_str(), "0.00");
+    let notes = world.receiver.wait_for(2, PATIENCE).await.unwrap();
+    assert_eq!(notes[0].status, Some(TransactionStatus::Success));
+    assert_eq!(notes[1].status, Some(TransactionStatus::Closed));
+    assert_eq!(notes[1].transaction_no.as_deref(), Some(number.as_str()));
+}
+
+#[tokio::test]
+async fn an_unpaid_payment_closes_on_its_own_and_notifies() {
+    // A payment minute of 20 ms: the two-minute timeout below elapses in 40 ms.
+    let world =
+        World::start_with(MockGateway::builder().payment_minute(Duration::from_millis(20))).await;
+    let number = world
+        .client
+        .secure_pay(&world.payment("4.00", "left-unpaid").timeout(2))
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    let notes = world.receiver.wait_for(1, PATIENCE).await.unwrap();
+    assert_eq!(notes[0].status, Some(TransactionStatus::Closed));
+    assert_eq!(notes[0].transaction_no.as_deref(), Some(number.as_str()));
+    assert_eq!(
+        world.gateway.payment(&number).unwrap().status,
+        TransactionStatus::Closed
+    );
+    let err = world.gateway.pay(&number).unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err}");
+
+    // One paid before its deadline stays paid, and is notified once, as paid.
+    let paid = world
+        .client
+        .secure_pay(&world.payment("5.00", "paid-in-time").timeout(2))
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    world.gateway.pay(&paid).unwrap();
+    let notes = world.receiver.wait_for(2, PATIENCE).await.unwrap();
+    assert_eq!(notes[1].status, Some(TransactionStatus::Success));
+    // A third payment that closes on its own proves the closer ran past the paid one's deadline.
+    let third = world
+        .client
+        .secure_pay(&world.payment("6.00", "after").timeout(3))
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    let notes = world.receiver.wait_for(3, PATIENCE).await.unwrap();
+    assert_eq!(notes[2].transaction_no.as_deref(), Some(third.as_str()));
+    assert_eq!(
+        notes.len(),
+        3,
+        "the paid payment was not closed or notified again"
+    );
+    assert_eq!(
+        world.gateway.payment(&paid).unwrap().status,
+        TransactionStatus::Success
+    );
+}
+
+#[tokio::test]
 async fn in_store_qr_code() {
     let world = World::start().await;
     let request = CreateTransQrcodeRequest::new(

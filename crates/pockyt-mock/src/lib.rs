@@ -37,6 +37,7 @@
 mod cashier;
 mod clock;
 mod config;
+mod expiry;
 mod gateway;
 mod ipn;
 mod params;
@@ -121,6 +122,7 @@ impl MockGateway {
             schedule: IpnSchedule::default(),
             faults: HashMap::new(),
             opening_balance: Amount::parse("10000.00").unwrap_or_else(|_| Amount::zero()),
+            minute: Duration::from_secs(60),
         }
     }
 }
@@ -133,6 +135,7 @@ pub struct MockGatewayBuilder {
     schedule: IpnSchedule,
     faults: HashMap<String, Fault>,
     opening_balance: Amount,
+    minute: Duration,
 }
 
 impl MockGatewayBuilder {
@@ -167,6 +170,14 @@ impl MockGatewayBuilder {
         self
     }
 
+    /// How long one minute of a payment's `timeout` lasts (default: a minute). An open payment
+    /// closes on its own when its timeout elapses, and its IPN (`closed`) is sent; shorten the
+    /// minute to see that happen in a test without waiting.
+    pub fn payment_minute(mut self, minute: Duration) -> Self {
+        self.minute = minute;
+        self
+    }
+
     /// Binds and starts serving. Needs a Tokio runtime.
     pub async fn start(self) -> Result<MockHandle, MockError> {
         let listener = TcpListener::bind(self.addr)
@@ -192,8 +203,10 @@ impl MockGatewayBuilder {
             faults: Mutex::new(self.faults),
             fault_counter: Mutex::new(HashMap::new()),
             opening_balance: self.opening_balance,
+            expiries: expiry::Expiries::new(self.minute),
         });
         let (stop, stopped) = watch::channel(false);
+        tokio::spawn(expiry::close_when_due(shared.clone(), stopped.clone()));
         let task = tokio::spawn(server::accept_loop(listener, shared.clone(), stopped));
         Ok(MockHandle {
             addr,

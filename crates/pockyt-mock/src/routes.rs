@@ -1,11 +1,9 @@
 //! One handler per endpoint: the gateway's business rules, as far as the documentation tells them.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use pockyt_types::*;
 use serde_json::{Value, json};
-use tokio::time::Instant;
 
 use crate::clock::readable;
 use crate::gateway::{Ctx, GatewayError, Payload, run};
@@ -573,8 +571,10 @@ fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
         created_by: spec.created_by,
         refunds: Vec::new(),
         created: crate::clock::gateway_time(std::time::SystemTime::now()),
-        expires_at: Instant::now() + Duration::from_secs(u64::from(spec.timeout_minutes) * 60),
     };
+    ctx.shared
+        .expiries
+        .schedule(transaction_no.clone(), spec.timeout_minutes);
     store.references.insert(key, transaction_no.clone());
     store.payments.insert(transaction_no, payment.clone());
     Ok(payment)
@@ -752,12 +752,17 @@ fn cancel(
     if open {
         return settle(ctx, &number, TransactionStatus::Closed);
     }
-    let store = ctx.shared.store.lock();
-    let payment = store
+    let payment = ctx
+        .shared
+        .store
+        .lock()
         .payments
         .get(&number)
+        .cloned()
         .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
-    Ok(payment_payload(payment))
+    // The paid order is now closed and refunded: the merchant hears of it as of any other change.
+    ctx.shared.notify(&payment);
+    Ok(payment_payload(&payment))
 }
 
 fn auto_debit_consult(ctx: &Ctx<'_>, r: AutoDebitConsultRequest) -> Result<Payload, GatewayError> {

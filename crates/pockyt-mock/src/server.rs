@@ -33,6 +33,7 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<HashMap<String, Fault>>,
     pub(crate) fault_counter: Mutex<HashMap<String, u32>>,
     pub(crate) opening_balance: Amount,
+    pub(crate) expiries: crate::expiry::Expiries,
 }
 
 impl Shared {
@@ -86,7 +87,8 @@ impl Shared {
         Ok(payment)
     }
 
-    fn notify(self: &Arc<Self>, payment: &Payment) {
+    /// Starts delivering the payment's current state to its `ipnUrl`, if it has one.
+    pub(crate) fn notify(self: &Arc<Self>, payment: &Payment) {
         if payment.ipn_url.is_none() {
             return;
         }

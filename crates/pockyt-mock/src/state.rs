@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
-use tokio::time::Instant;
 
 /// A payment as the simulator holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +39,6 @@ pub struct Payment {
     pub refunds: Vec<Refund>,
     /// When it was created, `YYYYMMDDHHMMSS` on the gateway's clock (UTC+8).
     pub created: String,
-    pub(crate) expires_at: Instant,
 }
 
 impl Payment {
@@ -156,13 +154,9 @@ impl Inner {
         format!("1000{:018}", self.counter)
     }
 
-    /// The payment, with an elapsed timeout applied first (open → closed).
+    /// The payment. (An elapsed timeout is applied by `expiry`, which also notifies.)
     pub(crate) fn payment_mut(&mut self, transaction_no: &str) -> Option<&mut Payment> {
-        let payment = self.payments.get_mut(transaction_no)?;
-        if payment.is_open() && Instant::now() >= payment.expires_at {
-            payment.status = TransactionStatus::Closed;
-        }
-        Some(payment)
+        self.payments.get_mut(transaction_no)
     }
 
     /// A payment of `merchant_no` by transaction number or reference.

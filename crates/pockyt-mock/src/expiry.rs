@@ -1,0 +1,80 @@
+//! Payments close on their own when their `timeout` elapses, and the merchant is notified, as the
+//! gateway does for any change of a transaction.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pockyt_types::TransactionStatus;
+use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
+
+use crate::server::Shared;
+
+/// The open payments' deadlines, earliest first.
+pub(crate) struct Expiries {
+    due: Mutex<BTreeSet<(Instant, String)>>,
+    changed: Notify,
+    /// How long one minute of a payment's `timeout` lasts.
+    minute: Duration,
+}
+
+impl Expiries {
+    pub(crate) fn new(minute: Duration) -> Self {
+        Self {
+            due: Mutex::new(BTreeSet::new()),
+            changed: Notify::new(),
+            minute,
+        }
+    }
+
+    /// Closes `transaction_no` after `minutes` of the simulator's minutes, unless it settles first.
+    pub(crate) fn schedule(&self, transaction_no: String, minutes: u32) {
+        let at = Instant::now() + self.minute.saturating_mul(minutes);
+        self.lock().insert((at, transaction_no));
+        // Stored as a permit if the closer is busy, so the new deadline is never missed.
+        self.changed.notify_one();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Instant, String)>> {
+        self.due.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn take_due(&self, now: Instant) -> Vec<String> {
+        let mut due = self.lock();
+        let mut numbers = Vec::new();
+        while let Some(first) = due.first().filter(|(at, _)| *at <= now) {
+            let number = first.1.clone();
+            due.pop_first();
+            numbers.push(number);
+        }
+        numbers
+    }
+
+    fn next(&self) -> Option<Instant> {
+        self.lock().first().map(|(at, _)| *at)
+    }
+}
+
+/// Runs until the simulator stops: closes each payment still open at its deadline.
+pub(crate) async fn close_when_due(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let changed = shared.expiries.changed.notified();
+        for number in shared.expiries.take_due(Instant::now()) {
+            // A payment that was paid, failed or cancelled meanwhile is not open: nothing to do.
+            let _ = shared.finish(&number, None, TransactionStatus::Closed);
+        }
+        let next = shared.expiries.next();
+        let wait = async {
+            match next {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = stop.changed() => return,
+            () = changed => {}
+            () = wait => {}
+        }
+    }
+}
