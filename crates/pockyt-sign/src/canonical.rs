@@ -88,6 +88,10 @@ fn sort_by_name(pairs: &mut [Pair<'_>]) {
 /// order exact: a name that is a prefix of another never compares greater.
 #[inline]
 fn name_prefix(name: &str) -> u64 {
+    // Most names are eight bytes or longer: one load, no copy loop.
+    if let Some(head) = name.as_bytes().first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
     let mut bytes = [0u8; 8];
     for (slot, &b) in bytes.iter_mut().zip(name.as_bytes()) {
         *slot = b;
