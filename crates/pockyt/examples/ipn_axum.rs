@@ -45,7 +45,8 @@ async fn pockyt_ipn(
     let read = axum::body::to_bytes(body, ipn::MAX_BODY_BYTES);
     let body = match tokio::time::timeout(receiver.body_deadline, read).await {
         Ok(Ok(body)) => body,
-        Ok(Err(_)) => return (StatusCode::PAYLOAD_TOO_LARGE, "too large"),
+        Ok(Err(error)) if too_large(&error) => return (StatusCode::PAYLOAD_TOO_LARGE, "too large"),
+        Ok(Err(_)) => return (StatusCode::BAD_REQUEST, "unreadable body"),
         Err(_) => return (StatusCode::REQUEST_TIMEOUT, "body too slow"),
     };
     match ipn::verify_form(&body, &receiver.key) {
@@ -62,6 +63,18 @@ async fn pockyt_ipn(
             (StatusCode::BAD_REQUEST, "rejected")
         }
     }
+}
+
+/// Whether reading stopped at the size cap (not, say, at a client that went away).
+fn too_large(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 #[allow(dead_code)] // The abuse tests include this file and call `app` directly.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -49,9 +49,10 @@ pub async fn serve(listener: TcpListener, key: Arc<SigningKey>, limits: Limits) 
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(error) => {
-                // EMFILE and friends pass; the connections already open keep being served.
+                // EMFILE and friends pass as connections close; until then, wait instead of
+                // spinning on the same error. The connections already open keep being served.
                 eprintln!("accept failed: {error}");
-                tokio::task::yield_now().await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
         };
@@ -79,7 +80,10 @@ async fn handle(
     let read = Limited::new(request.into_body(), ipn::MAX_BODY_BYTES).collect();
     let body = match tokio::time::timeout(limits.body, read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
-        Ok(Err(_)) => return Ok(reply(StatusCode::PAYLOAD_TOO_LARGE, "too large")),
+        Ok(Err(error)) if error.is::<LengthLimitError>() => {
+            return Ok(reply(StatusCode::PAYLOAD_TOO_LARGE, "too large"));
+        }
+        Ok(Err(_)) => return Ok(reply(StatusCode::BAD_REQUEST, "unreadable body")),
         Err(_) => return Ok(reply(StatusCode::REQUEST_TIMEOUT, "body too slow")),
     };
     match ipn::verify_form(&body, &key) {
