@@ -29,11 +29,19 @@ impl Expiries {
     }
 
     /// Closes `transaction_no` after `minutes` of the simulator's minutes, unless it settles first.
-    pub(crate) fn schedule(&self, transaction_no: String, minutes: u32) {
-        let at = Instant::now() + self.minute.saturating_mul(minutes);
+    /// Returns the deadline; `None` (never) if it lies beyond what the clock can hold, as with a
+    /// `payment_minute` of `Duration::MAX`.
+    pub(crate) fn schedule(&self, transaction_no: String, minutes: u32) -> Option<Instant> {
+        let at = Instant::now().checked_add(self.minute.checked_mul(minutes)?)?;
         self.lock().insert((at, transaction_no));
         // Stored as a permit if the closer is busy, so the new deadline is never missed.
         self.changed.notify_one();
+        Some(at)
+    }
+
+    /// Drops the deadline of a payment that settled before it, so the set holds open payments only.
+    pub(crate) fn forget(&self, at: Instant, transaction_no: &str) {
+        self.lock().remove(&(at, transaction_no.to_owned()));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<(Instant, String)>> {

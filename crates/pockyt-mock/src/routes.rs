@@ -571,10 +571,11 @@ fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
         created_by: spec.created_by,
         refunds: Vec::new(),
         created: crate::clock::gateway_time(std::time::SystemTime::now()),
+        expires_at: ctx
+            .shared
+            .expiries
+            .schedule(transaction_no.clone(), spec.timeout_minutes),
     };
-    ctx.shared
-        .expiries
-        .schedule(transaction_no.clone(), spec.timeout_minutes);
     store.references.insert(key, transaction_no.clone());
     store.payments.insert(transaction_no, payment.clone());
     Ok(payment)
@@ -722,7 +723,8 @@ fn cancel(
     transaction_no: Option<&str>,
     reference: Option<&str>,
 ) -> Result<Payload, GatewayError> {
-    let (number, open) = {
+    // `Ok(payment)`: a paid payment, refunded and closed here; `Err(number)`: an open one.
+    let closed_or_open = {
         let mut store = ctx.shared.store.lock();
         let refund_no = store.next_number();
         let payment = store
@@ -739,9 +741,10 @@ fn cancel(
                     });
                 }
                 payment.status = TransactionStatus::Closed;
-                (payment.transaction_no.clone(), false)
+                // Cloned under the same lock, so the IPN describes exactly this change.
+                Ok(payment.clone())
             }
-            _ if payment.is_open() => (payment.transaction_no.clone(), true),
+            _ if payment.is_open() => Err(payment.transaction_no.clone()),
             ref status => {
                 return Err(GatewayError::status(format!(
                     "a {status} transaction cannot be cancelled"
@@ -749,20 +752,15 @@ fn cancel(
             }
         }
     };
-    if open {
-        return settle(ctx, &number, TransactionStatus::Closed);
+    match closed_or_open {
+        Ok(payment) => {
+            // The paid order is now closed and refunded: the merchant hears of it as of any other
+            // change.
+            ctx.shared.notify(&payment);
+            Ok(payment_payload(&payment))
+        }
+        Err(number) => settle(ctx, &number, TransactionStatus::Closed),
     }
-    let payment = ctx
-        .shared
-        .store
-        .lock()
-        .payments
-        .get(&number)
-        .cloned()
-        .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
-    // The paid order is now closed and refunded: the merchant hears of it as of any other change.
-    ctx.shared.notify(&payment);
-    Ok(payment_payload(&payment))
 }
 
 fn auto_debit_consult(ctx: &Ctx<'_>, r: AutoDebitConsultRequest) -> Result<Payload, GatewayError> {
@@ -1104,7 +1102,6 @@ fn transaction_payload(payment: &Payment) -> Payload {
 fn query_payload(payment: &Payment) -> Payload {
     let mut payload = payment_payload(payment);
     payload.insert("transactionType".into(), json!("payment"));
-    payload.insert("createTime".into(), json!(readable(&payment.created)));
     let refunds: Vec<Value> = payment
         .refunds
         .iter()

@@ -83,6 +83,9 @@ impl Shared {
             payment.status = status;
             payment.clone()
         };
+        if let Some(at) = payment.expires_at {
+            self.expiries.forget(at, transaction_no);
+        }
         self.notify(&payment);
         Ok(payment)
     }

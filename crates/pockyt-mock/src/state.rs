@@ -39,6 +39,8 @@ pub struct Payment {
     pub refunds: Vec<Refund>,
     /// When it was created, `YYYYMMDDHHMMSS` on the gateway's clock (UTC+8).
     pub created: String,
+    /// When it closes if still open; `None`: never.
+    pub(crate) expires_at: Option<tokio::time::Instant>,
 }
 
 impl Payment {
