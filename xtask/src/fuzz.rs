@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::time::SystemTime;
 
 /// Every target under `fuzz/fuzz_targets/`, in the order of the table.
 const TARGETS: [&str; 5] = [
@@ -75,19 +76,34 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
 
     let mut runs = Vec::new();
     for batch in TARGETS.chunks(options.jobs.max(1)) {
+        let started = SystemTime::now();
         let mut children = Vec::new();
         for target in batch {
             eprintln!("fuzz: {target} for {} s", options.seconds);
-            children.push((*target, start(&fuzz, &logs, target, options.seconds)?));
+            match start(&fuzz, &logs, target, options.seconds) {
+                Ok(child) => children.push((*target, child)),
+                Err(error) => {
+                    // Leave nothing running behind an early exit.
+                    for (_, mut child) in children {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                    }
+                    return Err(error);
+                }
+            }
         }
-        for (target, child) in children {
-            let success = wait(Ok(child), target).is_ok();
+        // Wait for every child of the batch before judging any of them.
+        let finished: Vec<(&str, bool)> = children
+            .into_iter()
+            .map(|(target, child)| (target, wait(Ok(child), target).is_ok()))
+            .collect();
+        for (target, success) in finished {
             let log = logs.join(format!("{target}.log"));
             let text =
                 std::fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
             let mut run = parse(&text);
             if !success {
-                run.crashed = Some(keep_crash(&fuzz, target)?);
+                run.crashed = Some(keep_crash(&fuzz, target, started)?);
             }
             runs.push((target, run));
         }
@@ -151,6 +167,8 @@ fn start(fuzz: &Path, logs: &Path, target: &str, seconds: u64) -> Result<Child, 
             "--".to_owned(),
             format!("-max_total_time={seconds}"),
             "-print_final_stats=1".to_owned(),
+            // One input running this long is a hang worth a report, not a stalled run.
+            "-timeout=10".to_owned(),
             "-rss_limit_mb=2048".to_owned(),
         ])
         .stdout(log)
@@ -202,8 +220,10 @@ fn parse(log: &str) -> Run {
     }
 }
 
-/// Copies the newest crash input of `target` into its regression folder; returns where it went.
-fn keep_crash(fuzz: &Path, target: &str) -> Result<String, String> {
+/// Copies the newest crash input of `target` written since `since` into its regression folder;
+/// returns where it went. A failure that left no new input (say, a build error) is reported as such,
+/// never pinned on an old artifact.
+fn keep_crash(fuzz: &Path, target: &str, since: SystemTime) -> Result<String, String> {
     let artifacts = fuzz.join("artifacts").join(target);
     let newest = std::fs::read_dir(&artifacts)
         .map_err(|e| {
@@ -214,10 +234,11 @@ fn keep_crash(fuzz: &Path, target: &str) -> Result<String, String> {
         })?
         .filter_map(Result::ok)
         .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .filter(|(modified, _)| *modified >= since)
         .max()
         .map(|(_, path)| path)
         .ok_or(format!(
-            "{target} failed and left no artifact in {}",
+            "{target} failed and left no new input in {} (see target/fuzz-logs/{target}.log)",
             artifacts.display()
         ))?;
     let name = newest
