@@ -30,6 +30,11 @@ pub(crate) struct Args {
     /// oversize:BYTES, slow:MS (PATH `*` for every path). Repeatable.
     #[arg(long = "fault", value_name = "PATH=KIND")]
     faults: Vec<String>,
+    /// How many milliseconds one minute of a payment's `timeout` lasts. An open payment closes,
+    /// and its IPN is sent, when its timeout elapses; shorten the minute to see that happen.
+    #[arg(long, value_name = "MS", default_value_t = 60_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    payment_minute: u64,
 }
 
 pub(crate) async fn run(args: &Args) -> Outcome {
@@ -39,7 +44,8 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     };
     let mut builder = MockGateway::builder()
         .bind(args.addr)
-        .merchant(merchant.clone());
+        .merchant(merchant.clone())
+        .payment_minute(Duration::from_millis(args.payment_minute));
     let mut extra = Vec::new();
     for spec in &args.merchants {
         match parse_merchant(spec) {
@@ -72,6 +78,12 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     );
     for line in &extra {
         say!("  {line}");
+    }
+    if args.payment_minute != 60_000 {
+        say!(
+            "  a payment's timeout minute lasts {} ms",
+            args.payment_minute
+        );
     }
     if args.token.is_none() {
         say!(

@@ -220,10 +220,11 @@ async fn call_reflects_ret_code() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
-#[test]
-fn mock_serves_until_killed() {
+/// Starts `pockyt mock` on a free port with `extra` flags; returns it and its base URL.
+fn spawn_mock(extra: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["mock", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -239,24 +240,80 @@ fn mock_serves_until_killed() {
         .unwrap_or_default()
         .to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{first}");
-    let query = Command::new(BIN)
-        .args([
-            "call",
-            "--base-url",
-            &base,
-            "/app-data-search/v3/tran-query",
-            "reference=none",
-        ])
+    (child, base)
+}
+
+/// `pockyt call` against `base` as the demo merchant; the JSON it printed.
+fn call_demo(base: &str, path: &str, params: &[&str]) -> serde_json::Value {
+    let output = Command::new(BIN)
+        .args(["call", "--base-url", base, path])
+        .args(params)
         .env("POCKYT_MERCHANT_NO", "200043")
         .env("POCKYT_STORE_NO", "300014")
         .env("POCKYT_TOKEN", DEMO_TOKEN)
         .output()
         .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn mock_serves_until_killed() {
+    let (mut child, base) = spawn_mock(&[]);
+    let json = call_demo(&base, "/app-data-search/v3/tran-query", &["reference=none"]);
     let _ = child.kill();
     let _ = child.wait();
-    let json: serde_json::Value = serde_json::from_slice(&query.stdout).unwrap();
     assert_eq!(
         json["ret_code"], "000021",
         "the standalone simulator authenticated and answered"
     );
+}
+
+#[test]
+fn mock_closes_an_unpaid_payment_after_its_shortened_timeout() {
+    let (mut child, base) = spawn_mock(&["--payment-minute", "1"]);
+    let created = call_demo(
+        &base,
+        "/online/v3/secure-pay",
+        &[
+            "amount=1.00",
+            "currency=USD",
+            "settleCurrency=USD",
+            "vendor=alipay",
+            "reference=soon-closed",
+            "terminal=ONLINE",
+            "ipnUrl=http://127.0.0.1:9/ipn",
+            "callbackUrl=https://merchant.example.com/return",
+            "timeout=2",
+        ],
+    );
+    assert_eq!(created["ret_code"], "000100", "{created}");
+    // Two milliseconds of timeout; each query is a new process, so this polls without sleeping.
+    let status = (0..200)
+        .map(|_| {
+            call_demo(
+                &base,
+                "/app-data-search/v3/tran-query",
+                &["reference=soon-closed"],
+            )
+        })
+        .map(|json| {
+            json["result"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .find(|status| status == "closed");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status.as_deref(), Some("closed"));
+}
+
+#[test]
+fn mock_refuses_a_zero_payment_minute() {
+    let output = Command::new(BIN)
+        .args(["mock", "--addr", "127.0.0.1:0", "--payment-minute", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("payment-minute"));
 }
