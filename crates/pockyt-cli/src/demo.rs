@@ -62,7 +62,7 @@ impl Report {
             );
         } else {
             say!(
-                "summary: {}/{} checks passed in {elapsed:.2} s",
+                "summary: {}/{} checks passed in {elapsed:.3} s",
                 self.passed,
                 self.total
             );
