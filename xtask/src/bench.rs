@@ -380,15 +380,12 @@ fn num(v: &Value) -> String {
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(args)
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("cargo {} failed", args.join(" ")))
+    crate::process::run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(root)
+            .args(args),
+        &format!("cargo {}", args.join(" ")),
+    )
 }
 
 fn json_of(command: &mut Command) -> Result<Value, String> {

@@ -8,17 +8,14 @@ pub fn run(root: &Path) -> Result<(), String> {
     crate::install::ensure("deny", "cargo-deny")?;
     // Every platform's crates (macOS and Windows ones too), so their licence files can be read
     // without the network; a build fetches only this platform's.
-    let fetched = Command::new("cargo")
-        .current_dir(root)
-        .args(["fetch", "--locked", "--quiet"])
-        .status()
-        .map_err(|e| format!("cargo fetch: {e}"))?;
-    if !fetched.success() {
-        return Err("cargo fetch --locked failed".into());
-    }
-    let status = Command::new("cargo")
-        .current_dir(root)
-        .args([
+    crate::process::run(
+        Command::new("cargo")
+            .current_dir(root)
+            .args(["fetch", "--locked", "--quiet"]),
+        "cargo fetch --locked",
+    )?;
+    crate::process::run(
+        Command::new("cargo").current_dir(root).args([
             "deny",
             "--offline",
             "check",
@@ -26,12 +23,8 @@ pub fn run(root: &Path) -> Result<(), String> {
             "licenses",
             "bans",
             "sources",
-        ])
-        .status()
-        .map_err(|e| format!("cargo deny: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("cargo deny found a licence, ban or source that deny.toml does not allow".into())
-    }
+        ]),
+        "cargo deny",
+    )
+    .map_err(|e| format!("{e}: a licence, ban or source that deny.toml does not allow (see above)"))
 }

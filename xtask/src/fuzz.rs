@@ -67,7 +67,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let fuzz = root.join("fuzz");
     crate::install::ensure("fuzz", "cargo-fuzz")?;
     eprintln!("fuzz: building the targets (nightly, sanitizer on)");
-    wait(
+    crate::process::finish(
         nightly(&fuzz).args(["fuzz", "build"]).spawn(),
         "cargo fuzz build",
     )?;
@@ -95,7 +95,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         // Wait for every child of the batch before judging any of them.
         let finished: Vec<(&str, bool)> = children
             .into_iter()
-            .map(|(target, child)| (target, wait(Ok(child), target).is_ok()))
+            .map(|(target, child)| (target, crate::process::finish(Ok(child), target).is_ok()))
             .collect();
         for (target, success) in finished {
             let log = logs.join(format!("{target}.log"));
@@ -175,17 +175,6 @@ fn start(fuzz: &Path, logs: &Path, target: &str, seconds: u64) -> Result<Child, 
         .stderr(err)
         .spawn()
         .map_err(|e| format!("cargo fuzz run {target}: {e}"))
-}
-
-fn wait(child: std::io::Result<Child>, what: &str) -> Result<(), String> {
-    let status = child
-        .and_then(|mut c| c.wait())
-        .map_err(|e| format!("{what}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status})"))
-    }
 }
 
 /// libFuzzer's final statistics (`-print_final_stats=1`) and its last status line.

@@ -15,13 +15,8 @@ pub fn ensure(subcommand: &str, krate: &str) -> Result<(), String> {
         return Ok(());
     }
     eprintln!("xtask: installing {krate} (cargo install {krate} --locked)");
-    let status = Command::new("cargo")
-        .args(["install", krate, "--locked"])
-        .status()
-        .map_err(|e| format!("cargo install {krate}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo install {krate} failed ({status})"))
-    }
+    crate::process::run(
+        Command::new("cargo").args(["install", krate, "--locked"]),
+        &format!("cargo install {krate}"),
+    )
 }

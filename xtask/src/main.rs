@@ -6,6 +6,7 @@ mod deny;
 mod fuzz;
 mod install;
 mod page;
+mod process;
 mod soak;
 
 use std::path::PathBuf;

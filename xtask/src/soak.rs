@@ -5,7 +5,8 @@ use std::process::Command;
 
 pub fn run(root: &Path, extra: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .current_dir(root)
         .args([
             "run",
@@ -17,12 +18,7 @@ pub fn run(root: &Path, extra: &[&str]) -> Result<(), String> {
             "soak",
             "--",
         ])
-        .args(extra)
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("the soak run failed an invariant (see its JSON report above)".into())
-    }
+        .args(extra);
+    crate::process::run(&mut command, "the soak run")
+        .map_err(|e| format!("{e}: an invariant failed (see its JSON report above)"))
 }
