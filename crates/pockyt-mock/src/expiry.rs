@@ -51,10 +51,8 @@ impl Expiries {
     fn take_due(&self, now: Instant) -> Vec<String> {
         let mut due = self.lock();
         let mut numbers = Vec::new();
-        while let Some(first) = due.first().filter(|(at, _)| *at <= now) {
-            let number = first.1.clone();
-            due.pop_first();
-            numbers.push(number);
+        while due.first().is_some_and(|(at, _)| *at <= now) {
+            numbers.extend(due.pop_first().map(|(_, number)| number));
         }
         numbers
     }

@@ -48,10 +48,9 @@ fn string(buf: &mut Vec<u8>, text: &str) {
 /// (see `docs/performance.md`). Bytes of 0x80 and above (UTF-8 sequences) never need escaping.
 fn is_plain(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(16);
+    // Every chunk is 16 bytes, so the conversion cannot fail (and would only mean "escape it").
     let whole = chunks.by_ref().fold(true, |plain, chunk| {
-        let mut block = [b'a'; 16];
-        block.copy_from_slice(chunk);
-        plain & block_is_plain(&block)
+        plain & <&[u8; 16]>::try_from(chunk).is_ok_and(block_is_plain)
     });
     let rest = chunks.remainder();
     let mut block = [b'a'; 16];
