@@ -54,9 +54,9 @@ impl World {
             Vendor::Alipay,
             reference,
             Terminal::Online,
-            self.receiver.url(),
-            "https://merchant.example.com/return?status={status}&amount={amount}&ref={reference}&tx={transactionNo}&note={note}",
         )
+        .ipn_url(self.receiver.url())
+        .callback_url("https://merchant.example.com/return?status={status}&amount={amount}&ref={reference}&tx={transactionNo}&note={note}")
     }
 }
 

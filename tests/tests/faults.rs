@@ -92,7 +92,7 @@ async fn latency_past_the_attempt_timeout_retries_a_query_but_never_a_payment() 
             .gateway
             .payments()
             .iter()
-            .filter(|p| p.reference == "slow-pay")
+            .filter(|p| p.reference.as_deref() == Some("slow-pay"))
             .count(),
         1
     );

@@ -67,8 +67,8 @@ async fn hosted_checkout_pay_ipn_query_and_refunds() {
             Amount::parse(amount).unwrap(),
             Currency::Usd,
             SettleCurrency::Usd,
-            id,
         )
+        .refund_reference(id)
         .transaction_no(number.clone())
     };
     let first = world
@@ -252,9 +252,10 @@ async fn in_store_qr_code() {
         Amount::parse("8.88").unwrap(),
         Currency::Usd,
         SettleCurrency::Usd,
-        Vendor::WechatPay,
-        "pos-qr-1",
     )
+    .vendor(Vendor::WechatPay)
+    .reference("pos-qr-1")
+    .need_qrcode(true)
     .ipn_url(world.receiver.url());
     let qr = world.client.create_trans_qrcode(&request).await.unwrap();
     let number = qr.transaction_no.unwrap();
@@ -273,11 +274,13 @@ async fn in_store_qr_code() {
         Amount::parse("2.00").unwrap(),
         Currency::Usd,
         SettleCurrency::Usd,
-        "pos-bar-1",
-    );
+    )
+    .reference("pos-bar-1");
     let added = world.client.instore_add(&add).await.unwrap();
     assert_eq!(added.transaction_status, Some(TransactionStatus::Init));
-    let pay = InstorePayRequest::new("286498530672949108", Vendor::Alipay).reference("pos-bar-1");
+    let pay = InstorePayRequest::new("286498530672949108")
+        .vendor(Vendor::Alipay)
+        .reference("pos-bar-1");
     let paid = world.client.instore_pay(&pay).await.unwrap();
     assert_eq!(paid.transaction_status, Some(TransactionStatus::Success));
 }
@@ -346,14 +349,9 @@ async fn auto_debit_agreement() {
 #[tokio::test]
 async fn customers_create_retrieve_update() {
     let world = World::start().await;
-    let create = CustomerCreateRequest::new(
-        "2024-01-01T00:00:00Z",
-        "Ada",
-        "Lovelace",
-        "ada@example.com",
-        "GB",
-    )
-    .customer_code("cust-1");
+    let create = CustomerCreateRequest::new("Ada", "Lovelace", "ada@example.com", "GB")
+        .timestamp("2024-01-01T00:00:00Z")
+        .customer_code("cust-1");
     let created = world.client.customer_create(&create).await.unwrap();
     let number = created.customer_no.unwrap();
     assert_eq!(number.len(), 22);
@@ -383,13 +381,10 @@ async fn payouts() {
     let world = World::start().await;
     let customer = world
         .client
-        .customer_create(&CustomerCreateRequest::new(
-            "2024-01-01T00:00:00Z",
-            "Grace",
-            "Hopper",
-            "grace@example.com",
-            "US",
-        ))
+        .customer_create(
+            &CustomerCreateRequest::new("Grace", "Hopper", "grace@example.com", "US")
+                .timestamp("2024-01-01T00:00:00Z"),
+        )
         .await
         .unwrap();
     let customer_no = customer.customer_no.unwrap();
@@ -492,9 +487,9 @@ async fn ipn_gives_up_after_eight_attempts() {
         Vendor::Alipay,
         "never-acked",
         Terminal::Online,
-        receiver.url(),
-        "https://merchant.example.com/back",
-    );
+    )
+    .ipn_url(receiver.url())
+    .callback_url("https://merchant.example.com/back");
     let number = client
         .secure_pay(&request)
         .await
@@ -562,9 +557,9 @@ async fn several_merchants_are_kept_apart() {
         Vendor::Alipay,
         "shared-ref",
         Terminal::Online,
-        "https://a.example.com/ipn",
-        "https://a.example.com/back",
-    );
+    )
+    .ipn_url("https://a.example.com/ipn")
+    .callback_url("https://a.example.com/back");
     a.secure_pay(&request).await.unwrap();
     b.secure_pay(&request).await.unwrap();
     assert!(b.find_by_reference("shared-ref").await.unwrap().is_some());

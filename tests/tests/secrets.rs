@@ -57,16 +57,37 @@ fn debug_of_every_type_holding_a_secret() {
         .transport(MockTransport::new())
         .build()
         .unwrap();
-    let plan = PaypalCreatePlanRequest::new(
-        "paypal-client-id-XYZ",
-        TOKEN,
-        Amount::parse("9.99").unwrap(),
-        "Product",
-        "Plan",
-        "MONTH",
-    );
-    let payee = PayeeUpdateRequest::new("1000000000000000000001", "2024-01-01T00:00:00Z")
-        .bank_account_id(CARD);
+    let plan = PaypalCreatePlanRequest::new("paypal-client-id-XYZ", TOKEN)
+        .amount(Amount::parse("9.99").unwrap())
+        .product_name("Product")
+        .plan_name("Plan")
+        .frequency("MONTH");
+    let payee = PayeeBankAccountCreateRequest::new(
+        "2024-01-01T00:00:00Z",
+        "1000000000000000000001",
+        "US",
+        Currency::Usd,
+        PayeeAccountType::BankAccount,
+        BankAccountPurpose::Checking,
+    )
+    .bank_account_id(CARD);
+    let register = PayeeRegisterRequest::new(
+        "2024-01-01T00:00:00Z",
+        "payee-1",
+        ProfileType::Individual,
+        "Ada",
+        "Lovelace",
+        "ada@example.com",
+        "5550100",
+        "1990-01-31",
+        "en",
+        "US",
+        "CA",
+        "Palo Alto",
+        "1 Main St",
+        "94301",
+    )
+    .government_id(CARD);
     let texts = [
         format!("{config:?} {config:#?}"),
         format!("{client:?}"),
@@ -76,6 +97,7 @@ fn debug_of_every_type_holding_a_secret() {
         format!("{:?}", capture()),
         format!("{plan:?}"),
         format!("{payee:?}"),
+        format!("{register:?}"),
         format!("{:?}", Merchant::new("1", "2", TOKEN)),
     ];
     for text in &texts {

@@ -186,9 +186,9 @@ impl Flow<'_> {
                 Vendor::Alipay,
                 reference,
                 Terminal::Online,
-                self.receiver.url(),
-                "https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}",
             )
+            .ipn_url(self.receiver.url())
+            .callback_url("https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}")
             .description("Demo T-shirt")
         });
         let result = match request {
@@ -280,7 +280,9 @@ async fn query(report: &mut Report, client: &Client, reference: &str) -> bool {
 async fn refunds(report: &mut Report, client: &Client, number: &str) {
     let refund = |amount: &str, id: &str| {
         Amount::parse(amount).map(|a| {
-            RefundRequest::new(a, Currency::Usd, SettleCurrency::Usd, id).transaction_no(number)
+            RefundRequest::new(a, Currency::Usd, SettleCurrency::Usd)
+                .refund_reference(id)
+                .transaction_no(number)
         })
     };
     let partial = match refund("5.00", "demo-refund-1") {
@@ -362,9 +364,9 @@ async fn live(args: &Args) -> Outcome {
                     Vendor::Alipay,
                     reference.as_str(),
                     Terminal::Online,
-                    "https://merchant.example.com/pockyt/ipn",
-                    "https://merchant.example.com/return?status={status}",
                 )
+                .ipn_url("https://merchant.example.com/pockyt/ipn")
+                .callback_url("https://merchant.example.com/return?status={status}")
                 .description("pockyt demo --live"),
             )
             .await

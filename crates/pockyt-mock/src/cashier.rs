@@ -81,7 +81,7 @@ fn render(payment: &Payment) -> String {
         amount = escape(payment.amount.as_str()),
         currency = escape(payment.currency.as_str()),
         vendor = escape(payment.vendor.as_str()),
-        reference = escape(&payment.reference),
+        reference = escape(payment.reference.as_deref().unwrap_or("(none)")),
         number = escape(&payment.transaction_no),
     )
 }
@@ -112,7 +112,10 @@ pub(crate) fn fill_macros(url: &str, payment: &Payment) -> String {
     let values = [
         ("{status}", status.as_str()),
         ("{amount}", amount.as_str()),
-        ("{reference}", payment.reference.as_str()),
+        (
+            "{reference}",
+            payment.reference.as_deref().unwrap_or_default(),
+        ),
         ("{note}", note.as_str()),
         ("{transactionNo}", payment.transaction_no.as_str()),
         ("{yuansferId}", payment.transaction_no.as_str()),

@@ -135,10 +135,15 @@ pub(crate) fn run<E: Endpoint>(
         Value::String(RetCode::Success.as_str().to_owned()),
     );
     envelope.insert("ret_msg".into(), Value::String(message.to_owned()));
-    if E::RESPONSE_KEYS.first() == Some(&".") {
-        envelope.extend(payload);
-    } else {
-        envelope.insert("result".into(), Value::Object(payload));
+    // The first key is where the gateway puts the payload (`result`, or `customer` for payees).
+    match E::RESPONSE_KEYS.first() {
+        Some(&".") => envelope.extend(payload),
+        Some(key) => {
+            envelope.insert((*key).to_owned(), Value::Object(payload));
+        }
+        None => {
+            envelope.insert("result".into(), Value::Object(payload));
+        }
     }
     Ok(Value::Object(envelope))
 }

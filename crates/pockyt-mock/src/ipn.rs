@@ -117,9 +117,11 @@ pub(crate) fn notification_body(payment: &Payment, key: &SigningKey) -> String {
         ("amount", &amount),
         ("currency", &currency),
         ("settleCurrency", &settle),
-        ("reference", &payment.reference),
         ("time", &time),
     ];
+    if let Some(reference) = payment.reference.as_deref() {
+        pairs.push(("reference", reference));
+    }
     if let Some(note) = payment.note.as_deref().filter(|n| !n.is_empty()) {
         pairs.push(("note", note));
     }

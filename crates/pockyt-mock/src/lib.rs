@@ -22,8 +22,9 @@
 //!     .secure_pay(&SecurePayRequest::new(
 //!         Amount::parse("12.50")?, Currency::Usd, SettleCurrency::Usd, Vendor::Alipay,
 //!         "order-1", Terminal::Online,
-//!         "https://merchant.example.com/ipn", "https://merchant.example.com/back",
-//!     ))
+//!     )
+//!     .ipn_url("https://merchant.example.com/ipn")
+//!     .callback_url("https://merchant.example.com/back"))
 //!     .await?;
 //! let number = payment.transaction_no.unwrap_or_default();
 //! gateway.pay(&number)?; // what the shopper does on the cashier page

@@ -21,7 +21,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 r.vendor,
                 "secure_pay",
             )
-            .urls(Some(r.ipn_url), Some(r.callback_url))
+            .urls(r.ipn_url, r.callback_url)
             .note(r.note)
             .timeout(r.timeout);
             hosted(c, spec, matches!(r.terminal, Terminal::Yip | Terminal::App))
@@ -92,6 +92,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 Vendor::Unknown(String::new()),
                 "instore_add",
             )
+            .urls(r.ipn_url, None)
             .timeout(r.timeout);
             let payment = create(c, spec)?;
             Ok(transaction_payload(&payment))
@@ -101,7 +102,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 c,
                 r.transaction_no.as_deref(),
                 r.reference.as_deref(),
-                Some(r.vendor),
+                r.vendor,
             )
         }),
         InstorePrepayRequest::PATH => run(ctx, "prepay success", |c, r: InstorePrepayRequest| {
@@ -114,27 +115,66 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
         }),
         CreateTransQrcodeRequest::PATH => {
             run(ctx, "create success", |c, r: CreateTransQrcodeRequest| {
-                let spec = Spec::new(
-                    r.reference,
-                    r.amount,
-                    r.currency,
-                    r.settle_currency,
-                    r.vendor,
-                    "create_trans_qrcode",
-                )
-                .urls(r.ipn_url, None)
-                .timeout(r.timeout);
-                let payment = create(c, spec)?;
+                let payment = match r.transaction_no {
+                    // A code for a transaction `/app-instore/v3/add` made (PHP's `transactionNo`).
+                    Some(number) => open_payment(c, &number)?,
+                    None => {
+                        let spec = Spec::new(
+                            r.reference,
+                            r.amount,
+                            r.currency,
+                            r.settle_currency,
+                            r.vendor.unwrap_or(Vendor::Unknown(String::new())),
+                            "create_trans_qrcode",
+                        )
+                        .urls(r.ipn_url, None)
+                        .timeout(r.timeout);
+                        create(c, spec)?
+                    }
+                };
                 let link = c.shared.cashier_url(&payment.transaction_no);
                 let mut payload = payment_payload(&payment);
                 payload.insert("timeout".into(), json!(r.timeout.unwrap_or(120)));
                 payload.insert("deepLink".into(), json!(link));
-                if r.need_qrcode != Some(false) {
+                // Both docs give `needQrcode` the default false (audit M11).
+                if r.need_qrcode == Some(true) {
                     payload.insert("qrcodeUrl".into(), json!(format!("{link}/qrcode")));
                 }
                 Ok(payload)
             })
         }
+        MixedQrcodeRequest::PATH => run(ctx, "create success", |c, r: MixedQrcodeRequest| {
+            let spec = Spec::new(
+                r.reference,
+                r.sale_amount,
+                r.currency,
+                r.settle_currency,
+                // The wallet is known only once the shopper pays.
+                Vendor::Unknown(String::new()),
+                "mixed_qrcode",
+            )
+            .urls(r.ipn_url, None)
+            .note(r.note)
+            .timeout(r.timeout);
+            let payment = create(c, spec)?;
+            let mut payload = mixed_payload(c, &payment);
+            payload.insert("timeout".into(), json!(r.timeout.unwrap_or(120)));
+            if r.need_qrcode == Some(true) {
+                let link = c.shared.cashier_url(&payment.transaction_no);
+                payload.insert("qrcodeUrl".into(), json!(format!("{link}/qrcode")));
+            }
+            Ok(payload)
+        }),
+        MixedQueryRequest::PATH => run(ctx, "query success ", |c, r: MixedQueryRequest| {
+            let payment = mixed_record(c, r.record_no.as_deref(), r.reference.as_deref())?;
+            Ok(mixed_payload(c, &payment))
+        }),
+        MixedCancelRequest::PATH => run(ctx, "cancel success", |c, r: MixedCancelRequest| {
+            let payment = mixed_record(c, r.record_no.as_deref(), r.reference.as_deref())?;
+            settle(c, &payment.transaction_no, TransactionStatus::Closed)?;
+            let closed = open_or_any(c, &payment.transaction_no)?;
+            Ok(mixed_payload(c, &closed))
+        }),
         CashierAddRequest::PATH => run(ctx, "add success", |c, r: CashierAddRequest| {
             let spec = Spec::new(
                 r.reference,
@@ -146,6 +186,10 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
             )
             .urls(Some(r.ipn_url), None);
             created(c, spec)
+        }),
+        #[allow(deprecated)]
+        DataReverseRequest::PATH => run(ctx, "reverse success", |c, r: DataReverseRequest| {
+            cancel(c, r.transaction_no.as_deref(), r.reference.as_deref())
         }),
         InstoreReverseRequest::PATH => {
             run(ctx, "reverse success", |c, r: InstoreReverseRequest| {
@@ -161,13 +205,28 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 r.vendor.clone(),
                 "prepay",
             )
-            .urls(Some(r.ipn_url), r.callback_url)
+            .urls(r.ipn_url, r.callback_url)
             .note(r.note)
             .timeout(r.timeout);
             let payment = create(c, spec)?;
             let mut payload = payment_payload(&payment);
             payload.insert("merchantNo".into(), json!(payment.merchant_no));
             match r.vendor {
+                Vendor::WechatPay if r.terminal == Terminal::MiniProgram => {
+                    // The mini-program object names differ in case from the app's (audit M5).
+                    for (field, value) in [
+                        ("timeStamp", "1700000000"),
+                        ("nonceStr", "simulator"),
+                        ("signType", "MD5"),
+                        ("paySign", "simulator-sign"),
+                    ] {
+                        payload.insert(field.into(), json!(value));
+                    }
+                    payload.insert(
+                        "package".into(),
+                        json!(format!("prepay_id=wx{}", payment.transaction_no)),
+                    );
+                }
                 Vendor::WechatPay => {
                     for (field, value) in [
                         ("appid", "wx-sandbox"),
@@ -206,7 +265,9 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
         UpdateRecurringRequest::PATH => {
             run(ctx, "update success", |_, r: UpdateRecurringRequest| {
                 let mut payload = Payload::new();
-                payload.insert("scheduleNo".into(), json!(r.schedule_no));
+                if let Some(schedule) = r.schedule_no {
+                    payload.insert("scheduleNo".into(), json!(schedule));
+                }
                 if let Some(count) = r.payment_count {
                     payload.insert("paymentCount".into(), json!(count));
                 }
@@ -287,7 +348,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 r.out_auth_info_no,
                 r.out_auth_detail_no,
                 r.amount,
-                r.currency,
+                Some(r.currency),
             )
         }),
         AuthUnfreezeRequest::PATH => run(ctx, "unfreeze success", |c, r: AuthUnfreezeRequest| {
@@ -429,8 +490,19 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
             update_customer(c, &r.customer_no)
         }),
         PayeeRegisterRequest::PATH => run(ctx, "register success", |c, _: PayeeRegisterRequest| {
-            create_customer(c)
+            let mut payload = create_customer(c)?;
+            // The simulator approves payees at once, so payouts can be tried end to end.
+            payload.insert("payeeStatus".into(), json!("Activated"));
+            payload
+                .entry("profileType")
+                .or_insert_with(|| json!("INDIVIDUAL"));
+            Ok(payload)
         }),
+        PayeeBankAccountCreateRequest::PATH => {
+            run(ctx, "create success", payee_bank_account_create)
+        }
+        PayeeFundingAccountsRequest::PATH => run(ctx, "query success", payee_funding_accounts),
+        PayeeAccountDeleteRequest::PATH => run(ctx, "delete success", payee_account_delete),
         PayeeRetrieveRequest::PATH => run(ctx, "retrieve success", |c, r: PayeeRetrieveRequest| {
             find_customer(c, Some(&r.customer_no), None)
         }),
@@ -492,7 +564,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
 
 /// What a new payment needs.
 struct Spec {
-    reference: String,
+    reference: Option<String>,
     amount: Amount,
     currency: Currency,
     settle_currency: SettleCurrency,
@@ -506,7 +578,7 @@ struct Spec {
 
 impl Spec {
     fn new(
-        reference: String,
+        reference: impl Into<Option<String>>,
         amount: Amount,
         currency: Currency,
         settle_currency: SettleCurrency,
@@ -514,7 +586,7 @@ impl Spec {
         created_by: &'static str,
     ) -> Self {
         Self {
-            reference,
+            reference: reference.into(),
             amount,
             currency,
             settle_currency,
@@ -547,11 +619,13 @@ impl Spec {
 /// Creates a payment in `init`; a `reference` may be used once per merchant.
 fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
     let mut store = ctx.shared.store.lock();
-    let key = (ctx.merchant.merchant_no.clone(), spec.reference.clone());
-    if store.references.contains_key(&key) {
+    let key = spec
+        .reference
+        .as_ref()
+        .map(|reference| (ctx.merchant.merchant_no.clone(), reference.clone()));
+    if let Some((_, reference)) = key.as_ref().filter(|k| store.references.contains_key(k)) {
         return Err(GatewayError::invalid(format!(
-            "reference `{}` has already been used",
-            spec.reference
+            "reference `{reference}` has already been used"
         )));
     }
     let transaction_no = store.next_number();
@@ -576,7 +650,9 @@ fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
             .expiries
             .schedule(transaction_no.clone(), spec.timeout_minutes),
     };
-    store.references.insert(key, transaction_no.clone());
+    if let Some(key) = key {
+        store.references.insert(key, transaction_no.clone());
+    }
     store.payments.insert(transaction_no, payment.clone());
     Ok(payment)
 }
@@ -667,11 +743,16 @@ fn scan_barcode(
 fn refund(ctx: &Ctx<'_>, r: RefundRequest) -> Result<Payload, GatewayError> {
     let mut store = ctx.shared.store.lock();
     let merchant = ctx.merchant.merchant_no.clone();
-    let refund_key = (merchant.clone(), r.refund_reference.clone());
-    if store.refund_references.contains_key(&refund_key) {
+    let refund_key = r
+        .refund_reference
+        .as_ref()
+        .map(|reference| (merchant.clone(), reference.clone()));
+    if let Some((_, reference)) = refund_key
+        .as_ref()
+        .filter(|k| store.refund_references.contains_key(k))
+    {
         return Err(GatewayError::invalid(format!(
-            "refundReference `{}` has already been used",
-            r.refund_reference
+            "refundReference `{reference}` has already been used"
         )));
     }
     let refund_no = store.next_number();
@@ -710,10 +791,14 @@ fn refund(ctx: &Ctx<'_>, r: RefundRequest) -> Result<Payload, GatewayError> {
     let mut payload = payment_payload(payment);
     let transaction_no = payment.transaction_no.clone();
     payload.insert("refundAmount".into(), json!(amount.as_str()));
-    payload.insert("refundReference".into(), json!(r.refund_reference));
+    if let Some(reference) = &r.refund_reference {
+        payload.insert("refundReference".into(), json!(reference));
+    }
     payload.insert("refundTransactionNo".into(), json!(refund_no));
     payload.insert("status".into(), json!("success"));
-    store.refund_references.insert(refund_key, transaction_no);
+    if let Some(key) = refund_key {
+        store.refund_references.insert(key, transaction_no);
+    }
     Ok(payload)
 }
 
@@ -736,7 +821,7 @@ fn cancel(
                 if rest.is_positive() {
                     payment.refunds.push(Refund {
                         refund_transaction_no: refund_no.clone(),
-                        refund_reference: format!("cancel-{refund_no}"),
+                        refund_reference: None,
                         amount: rest,
                     });
                 }
@@ -822,7 +907,7 @@ fn freeze(
     out_info: String,
     out_detail: String,
     amount: Amount,
-    currency: Currency,
+    currency: Option<Currency>,
 ) -> Result<Payload, GatewayError> {
     let mut store = ctx.shared.store.lock();
     if store
@@ -869,8 +954,10 @@ fn auth_payload(auth: &Authorization, out_detail: &str) -> Payload {
         ("outAuthInfoNo", auth.out_auth_info_no.clone()),
         ("outAuthDetailNo", out_detail.to_owned()),
         ("amount", auth.frozen.to_string()),
-        ("currency", auth.currency.to_string()),
     ]);
+    if let Some(currency) = &auth.currency {
+        payload.insert("currency".into(), json!(currency.as_str()));
+    }
     payload.insert("status".into(), json!("frozen"));
     payload
 }
@@ -992,6 +1079,185 @@ fn payee_account_create(
     ]))
 }
 
+/// A customer's profile, if it belongs to the calling merchant.
+fn profile_of(
+    store: &crate::state::Inner,
+    ctx: &Ctx<'_>,
+    customer_no: &str,
+) -> Result<HashMap<String, String>, GatewayError> {
+    store
+        .customers
+        .get(customer_no)
+        .filter(|(merchant, _)| *merchant == ctx.merchant.merchant_no)
+        .map(|(_, profile)| profile.clone())
+        .ok_or_else(|| GatewayError::no_record("customerNo does not exist"))
+}
+
+fn payee_bank_account_create(
+    ctx: &Ctx<'_>,
+    r: PayeeBankAccountCreateRequest,
+) -> Result<Payload, GatewayError> {
+    let mut store = ctx.shared.store.lock();
+    let profile = profile_of(&store, ctx, &r.customer_no)?;
+    let token = format!("acct_{}", store.next_number());
+    let mut account = HashMap::new();
+    if let Some(tag) = &r.account_tag {
+        account.insert("accountTag".to_owned(), tag.clone());
+    }
+    account.insert("accountType".to_owned(), r.account_type.to_string());
+    account.insert("country".to_owned(), r.account_country.clone());
+    account.insert("currency".to_owned(), r.account_currency.to_string());
+    account.insert("status".to_owned(), "ACTIVATED".to_owned());
+    account.insert("createdAt".to_owned(), "2024-01-01T00:00:00Z".to_owned());
+    store.payee_accounts.insert(
+        token.clone(),
+        (
+            ctx.merchant.merchant_no.clone(),
+            r.customer_no.clone(),
+            account.clone(),
+        ),
+    );
+    let mut payload: Payload = account
+        .into_iter()
+        .filter(|(k, _)| k != "status" && k != "createdAt")
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    for name in ["firstName", "lastName", "email"] {
+        if let Some(value) = profile.get(name) {
+            payload.insert(name.into(), json!(value));
+        }
+    }
+    payload.insert("accountToken".into(), json!(token));
+    payload.insert("accountStatus".into(), json!("ACTIVATED"));
+    payload.insert("customerNo".into(), json!(r.customer_no));
+    payload.insert("timestamp".into(), json!(r.timestamp));
+    payload.insert("status".into(), json!("success"));
+    Ok(payload)
+}
+
+fn payee_funding_accounts(
+    ctx: &Ctx<'_>,
+    r: PayeeFundingAccountsRequest,
+) -> Result<Payload, GatewayError> {
+    let store = ctx.shared.store.lock();
+    let profile = profile_of(&store, ctx, &r.customer_no)?;
+    let mut accounts: Vec<(&String, &HashMap<String, String>)> = store
+        .payee_accounts
+        .iter()
+        .filter(|(token, (merchant, customer, account))| {
+            *merchant == ctx.merchant.merchant_no
+                && *customer == r.customer_no
+                && r.account_token.as_ref().is_none_or(|t| t == *token)
+                && r.account_tag
+                    .as_ref()
+                    .is_none_or(|t| account.get("accountTag") == Some(t))
+        })
+        .map(|(token, (_, _, account))| (token, account))
+        .collect();
+    accounts.sort_by(|a, b| a.0.cmp(b.0));
+    let list: Vec<Value> = accounts
+        .into_iter()
+        .map(|(token, account)| {
+            let mut item: Payload = account
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            item.insert("accountToken".into(), json!(token));
+            Value::Object(item)
+        })
+        .collect();
+    let mut user = Payload::new();
+    user.insert("customerNo".into(), json!(r.customer_no));
+    for name in ["firstName", "lastName", "email"] {
+        if let Some(value) = profile.get(name) {
+            user.insert(name.into(), json!(value));
+        }
+    }
+    let mut payload = Payload::new();
+    payload.insert("accounts".into(), Value::Array(list));
+    payload.insert("user".into(), Value::Object(user));
+    Ok(payload)
+}
+
+fn payee_account_delete(
+    ctx: &Ctx<'_>,
+    r: PayeeAccountDeleteRequest,
+) -> Result<Payload, GatewayError> {
+    // Optional in the docs, but without it there is no telling which account is meant.
+    let token = r
+        .account_token
+        .ok_or_else(|| GatewayError::missing("accountToken is required to delete an account"))?;
+    let mut store = ctx.shared.store.lock();
+    let owned = store
+        .payee_accounts
+        .get(&token)
+        .is_some_and(|(merchant, customer, _)| {
+            *merchant == ctx.merchant.merchant_no && *customer == r.customer_no
+        });
+    if !owned {
+        return Err(GatewayError::no_record(
+            "accountToken does not exist for this customerNo",
+        ));
+    }
+    store.payee_accounts.remove(&token);
+    Ok(fields([
+        ("accountToken", token),
+        ("customerNo", r.customer_no),
+    ]))
+}
+
+/// A payment that is still open (unpaid), by transaction number.
+fn open_payment(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
+    let payment = open_or_any(ctx, number)?;
+    if !payment.is_open() {
+        return Err(GatewayError::status(format!(
+            "transaction is already {}",
+            payment.status
+        )));
+    }
+    Ok(payment)
+}
+
+/// A payment of the calling merchant, whatever its status.
+fn open_or_any(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
+    let mut store = ctx.shared.store.lock();
+    store
+        .find(&ctx.merchant.merchant_no, Some(number), None)
+        .map(|p| p.clone())
+        .ok_or_else(|| GatewayError::no_record("transaction does not exist"))
+}
+
+/// A mixed QR code record; the simulator numbers a record as its payment.
+fn mixed_record(
+    ctx: &Ctx<'_>,
+    record_no: Option<&str>,
+    reference: Option<&str>,
+) -> Result<Payment, GatewayError> {
+    let mut store = ctx.shared.store.lock();
+    let reference = if record_no.is_some() { None } else { reference };
+    store
+        .find(&ctx.merchant.merchant_no, record_no, reference)
+        .filter(|p| p.created_by == "mixed_qrcode")
+        .map(|p| p.clone())
+        .ok_or_else(|| GatewayError::no_record("mixed QR code record does not exist"))
+}
+
+fn mixed_payload(ctx: &Ctx<'_>, payment: &Payment) -> Payload {
+    let mut payload = payment_payload(payment);
+    if let Some(amount) = payload.remove("amount") {
+        payload.insert("saleAmount".into(), amount);
+    }
+    payload.insert("recordNo".into(), json!(payment.transaction_no));
+    payload.insert(
+        "qrcode".into(),
+        json!(ctx.shared.cashier_url(&payment.transaction_no)),
+    );
+    if !payment.vendor.as_str().is_empty() {
+        payload.insert("vendor".into(), json!(payment.vendor.as_str()));
+    }
+    payload
+}
+
 fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, GatewayError> {
     let mut store = ctx.shared.store.lock();
     // Read under the same lock as the insert, so two payouts cannot both spend one balance.
@@ -1074,13 +1340,15 @@ fn fields<const N: usize>(pairs: [(&str, String); N]) -> Payload {
 pub(crate) fn payment_payload(payment: &Payment) -> Payload {
     let mut payload = fields([
         ("transactionNo", payment.transaction_no.clone()),
-        ("reference", payment.reference.clone()),
         ("amount", payment.amount.to_string()),
         ("currency", payment.currency.to_string()),
         ("settleCurrency", payment.settle_currency.to_string()),
         ("status", payment.status.to_string()),
     ]);
     payload.insert("merchantNo".into(), json!(payment.merchant_no));
+    if let Some(reference) = &payment.reference {
+        payload.insert("reference".into(), json!(reference));
+    }
     payload
 }
 

@@ -11,8 +11,9 @@ use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
 pub struct Payment {
     /// The gateway's 18-digit number.
     pub transaction_no: String,
-    /// The merchant's reference (unique per merchant).
-    pub reference: String,
+    /// The merchant's reference (unique per merchant), if the request carried one: in-store
+    /// `add` and a QR code for an existing transaction may go without.
+    pub reference: Option<String>,
     /// The merchant it belongs to.
     pub merchant_no: String,
     /// The store it belongs to.
@@ -73,8 +74,8 @@ impl Payment {
 pub struct Refund {
     /// The refund's own transaction number.
     pub refund_transaction_no: String,
-    /// The merchant's id for the refund.
-    pub refund_reference: String,
+    /// The merchant's id for the refund, if the request carried one (it is optional).
+    pub refund_reference: Option<String>,
     /// The amount refunded.
     pub amount: Amount,
 }
@@ -98,7 +99,8 @@ pub(crate) struct Authorization {
     pub(crate) out_auth_info_no: String,
     pub(crate) merchant_no: String,
     pub(crate) frozen: Amount,
-    pub(crate) currency: Currency,
+    /// Absent when the voucher was created without one (PY and JAVA do not require it).
+    pub(crate) currency: Option<Currency>,
 }
 
 /// A payout.

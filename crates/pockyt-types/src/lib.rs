@@ -15,9 +15,9 @@
 //!     Vendor::Alipay,
 //!     "order-20240101-0001",
 //!     Terminal::Online,
-//!     "https://merchant.example.com/pockyt/ipn",
-//!     "https://merchant.example.com/return?status={status}",
 //! )
+//! .ipn_url("https://merchant.example.com/pockyt/ipn")
+//! .callback_url("https://merchant.example.com/return?status={status}")
 //! .description("Test order")
 //! .timeout(120);
 //! request.validate()?;

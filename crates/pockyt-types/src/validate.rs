@@ -35,7 +35,11 @@ impl ValidationError {
     pub fn is_missing(&self) -> bool {
         matches!(
             self.problem,
-            Problem::Missing | Problem::Empty | Problem::ExactlyOneOf { given: 0, .. }
+            Problem::Missing
+                | Problem::Empty
+                | Problem::ExactlyOneOf { given: 0, .. }
+                | Problem::AtLeastOneOf { .. }
+                | Problem::RequiredWhen { .. }
         )
     }
 }
@@ -71,6 +75,18 @@ pub enum Problem {
         /// How many were set.
         given: usize,
     },
+    /// Of a group of alternatives, none is set; one or more may be.
+    AtLeastOneOf {
+        /// The wire names of the group.
+        fields: &'static [&'static str],
+    },
+    /// The field is optional in general but required by the value of another field.
+    RequiredWhen {
+        /// The wire name of the field that makes this one required.
+        other: &'static str,
+        /// The values of `other` that do; empty when any value does.
+        values: &'static [&'static str],
+    },
 }
 
 impl fmt::Display for Problem {
@@ -91,6 +107,13 @@ impl fmt::Display for Problem {
                     fields.join("`, `")
                 )
             }
+            Problem::AtLeastOneOf { fields } => {
+                write!(f, "set at least one of `{}`", fields.join("`, `"))
+            }
+            Problem::RequiredWhen { other, values } => match values {
+                [] => write!(f, "required when `{other}` is set"),
+                values => write!(f, "required when `{other}` is `{}`", values.join("`, `")),
+            },
         }
     }
 }
@@ -247,6 +270,39 @@ pub(crate) fn exactly_one(
     Err(ValidationError::new(
         fields.first().copied().unwrap_or("?"),
         Problem::ExactlyOneOf { fields, given },
+    ))
+}
+
+/// Checks that at least one field of a group is set; `set[i]` says whether `fields[i]` is.
+pub(crate) fn at_least_one(
+    fields: &'static [&'static str],
+    set: &[bool],
+) -> Result<(), ValidationError> {
+    if set.contains(&true) {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        fields.first().copied().unwrap_or("?"),
+        Problem::AtLeastOneOf { fields },
+    ))
+}
+
+/// Checks a conditional requirement: `field` must be set when `other` is set and, if `values` is
+/// not empty, has one of them.
+pub(crate) fn required_when(
+    field: &'static str,
+    set: bool,
+    other: &'static str,
+    other_value: Option<&str>,
+    values: &'static [&'static str],
+) -> Result<(), ValidationError> {
+    let triggered = other_value.is_some_and(|v| values.is_empty() || values.contains(&v));
+    if set || !triggered {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        field,
+        Problem::RequiredWhen { other, values },
     ))
 }
 
@@ -419,5 +475,40 @@ mod tests {
                 .is_missing()
         );
         assert!(exactly_one(GROUP, &[false, true]).is_ok());
+    }
+
+    #[test]
+    fn at_least_one_accepts_one_or_more() {
+        const GROUP: &[&str] = &["customerNo", "customerCode"];
+        assert!(at_least_one(GROUP, &[true, true]).is_ok());
+        assert!(at_least_one(GROUP, &[false, true]).is_ok());
+        let err = at_least_one(GROUP, &[false, false]).unwrap_err();
+        assert!(err.is_missing());
+        assert_eq!(
+            err.to_string(),
+            "invalid request field `customerNo`: set at least one of `customerNo`, `customerCode`"
+        );
+    }
+
+    #[test]
+    fn required_when_applies_only_to_the_listed_values() {
+        const HOSTED: &[&str] = &["ONLINE", "WAP", "MWEB"];
+        let check = |set, terminal| required_when("callbackUrl", set, "terminal", terminal, HOSTED);
+        let err = check(false, Some("WAP")).unwrap_err();
+        assert!(err.is_missing());
+        assert_eq!(
+            err.to_string(),
+            "invalid request field `callbackUrl`: required when `terminal` is `ONLINE`, `WAP`, `MWEB`"
+        );
+        assert!(check(false, Some("YIP")).is_ok());
+        assert!(check(false, None).is_ok());
+        assert!(check(true, Some("ONLINE")).is_ok());
+        // Without values, any value of the other field makes this one required.
+        let err = required_when("creditType", false, "vaultId", Some("v1"), &[]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid request field `creditType`: required when `vaultId` is set"
+        );
+        assert!(required_when("creditType", false, "vaultId", None, &[]).is_ok());
     }
 }

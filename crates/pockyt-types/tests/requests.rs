@@ -14,9 +14,9 @@ fn secure_pay() -> SecurePayRequest {
         Vendor::Alipay,
         "order-1",
         Terminal::Online,
-        "https://m.example.com/ipn",
-        "https://m.example.com/back?s={status}",
     )
+    .ipn_url("https://m.example.com/ipn")
+    .callback_url("https://m.example.com/back?s={status}")
 }
 
 fn names<'a>(pairs: &'a WirePairs<'_>) -> Vec<&'a str> {
@@ -56,7 +56,7 @@ fn validation_names_the_field_and_the_fix() {
     assert!(bad.validate().unwrap_err().is_missing());
 
     let mut bad = secure_pay();
-    bad.ipn_url = "merchant.example.com/ipn".into();
+    bad.ipn_url = Some("merchant.example.com/ipn".into());
     assert_eq!(bad.validate().unwrap_err().field(), "ipnUrl");
 
     let mut bad = secure_pay();
@@ -84,7 +84,10 @@ fn zero_decimal_currencies_reject_cents() {
 
 #[test]
 fn exactly_one_of_transaction_no_and_reference() {
-    let base = || RefundRequest::new(usd("1.00"), Currency::Usd, SettleCurrency::Usd, "refund-1");
+    let base = || {
+        RefundRequest::new(usd("1.00"), Currency::Usd, SettleCurrency::Usd)
+            .refund_reference("refund-1")
+    };
     let err = base().validate().unwrap_err();
     assert!(err.is_missing(), "{err}");
     let err = base()

@@ -22,7 +22,9 @@ fn secure_pay() -> SecurePayRequest {
         Vendor::Alipay,
         "order-20240101-0001",
         Terminal::Online,
-        "https://merchant.example.com/pockyt/ipn",
+    )
+    .ipn_url("https://merchant.example.com/pockyt/ipn")
+    .callback_url(
         "https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}",
     )
     .timeout(120)

@@ -17,13 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(Config::from_env()?)?;
     // Your own id for the refund: reuse it if you retry, so the refund is recognisable.
     let refund_reference = format!("refund-{transaction_no}-1");
-    let request = RefundRequest::new(
-        Amount::parse(&amount)?,
-        Currency::Usd,
-        SettleCurrency::Usd,
-        refund_reference,
-    )
-    .transaction_no(transaction_no);
+    let request = RefundRequest::new(Amount::parse(&amount)?, Currency::Usd, SettleCurrency::Usd)
+        .refund_reference(refund_reference)
+        .transaction_no(transaction_no);
     let refund = client.refund(&request).await?;
     println!(
         "refund {} {:?}: {}",

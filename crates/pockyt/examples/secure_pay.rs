@@ -19,9 +19,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Vendor::Alipay,
         reference.as_str(),
         Terminal::Online,
-        "https://merchant.example.com/pockyt/ipn",
-        "https://merchant.example.com/return?status={status}&reference={reference}",
     )
+    .ipn_url("https://merchant.example.com/pockyt/ipn")
+    .callback_url("https://merchant.example.com/return?status={status}&reference={reference}")
     .description("Example order")
     .timeout(30);
     match client.secure_pay(&request).await {

@@ -125,6 +125,36 @@ impl Client {
         self.send(request).await
     }
 
+    /// Creates a mixed QR code that any supported wallet can scan; the shopper's wallet is known only once it is paid: `POST /appUnicode/generateMixedCode`.
+    ///
+    /// See [`MixedQrcodeRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
+    pub async fn generate_mixed_qrcode(
+        &self,
+        request: &MixedQrcodeRequest,
+    ) -> Result<MixedQrcodeResponse, Error> {
+        self.send(request).await
+    }
+
+    /// Looks up a mixed QR code by `recordNo` or `reference`: its status and, once paid, the payment: `POST /appUnicode/mixedQuery`.
+    ///
+    /// See [`MixedQueryRequest`] for the fields. Read-only: retried after network failures and 5xx answers.
+    pub async fn mixed_query(
+        &self,
+        request: &MixedQueryRequest,
+    ) -> Result<MixedQueryResponse, Error> {
+        self.send(request).await
+    }
+
+    /// Cancels a mixed QR code that has not been paid: `POST /appUnicode/mixedCancel`.
+    ///
+    /// See [`MixedCancelRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
+    pub async fn mixed_cancel(
+        &self,
+        request: &MixedCancelRequest,
+    ) -> Result<MixedCancelResponse, Error> {
+        self.send(request).await
+    }
+
     /// Creates an in-app or WeChat mini-program payment and returns the data the wallet SDK needs: `POST /micropay/v3/prepay`.
     ///
     /// See [`PrepayRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
@@ -263,6 +293,19 @@ impl Client {
     ///
     /// See [`CancelRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
     pub async fn cancel(&self, request: &CancelRequest) -> Result<CancelResponse, Error> {
+        self.send(request).await
+    }
+
+    /// Cancels a payment under the older name of `/app-data-search/v3/cancel`: an unpaid one is closed, a paid one is refunded: `POST /app-data-search/v3/reverse`.
+    ///
+    /// See [`DataReverseRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
+    #[deprecated(
+        note = "use `cancel` (`/app-data-search/v3/cancel`), the current name of this call"
+    )]
+    pub async fn data_reverse(
+        &self,
+        request: &DataReverseRequest,
+    ) -> Result<DataReverseResponse, Error> {
         self.send(request).await
     }
 
@@ -414,6 +457,36 @@ impl Client {
         &self,
         request: &PayeeUpdateRequest,
     ) -> Result<PayeeUpdateResponse, Error> {
+        self.send(request).await
+    }
+
+    /// Adds a bank account to a v3 payee as a funding account for payouts: `POST /v3/payee/account/create/bank-account`.
+    ///
+    /// See [`PayeeBankAccountCreateRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
+    pub async fn payee_bank_account_create(
+        &self,
+        request: &PayeeBankAccountCreateRequest,
+    ) -> Result<PayeeBankAccountCreateResponse, Error> {
+        self.send(request).await
+    }
+
+    /// Lists a v3 payee's funding accounts, or the one named by `accountToken` or `accountTag`: `POST /v3/payee/payout-accounts`.
+    ///
+    /// See [`PayeeFundingAccountsRequest`] for the fields. Read-only: retried after network failures and 5xx answers.
+    pub async fn payee_funding_accounts(
+        &self,
+        request: &PayeeFundingAccountsRequest,
+    ) -> Result<PayeeFundingAccountsResponse, Error> {
+        self.send(request).await
+    }
+
+    /// Deletes one of a v3 payee's funding accounts: `POST /v3/payee/account/delete`.
+    ///
+    /// See [`PayeeAccountDeleteRequest`] for the fields. Moves money or changes a record: never retried once it may have reached the gateway; after an ambiguous failure, check before sending again.
+    pub async fn payee_account_delete(
+        &self,
+        request: &PayeeAccountDeleteRequest,
+    ) -> Result<PayeeAccountDeleteResponse, Error> {
         self.send(request).await
     }
 }

@@ -27,9 +27,9 @@
 //!             Vendor::Alipay,
 //!             "order-20240101-0001", // your unique reference
 //!             Terminal::Online,
-//!             "https://merchant.example.com/pockyt/ipn",
-//!             "https://merchant.example.com/return?status={status}&ref={reference}",
 //!         )
+//!         .ipn_url("https://merchant.example.com/pockyt/ipn")
+//!         .callback_url("https://merchant.example.com/return?status={status}&ref={reference}")
 //!         .description("T-shirt"),
 //!     )
 //!     .await?;

@@ -19,9 +19,9 @@ fn payment() -> SecurePayRequest {
         Vendor::Alipay,
         "order-1",
         Terminal::Online,
-        "https://m.example.com/ipn",
-        "https://m.example.com/back",
     )
+    .ipn_url("https://m.example.com/ipn")
+    .callback_url("https://m.example.com/back")
 }
 
 fn query() -> TranQueryRequest {
@@ -205,8 +205,8 @@ async fn io_failures_after_sending_are_never_retried_for_refunds() {
         Amount::parse("1.00").unwrap(),
         Currency::Usd,
         SettleCurrency::Usd,
-        "r1",
     )
+    .refund_reference("r1")
     .transaction_no("1");
     let err = client_with(&mock, config())
         .refund(&refund)
@@ -356,8 +356,8 @@ async fn identity_fields_are_added_and_signed() {
         Amount::parse("3.00").unwrap(),
         Currency::Usd,
         SettleCurrency::Usd,
-        "pos-1",
-    );
+    )
+    .reference("pos-1");
     client.instore_add(&add).await.unwrap();
     let body: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&mock.requests()[0].body).unwrap();

@@ -17,7 +17,6 @@ async fn secure_pay() {
         ("vendor", "alipay"),
         ("reference", "sample"),
         ("terminal", "ONLINE"),
-        ("ipnUrl", "https://merchant.example.com/hook"),
         ("callbackUrl", "https://merchant.example.com/hook"),
     ]))
     .expect("the sample is valid");
@@ -39,6 +38,7 @@ async fn secure_pay_v4() {
         ("reference", "sample"),
         ("terminal", "ONLINE"),
         ("ipnUrl", "https://merchant.example.com/hook"),
+        ("creditType", "normal"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -67,11 +67,9 @@ async fn credit_pay_process() {
 
 #[tokio::test]
 async fn order_process_v4() {
-    let request = OrderProcessV4Request::from_wire(&support::params(&[
-        ("transactionNo", "sample"),
-        ("timestamp", "2024-01-01T12:00:00Z"),
-    ]))
-    .expect("the sample is valid");
+    let request =
+        OrderProcessV4Request::from_wire(&support::params(&[("transactionNo", "sample")]))
+            .expect("the sample is valid");
     let (client, mock) = support::client();
     client
         .order_process_v4(&request)
@@ -131,7 +129,6 @@ async fn instore_add() {
         ("amount", "1.00"),
         ("currency", "USD"),
         ("settleCurrency", "USD"),
-        ("reference", "sample"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -147,7 +144,6 @@ async fn instore_pay() {
     let request = InstorePayRequest::from_wire(&support::params(&[
         ("transactionNo", "sample"),
         ("paymentBarcode", "4111111111111111"),
-        ("vendor", "alipay"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -179,7 +175,6 @@ async fn create_trans_qrcode() {
         ("amount", "1.00"),
         ("currency", "USD"),
         ("settleCurrency", "USD"),
-        ("vendor", "alipay"),
         ("reference", "sample"),
     ]))
     .expect("the sample is valid");
@@ -227,6 +222,51 @@ async fn instore_reverse() {
 }
 
 #[tokio::test]
+async fn generate_mixed_qrcode() {
+    let request = MixedQrcodeRequest::from_wire(&support::params(&[
+        ("saleAmount", "1.00"),
+        ("currency", "USD"),
+        ("settleCurrency", "USD"),
+        ("reference", "sample"),
+    ]))
+    .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .generate_mixed_qrcode(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(
+        &mock,
+        "/appUnicode/generateMixedCode",
+        &request.wire_pairs(),
+    );
+}
+
+#[tokio::test]
+async fn mixed_query() {
+    let request = MixedQueryRequest::from_wire(&support::params(&[("recordNo", "sample")]))
+        .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .mixed_query(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(&mock, "/appUnicode/mixedQuery", &request.wire_pairs());
+}
+
+#[tokio::test]
+async fn mixed_cancel() {
+    let request = MixedCancelRequest::from_wire(&support::params(&[("recordNo", "sample")]))
+        .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .mixed_cancel(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(&mock, "/appUnicode/mixedCancel", &request.wire_pairs());
+}
+
+#[tokio::test]
 async fn prepay() {
     let request = PrepayRequest::from_wire(&support::params(&[
         ("amount", "1.00"),
@@ -235,7 +275,6 @@ async fn prepay() {
         ("vendor", "alipay"),
         ("reference", "sample"),
         ("terminal", "ONLINE"),
-        ("ipnUrl", "https://merchant.example.com/hook"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -289,10 +328,6 @@ async fn paypal_create_plan() {
     let request = PaypalCreatePlanRequest::from_wire(&support::params(&[
         ("clientId", "sample"),
         ("secret", "sample"),
-        ("amount", "1.00"),
-        ("productName", "sample"),
-        ("planName", "sample"),
-        ("frequency", "sample"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -377,8 +412,6 @@ async fn voucher_create() {
         ("outAuthDetailNo", "sample"),
         ("vendor", "alipay"),
         ("amount", "1.00"),
-        ("currency", "USD"),
-        ("settleCurrency", "USD"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -471,7 +504,6 @@ async fn refund() {
         ("currency", "USD"),
         ("settleCurrency", "USD"),
         ("transactionNo", "sample"),
-        ("refundReference", "sample"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -492,6 +524,19 @@ async fn cancel() {
         .await
         .expect("the scripted answer is a success");
     support::assert_signed_post(&mock, "/app-data-search/v3/cancel", &request.wire_pairs());
+}
+
+#[allow(deprecated)]
+#[tokio::test]
+async fn data_reverse() {
+    let request = DataReverseRequest::from_wire(&support::params(&[("transactionNo", "sample")]))
+        .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .data_reverse(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(&mock, "/app-data-search/v3/reverse", &request.wire_pairs());
 }
 
 #[tokio::test]
@@ -586,7 +631,6 @@ async fn data_status() {
 #[tokio::test]
 async fn customer_create() {
     let request = CustomerCreateRequest::from_wire(&support::params(&[
-        ("timestamp", "2024-01-01T12:00:00Z"),
         ("firstName", "sample"),
         ("lastName", "sample"),
         ("email", "sample"),
@@ -770,4 +814,57 @@ async fn payee_update() {
         .await
         .expect("the scripted answer is a success");
     support::assert_signed_post(&mock, "/v3/payee/update", &request.wire_pairs());
+}
+
+#[tokio::test]
+async fn payee_bank_account_create() {
+    let request = PayeeBankAccountCreateRequest::from_wire(&support::params(&[
+        ("timestamp", "2024-01-01T12:00:00Z"),
+        ("customerNo", "sample"),
+        ("accountCountry", "sample"),
+        ("accountCurrency", "USD"),
+        ("accountType", "CARD"),
+        ("bankAccountPurpose", "CHECKING"),
+    ]))
+    .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .payee_bank_account_create(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(
+        &mock,
+        "/v3/payee/account/create/bank-account",
+        &request.wire_pairs(),
+    );
+}
+
+#[tokio::test]
+async fn payee_funding_accounts() {
+    let request = PayeeFundingAccountsRequest::from_wire(&support::params(&[
+        ("timestamp", "2024-01-01T12:00:00Z"),
+        ("customerNo", "sample"),
+    ]))
+    .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .payee_funding_accounts(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(&mock, "/v3/payee/payout-accounts", &request.wire_pairs());
+}
+
+#[tokio::test]
+async fn payee_account_delete() {
+    let request = PayeeAccountDeleteRequest::from_wire(&support::params(&[
+        ("timestamp", "2024-01-01T12:00:00Z"),
+        ("customerNo", "sample"),
+    ]))
+    .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client
+        .payee_account_delete(&request)
+        .await
+        .expect("the scripted answer is a success");
+    support::assert_signed_post(&mock, "/v3/payee/account/delete", &request.wire_pairs());
 }

@@ -92,16 +92,18 @@ async fn run(args: Args) -> Result<serde_json::Value, String> {
         Instant::now().elapsed().as_nanos()
     );
     let payment = client
-        .secure_pay(&SecurePayRequest::new(
-            Amount::parse("12.50").map_err(|e| e.to_string())?,
-            Currency::Usd,
-            SettleCurrency::Usd,
-            Vendor::Alipay,
-            reference.as_str(),
-            Terminal::Online,
-            "https://merchant.example.com/ipn",
-            "https://merchant.example.com/back",
-        ))
+        .secure_pay(
+            &SecurePayRequest::new(
+                Amount::parse("12.50").map_err(|e| e.to_string())?,
+                Currency::Usd,
+                SettleCurrency::Usd,
+                Vendor::Alipay,
+                reference.as_str(),
+                Terminal::Online,
+            )
+            .ipn_url("https://merchant.example.com/ipn")
+            .callback_url("https://merchant.example.com/back"),
+        )
         .await
         .map_err(|e| e.to_string())?;
     let number = payment.transaction_no.ok_or("no transactionNo")?;

@@ -106,7 +106,9 @@ fn encode(iterations: u32) -> Result<u64, String> {
         Vendor::Alipay,
         "order-20240101-0001",
         Terminal::Online,
-        "https://merchant.example.com/pockyt/ipn",
+    )
+    .ipn_url("https://merchant.example.com/pockyt/ipn")
+    .callback_url(
         "https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}",
     )
     .timeout(120)

@@ -183,9 +183,9 @@ async fn checkout(
         Vendor::Alipay,
         reference,
         Terminal::Online,
-        ipn_url,
-        "https://merchant.example.com/back?s={status}",
-    );
+    )
+    .ipn_url(ipn_url)
+    .callback_url("https://merchant.example.com/back?s={status}");
     let number = client
         .secure_pay(&request)
         .await
@@ -199,8 +199,8 @@ async fn checkout(
             Amount::parse(part).map_err(|e| e.to_string())?,
             Currency::Usd,
             SettleCurrency::Usd,
-            format!("{reference}-{id}"),
         )
+        .refund_reference(format!("{reference}-{id}"))
         .transaction_no(number.clone());
         client.refund(&refund).await.map_err(|e| e.to_string())?;
         counters.refunds.fetch_add(1, Ordering::Relaxed);
@@ -209,8 +209,8 @@ async fn checkout(
         Amount::parse("0.01").map_err(|e| e.to_string())?,
         Currency::Usd,
         SettleCurrency::Usd,
-        format!("{reference}-c"),
     )
+    .refund_reference(format!("{reference}-c"))
     .transaction_no(number.clone());
     match client.refund(&over).await {
         Err(pockyt::Error::Api { .. }) => {

@@ -28,6 +28,9 @@ pub fn endpoints_rs(api: &Api) -> String {
                  gateway; after an ambiguous failure, check before sending again."
             }
         )));
+        if let Some(instead) = &endpoint.deprecated {
+            let _ = writeln!(out, "#[deprecated(note = {instead:?})]");
+        }
         let _ = writeln!(
             out,
             "pub async fn {method}(&self, request: &{name}Request) -> Result<{name}Response, Error> {{\n\

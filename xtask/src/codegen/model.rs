@@ -37,6 +37,9 @@ pub struct EnumValue {
     pub wire: String,
     pub variant: String,
     pub doc: String,
+    /// Where this value comes from, when not from the enum's own `source`.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,6 +47,8 @@ pub struct EnumValue {
 pub struct ObjectDef {
     pub name: String,
     pub doc: String,
+    #[serde(default)]
+    pub source: Option<String>,
     pub fields: Vec<ResponseField>,
 }
 
@@ -62,7 +67,25 @@ pub struct EndpointDef {
     pub request: Vec<RequestField>,
     #[serde(default)]
     pub one_of: Vec<Vec<String>>,
+    #[serde(default)]
+    pub any_of: Vec<Vec<String>>,
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    /// Set for an older name of a call: what to use instead.
+    #[serde(default)]
+    pub deprecated: Option<String>,
     pub response: ResponseDef,
+}
+
+/// `require` must be set when `when` is set (and, with `is`, has one of those wire values).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub require: String,
+    pub when: String,
+    #[serde(default)]
+    pub is: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +102,9 @@ pub struct RequestField {
     pub format: Option<String>,
     #[serde(default)]
     pub sensitive: bool,
+    /// Where this field comes from, when not from its endpoint's `source`.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,4 +121,7 @@ pub struct ResponseField {
     #[serde(rename = "type")]
     pub ty: String,
     pub doc: String,
+    /// Where this field comes from, when not from its endpoint's (or object's) `source`.
+    #[serde(default)]
+    pub source: Option<String>,
 }

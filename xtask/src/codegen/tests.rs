@@ -17,6 +17,9 @@ pub fn endpoints_test_rs(api: &Api) -> String {
         let params: Vec<String> = sample_fields(api, endpoint)
             .map(|(wire, value)| format!("({wire:?}, {value:?})"))
             .collect();
+        if endpoint.deprecated.is_some() {
+            out.push_str("#[allow(deprecated)]\n");
+        }
         let _ = writeln!(
             out,
             "#[tokio::test]\nasync fn {method}() {{\n\
@@ -33,7 +36,8 @@ pub fn endpoints_test_rs(api: &Api) -> String {
     out
 }
 
-/// Required fields, plus the first field of each exactly-one-of group.
+/// Required fields, the first field of each one-of and any-of group, and every field a condition
+/// may require.
 fn sample_fields<'a>(
     api: &'a Api,
     endpoint: &'a EndpointDef,
@@ -46,7 +50,9 @@ fn sample_fields<'a>(
                 || endpoint
                     .one_of
                     .iter()
+                    .chain(&endpoint.any_of)
                     .any(|group| group.first() == Some(&f.wire))
+                || endpoint.conditions.iter().any(|c| c.require == f.wire)
         })
         .map(|f| (f.wire.as_str(), sample_value(api, f)))
 }

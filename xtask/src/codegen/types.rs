@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Api, EndpointDef, EnumDef, ObjectDef, RequestField, ResponseField};
+use super::model::{Api, Condition, EndpointDef, EnumDef, ObjectDef, RequestField, ResponseField};
 use super::names::{doc, snake};
 
 /// A request field's Rust shape.
@@ -114,7 +114,12 @@ fn emit_enum(out: &mut String, def: &EnumDef) {
     out.push_str("#[non_exhaustive]\n#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
     let _ = writeln!(out, "pub enum {name} {{");
     for value in &def.values {
-        out.push_str(&doc(&format!("{} Wire value `{}`.", value.doc, value.wire)));
+        out.push_str(&doc(&format!(
+            "{} Wire value `{}`.{}",
+            value.doc,
+            value.wire,
+            sourced(value.source.as_deref())
+        )));
         let _ = writeln!(out, "{},", value.variant);
     }
     out.push_str("/// A value this version does not know, kept exactly as received.\nUnknown(String),\n}\n\n");
@@ -170,7 +175,11 @@ pub fn objects_rs(api: &Api) -> String {
 }
 
 fn emit_object(out: &mut String, object: &ObjectDef) {
-    out.push_str(&doc(&object.doc));
+    out.push_str(&doc(&format!(
+        "{}{}",
+        object.doc,
+        sourced(object.source.as_deref())
+    )));
     emit_response_struct(out, &object.name, &object.fields);
 }
 
@@ -180,7 +189,11 @@ fn emit_response_struct(out: &mut String, name: &str, fields: &[ResponseField]) 
     );
     let _ = writeln!(out, "pub struct {name} {{");
     for field in fields {
-        out.push_str(&doc(&field.doc));
+        out.push_str(&doc(&format!(
+            "{}{}",
+            field.doc,
+            sourced(field.source.as_deref())
+        )));
         let ident = snake(&field.wire);
         let (ty, attrs) = response_type(&field.ty);
         let mut serde_attrs = Vec::new();
@@ -280,6 +293,19 @@ fn emit_request(out: &mut String, endpoint: &EndpointDef) -> Result<(), String> 
         out.push_str("///\n");
         out.push_str(&doc(&format!("Note: {note}")));
     }
+    for c in &endpoint.conditions {
+        out.push_str("///\n");
+        out.push_str(&doc(&format!(
+            "Required when: `{}` {}. Source: {}.",
+            c.require,
+            condition_text(c),
+            c.source
+        )));
+    }
+    if let Some(instead) = &endpoint.deprecated {
+        out.push_str("///\n");
+        out.push_str(&doc(&format!("**Deprecated:** {instead}")));
+    }
     let derives = if fields.iter().any(|(f, _, _)| f.required) {
         "Clone, PartialEq"
     } else {
@@ -289,7 +315,12 @@ fn emit_request(out: &mut String, endpoint: &EndpointDef) -> Result<(), String> 
     let _ = writeln!(out, "pub struct {name} {{");
     for (field, kind, ident) in &fields {
         let optional = !field.required;
-        out.push_str(&doc(&format!("`{}`: {}", field.wire, field.doc)));
+        out.push_str(&doc(&format!(
+            "`{}`: {}{}",
+            field.wire,
+            field.doc,
+            sourced(field.source.as_deref())
+        )));
         let ty = kind.rust_type();
         if optional {
             let _ = writeln!(out, "pub {ident}: Option<{ty}>,");
@@ -423,10 +454,7 @@ fn emit_validate(
         .unwrap_or_else(|| "None".to_string());
     for (field, kind, ident) in fields {
         let value = match (kind, field.required) {
-            (ReqKind::Text, true) => format!("Some(self.{ident}.as_str())"),
-            (ReqKind::Text, false) => format!("self.{ident}.as_deref()"),
-            (ReqKind::Enum(_), true) => format!("Some(self.{ident}.as_str())"),
-            (ReqKind::Enum(_), false) => format!("self.{ident}.as_ref().map(|v| v.as_str())"),
+            (ReqKind::Text | ReqKind::Enum(_), _) => text_view(field, kind, ident),
             (ReqKind::Amount, true) => format!("Some(&self.{ident})"),
             (ReqKind::Amount, false) => format!("self.{ident}.as_ref()"),
             (ReqKind::Integer | ReqKind::Bool, _) => continue,
@@ -484,7 +512,71 @@ fn emit_validate(
             set.join(", ")
         );
     }
+    for group in &endpoint.any_of {
+        let names: Vec<String> = group.iter().map(|wire| format!("{wire:?}")).collect();
+        let set: Vec<String> = group
+            .iter()
+            .filter_map(|wire| find(fields, wire))
+            .map(|(_, _, ident)| format!("self.{ident}.is_some()"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "check::at_least_one(&[{}], &[{}])?;",
+            names.join(", "),
+            set.join(", ")
+        );
+    }
+    for c in &endpoint.conditions {
+        let (Some((_, _, required)), Some((when, kind, ident))) =
+            (find(fields, &c.require), find(fields, &c.when))
+        else {
+            continue;
+        };
+        let view = match kind {
+            ReqKind::Text | ReqKind::Enum(_) => text_view(when, kind, ident),
+            _ if when.required => "Some(\"set\")".to_string(),
+            _ => format!("self.{ident}.is_some().then_some(\"set\")"),
+        };
+        let values: Vec<String> = c.is.iter().map(|v| format!("{v:?}")).collect();
+        let _ = writeln!(
+            out,
+            "check::required_when({:?}, self.{required}.is_some(), {:?}, {view}, &[{}])?;",
+            c.require,
+            c.when,
+            values.join(", ")
+        );
+    }
     out.push_str("Ok(())\n}\n\n");
+}
+
+type FieldRow<'a> = (&'a RequestField, ReqKind<'a>, String);
+
+fn find<'f, 'a>(fields: &'f [FieldRow<'a>], wire: &str) -> Option<&'f FieldRow<'a>> {
+    fields.iter().find(|(f, _, _)| f.wire == wire)
+}
+
+/// The expression reading a text or enum field as `Option<&str>`.
+fn text_view(field: &RequestField, kind: &ReqKind<'_>, ident: &str) -> String {
+    match (kind, field.required) {
+        (ReqKind::Text, false) => format!("self.{ident}.as_deref()"),
+        (ReqKind::Enum(_), false) => format!("self.{ident}.as_ref().map(|v| v.as_str())"),
+        _ => format!("Some(self.{ident}.as_str())"),
+    }
+}
+
+/// `when terminal is ONLINE, WAP or MWEB` / `when vaultId is set`.
+fn condition_text(c: &Condition) -> String {
+    let values: Vec<String> = c.is.iter().map(|v| format!("`{v}`")).collect();
+    match values.as_slice() {
+        [] => format!("when `{}` is set", c.when),
+        [one] => format!("when `{}` is {one}", c.when),
+        [rest @ .., last] => format!("when `{}` is {} or {last}", c.when, rest.join(", ")),
+    }
+}
+
+/// ` Source: …` for an item with a source of its own, nothing otherwise.
+fn sourced(source: Option<&str>) -> String {
+    source.map(|s| format!(" Source: {s}.")).unwrap_or_default()
 }
 
 fn emit_wire_pairs(out: &mut String, fields: &[(&RequestField, ReqKind<'_>, String)]) {

@@ -60,6 +60,48 @@ pub fn check(api: &Api) -> Result<(), String> {
                 }
             }
         }
+        for group in &e.any_of {
+            for wire in group {
+                if !e.request.iter().any(|f| &f.wire == wire && !f.required) {
+                    errors.push(format!(
+                        "{at}: any_of field {wire} must be an optional field"
+                    ));
+                }
+            }
+        }
+        for c in &e.conditions {
+            if !e.request.iter().any(|f| f.wire == c.require && !f.required) {
+                errors.push(format!(
+                    "{at}: condition requires {}, which must be an optional field",
+                    c.require
+                ));
+            }
+            match e.request.iter().find(|f| f.wire == c.when) {
+                None => errors.push(format!("{at}: condition on unknown field {}", c.when)),
+                Some(f) if !c.is.is_empty() => {
+                    let known =
+                        f.ty.strip_prefix("enum:")
+                            .and_then(|name| api.enums.iter().find(|en| en.name == name));
+                    match known {
+                        Some(en) => {
+                            for value in &c.is {
+                                if !en.values.iter().any(|v| &v.wire == value) {
+                                    errors.push(format!(
+                                        "{at}: condition value {value} is not a {} value",
+                                        en.name
+                                    ));
+                                }
+                            }
+                        }
+                        None => errors.push(format!(
+                            "{at}: condition values need an enum field, {} is not one",
+                            c.when
+                        )),
+                    }
+                }
+                Some(_) => {}
+            }
+        }
         for f in &e.response.fields {
             if !type_ok(&f.ty) || f.ty == "bool" {
                 errors.push(format!("{at}: response field {} has type {}", f.wire, f.ty));

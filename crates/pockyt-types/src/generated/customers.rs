@@ -22,12 +22,12 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /v1/customers/create`. Not idempotent: the client never retries it unless told to. Source: reference §5.14; PY, PHP, CS, docs, SEED.
 ///
-/// Note: PY and CS require timestamp, PHP's create does not send it; we require it. PHP also requires state when countryCode is `US`.
+/// Note: PY and CS require timestamp, PHP's create does not send it; we require it. PHP also requires state when countryCode is `US`. timestamp: PY and CS require it; PHP `CustomerCreate.php` (the newest SDK) never sends it and docs.pockyt `reference/register-customer` does not list it, so it is optional.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct CustomerCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: Option<String>,
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: Option<String>,
     /// `profileType`: Kind of profile; the gateway default is `INDIVIDUAL`.
@@ -67,14 +67,13 @@ pub struct CustomerCreateRequest {
 impl CustomerCreateRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(
-        timestamp: impl Into<String>,
         first_name: impl Into<String>,
         last_name: impl Into<String>,
         email: impl Into<String>,
         country_code: impl Into<String>,
     ) -> Self {
         Self {
-            timestamp: timestamp.into(),
+            timestamp: None,
             customer_code: None,
             profile_type: None,
             first_name: first_name.into(),
@@ -93,6 +92,12 @@ impl CustomerCreateRequest {
             street2: None,
             zip: None,
         }
+    }
+
+    /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
     }
 
     /// Sets `customerCode`: Merchant's own id for the customer.
@@ -210,8 +215,8 @@ impl Endpoint for CustomerCreateRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         check::text(
             "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
+            self.timestamp.as_deref(),
+            Rule::optional().format(check::Format::UtcTimestamp),
         )?;
         check::text(
             "customerCode",
@@ -278,14 +283,14 @@ impl Endpoint for CustomerCreateRequest {
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push_opt("timestamp", self.timestamp.as_deref());
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
 
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
             first_name: wire::required(params, "firstName", wire::text)?,
@@ -448,7 +453,7 @@ pub struct CustomerCreateResponse {
 ///
 /// `POST /v1/customers/retrieve`. Read-only, so the client may retry it. Source: reference §5.14; PY, PHP, CS, docs.
 ///
-/// Note: CS requires exactly one of customerNo and customerCode; PY and PHP require both. We follow CS.
+/// Note: CS requires exactly one of customerNo and customerCode; PY and PHP send both. We require at least one; the simulator looks up customerNo first.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct CustomerRetrieveRequest {
@@ -513,7 +518,7 @@ impl Endpoint for CustomerRetrieveRequest {
             Some(self.timestamp.as_str()),
             Rule::required().format(check::Format::UtcTimestamp),
         )?;
-        check::exactly_one(
+        check::at_least_one(
             &["customerNo", "customerCode"],
             &[self.customer_no.is_some(), self.customer_code.is_some()],
         )?;

@@ -22,7 +22,7 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /app-data-search/v3/refund`. Not idempotent: the client never retries it unless told to. Source: reference §5.12, §3.4; PY, PHP, JAVA, CS, GO, JS, WOO, MAG, NOP, WHMCS, docs.
 ///
-/// Note: The docs require refundReference while every SDK treats it as optional; we follow the docs.
+/// Note: refundReference: only docs.yuansfer marks it required; all six SDKs (PHP, PY, JAVA, CS, GO, JS), docs.pockyt `v1.1/reference/refund-api` and the WOO, MAG, NOP and WHMCS plugins leave it out, so it is optional.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct RefundRequest {
@@ -36,25 +36,23 @@ pub struct RefundRequest {
     pub transaction_no: Option<String>,
     /// `reference`: Merchant reference of the payment to refund.
     pub reference: Option<String>,
-    /// `refundReference`: Merchant's id for this refund.
-    pub refund_reference: String,
+    /// `refundReference`: Merchant's id for this refund; unique per refund when given.
+    pub refund_reference: Option<String>,
+    /// `ipnUrl`: HTTPS URL that receives the refund notification. Source: docs.pockyt `v1.1/reference/refund-api`; audit M13.
+    pub ipn_url: Option<String>,
 }
 
 impl RefundRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        refund_amount: Amount,
-        currency: Currency,
-        settle_currency: SettleCurrency,
-        refund_reference: impl Into<String>,
-    ) -> Self {
+    pub fn new(refund_amount: Amount, currency: Currency, settle_currency: SettleCurrency) -> Self {
         Self {
             refund_amount,
             currency,
             settle_currency,
             transaction_no: None,
             reference: None,
-            refund_reference: refund_reference.into(),
+            refund_reference: None,
+            ipn_url: None,
         }
     }
 
@@ -69,6 +67,18 @@ impl RefundRequest {
         self.reference = Some(reference.into());
         self
     }
+
+    /// Sets `refundReference`: Merchant's id for this refund; unique per refund when given.
+    pub fn refund_reference(mut self, refund_reference: impl Into<String>) -> Self {
+        self.refund_reference = Some(refund_reference.into());
+        self
+    }
+
+    /// Sets `ipnUrl`: HTTPS URL that receives the refund notification.
+    pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
+        self.ipn_url = Some(ipn_url.into());
+        self
+    }
 }
 
 impl fmt::Debug for RefundRequest {
@@ -80,6 +90,7 @@ impl fmt::Debug for RefundRequest {
             .field("transaction_no", &self.transaction_no)
             .field("reference", &self.reference)
             .field("refund_reference", &self.refund_reference)
+            .field("ipn_url", &self.ipn_url)
             .finish()
     }
 }
@@ -113,8 +124,13 @@ impl Endpoint for RefundRequest {
         check::text("reference", self.reference.as_deref(), Rule::optional())?;
         check::text(
             "refundReference",
-            Some(self.refund_reference.as_str()),
-            Rule::required(),
+            self.refund_reference.as_deref(),
+            Rule::optional(),
+        )?;
+        check::text(
+            "ipnUrl",
+            self.ipn_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
         )?;
         check::exactly_one(
             &["transactionNo", "reference"],
@@ -124,11 +140,12 @@ impl Endpoint for RefundRequest {
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(6);
+        let mut pairs = WirePairs::with_capacity(7);
         pairs.push("currency", self.currency.as_str());
+        pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("reference", self.reference.as_deref());
         pairs.push("refundAmount", self.refund_amount.as_str());
-        pairs.push("refundReference", &self.refund_reference);
+        pairs.push_opt("refundReference", self.refund_reference.as_deref());
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
@@ -141,7 +158,8 @@ impl Endpoint for RefundRequest {
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-            refund_reference: wire::required(params, "refundReference", wire::text)?,
+            refund_reference: wire::optional(params, "refundReference", wire::text)?,
+            ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
         };
         request.validate()?;
         Ok(request)
@@ -245,7 +263,7 @@ pub struct RefundResponse {
 ///
 /// `POST /app-data-search/v3/cancel`. Not idempotent: the client never retries it unless told to. Source: reference §5.12; PY, PHP, JAVA, CS, GO, docs.
 ///
-/// Note: JAVA up to 2021 and JS call the older path `/app-data-search/v3/reverse`; we use cancel.
+/// Note: JAVA up to 2021 and JS call the older path `/app-data-search/v3/reverse`, modelled as the deprecated `data_reverse`.
 #[non_exhaustive]
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelRequest {
@@ -331,6 +349,124 @@ impl Endpoint for CancelRequest {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CancelResponse {
+    /// Amount of the payment; may arrive as a JSON number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Merchant's order id.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reference: Option<String>,
+    /// Status after the cancel, e.g. `closed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionStatus>,
+    /// Pockyt transaction number.
+    #[serde(
+        rename = "transactionNo",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_no: Option<String>,
+}
+
+/// Cancels a payment under the older name of `/app-data-search/v3/cancel`: an unpaid one is closed, a paid one is refunded.
+///
+/// `POST /app-data-search/v3/reverse`. Not idempotent: the client never retries it unless told to. Source: JS `dataReverse()`; JAVA 3.0.0–3.0.4 `REVERSE` and `dataSearch/ReverseRequest.java`; ECOM bundle.
+///
+/// Note: Kept so integrations written against JAVA up to 2021 or JS keep working; it behaves as cancel.
+///
+/// **Deprecated:** use `cancel` (`/app-data-search/v3/cancel`), the current name of this call
+#[non_exhaustive]
+#[derive(Clone, Default, PartialEq)]
+pub struct DataReverseRequest {
+    /// `transactionNo`: Pockyt transaction number of the payment to cancel.
+    pub transaction_no: Option<String>,
+    /// `reference`: Merchant reference of the payment to cancel.
+    pub reference: Option<String>,
+}
+
+impl DataReverseRequest {
+    /// Creates the request from its required fields; set optional ones with the chained setters.
+    pub fn new() -> Self {
+        Self {
+            transaction_no: None,
+            reference: None,
+        }
+    }
+
+    /// Sets `transactionNo`: Pockyt transaction number of the payment to cancel.
+    pub fn transaction_no(mut self, transaction_no: impl Into<String>) -> Self {
+        self.transaction_no = Some(transaction_no.into());
+        self
+    }
+
+    /// Sets `reference`: Merchant reference of the payment to cancel.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+}
+
+impl fmt::Debug for DataReverseRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DataReverseRequest")
+            .field("transaction_no", &self.transaction_no)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+
+impl Endpoint for DataReverseRequest {
+    type Response = DataReverseResponse;
+    const PATH: &'static str = "/app-data-search/v3/reverse";
+    const NAME: &'static str = "data_reverse";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_KEYS: &'static [&'static str] = &["result"];
+    const ACCEPTS_STORE_ADMIN_NO: bool = false;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::text(
+            "transactionNo",
+            self.transaction_no.as_deref(),
+            Rule::optional(),
+        )?;
+        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::exactly_one(
+            &["transactionNo", "reference"],
+            &[self.transaction_no.is_some(), self.reference.is_some()],
+        )?;
+        Ok(())
+    }
+
+    fn wire_pairs(&self) -> WirePairs<'_> {
+        let mut pairs = WirePairs::with_capacity(2);
+        pairs.push_opt("reference", self.reference.as_deref());
+        pairs.push_opt("transactionNo", self.transaction_no.as_deref());
+        pairs
+    }
+
+    fn from_wire(params: &Params) -> Result<Self, ValidationError> {
+        let request = Self {
+            transaction_no: wire::optional(params, "transactionNo", wire::text)?,
+            reference: wire::optional(params, "reference", wire::text)?,
+        };
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+/// What [`DataReverseRequest`] returns: the payload found under `result` in the envelope.
+///
+/// Every field is optional: the gateway does not promise any of them.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataReverseResponse {
     /// Amount of the payment; may arrive as a JSON number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,

@@ -349,19 +349,25 @@ pub enum SettleCurrency {
     Usd,
     /// British pound. Wire value `GBP`.
     Gbp,
+    /// Chinese yuan. Wire value `CNY`. Source: CS `SettleCurrencyEnums.cs`; docs.yuansfer tran-query, cancel and refund response tables.
+    Cny,
+    /// South Korean won. Wire value `KRW`. Source: CS `SettleCurrencyEnums.cs`.
+    Krw,
     /// A value this version does not know, kept exactly as received.
     Unknown(String),
 }
 
 impl SettleCurrency {
     /// Every value this version knows, in the order of the API description.
-    pub const KNOWN: &'static [Self] = &[Self::Usd, Self::Gbp];
+    pub const KNOWN: &'static [Self] = &[Self::Usd, Self::Gbp, Self::Cny, Self::Krw];
 
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Usd => "USD",
             Self::Gbp => "GBP",
+            Self::Cny => "CNY",
+            Self::Krw => "KRW",
             Self::Unknown(other) => other,
         }
     }
@@ -372,6 +378,8 @@ impl From<&str> for SettleCurrency {
         match wire {
             "USD" => Self::Usd,
             "GBP" => Self::Gbp,
+            "CNY" => Self::Cny,
+            "KRW" => Self::Krw,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -546,7 +554,7 @@ impl<'de> Deserialize<'de> for TransactionType {
 
 /// Card payment mode for secure-pay with vendor `creditcard`.
 ///
-/// Source: reference §5.1, §5.2, §6 (PHP, JS, DOC3P, AND). The gateway may send values not listed here; they arrive as [`CreditType::Unknown`] and are sent back verbatim.
+/// Source: audit M2, E2: GOV2 `views/submit.tpl`, AND `CashAppActivity.kt`, IOS `CashAppViewController.swift`, docs.pockyt hosted checkout guide; PHP, JS (normal, recurring). The gateway may send values not listed here; they arrive as [`CreditType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditType {
@@ -554,22 +562,34 @@ pub enum CreditType {
     Normal,
     /// Recurring card payment set up with `paymentCount` and `frequency`. Wire value `recurring`.
     Recurring,
-    /// Customer-initiated transaction, used for vaulting; casing varies in sources. Wire value `CIT`.
+    /// Customer-initiated transaction that vaults the payment method for later use. Wire value `cit`. Source: GOV2 `views/submit.tpl` (`<option value="cit">`), AND and IOS compare `"cit"`; only the third-party DOC3P writes `CIT`.
     Cit,
+    /// Authorise now, capture later. Wire value `authorize`. Source: GOV2 `views/submit.tpl`.
+    Authorize,
+    /// Pockyt's hosted checkout page with a saved-method option. Wire value `hosted`. Source: docs.pockyt `docs/pockyt-hosted-checkout-page-w-securepay` ("creditType: hosted").
+    Hosted,
     /// A value this version does not know, kept exactly as received.
     Unknown(String),
 }
 
 impl CreditType {
     /// Every value this version knows, in the order of the API description.
-    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Recurring, Self::Cit];
+    pub const KNOWN: &'static [Self] = &[
+        Self::Normal,
+        Self::Recurring,
+        Self::Cit,
+        Self::Authorize,
+        Self::Hosted,
+    ];
 
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
             Self::Recurring => "recurring",
-            Self::Cit => "CIT",
+            Self::Cit => "cit",
+            Self::Authorize => "authorize",
+            Self::Hosted => "hosted",
             Self::Unknown(other) => other,
         }
     }
@@ -580,7 +600,9 @@ impl From<&str> for CreditType {
         match wire {
             "normal" => Self::Normal,
             "recurring" => Self::Recurring,
-            "CIT" => Self::Cit,
+            "cit" => Self::Cit,
+            "authorize" => Self::Authorize,
+            "hosted" => Self::Hosted,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -986,18 +1008,21 @@ impl<'de> Deserialize<'de> for PayoutStatus {
 pub enum ProfileType {
     /// A private person; the default. Wire value `INDIVIDUAL`.
     Individual,
+    /// A business. Wire value `BUSINESS`. Source: drinkme `payouts-US.md`; docs.pockyt payouts guide.
+    Business,
     /// A value this version does not know, kept exactly as received.
     Unknown(String),
 }
 
 impl ProfileType {
     /// Every value this version knows, in the order of the API description.
-    pub const KNOWN: &'static [Self] = &[Self::Individual];
+    pub const KNOWN: &'static [Self] = &[Self::Individual, Self::Business];
 
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "INDIVIDUAL",
+            Self::Business => "BUSINESS",
             Self::Unknown(other) => other,
         }
     }
@@ -1007,6 +1032,7 @@ impl From<&str> for ProfileType {
     fn from(wire: &str) -> Self {
         match wire {
             "INDIVIDUAL" => Self::Individual,
+            "BUSINESS" => Self::Business,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -1077,6 +1103,251 @@ impl Serialize for RecurringStatus {
 }
 
 impl<'de> Deserialize<'de> for RecurringStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire_enum::deserialize(deserializer)
+    }
+}
+
+/// How a payout reaches a US bank account.
+///
+/// Source: docs.pockyt `v1.1/reference/payouts-transfer-payout`; audit M18. The gateway may send values not listed here; they arrive as [`ProcessingChannel::Unknown`] and are sent back verbatim.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProcessingChannel {
+    /// Standard ACH transfer; the default. Wire value `STANDARD_ACH`.
+    StandardAch,
+    /// Same-day ACH transfer. Wire value `SAME_DAY_ACH`.
+    SameDayAch,
+    /// Real-time payment network transfer. Wire value `REAL_TIME_PAY`.
+    RealTimePay,
+    /// A value this version does not know, kept exactly as received.
+    Unknown(String),
+}
+
+impl ProcessingChannel {
+    /// Every value this version knows, in the order of the API description.
+    pub const KNOWN: &'static [Self] = &[Self::StandardAch, Self::SameDayAch, Self::RealTimePay];
+
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StandardAch => "STANDARD_ACH",
+            Self::SameDayAch => "SAME_DAY_ACH",
+            Self::RealTimePay => "REAL_TIME_PAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ProcessingChannel {
+    fn from(wire: &str) -> Self {
+        match wire {
+            "STANDARD_ACH" => Self::StandardAch,
+            "SAME_DAY_ACH" => Self::SameDayAch,
+            "REAL_TIME_PAY" => Self::RealTimePay,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for ProcessingChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ProcessingChannel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProcessingChannel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire_enum::deserialize(deserializer)
+    }
+}
+
+/// Review status of a v3 payee.
+///
+/// Source: docs.pockyt `reference/payouts-register-payee`. The gateway may send values not listed here; they arrive as [`PayeeStatus::Unknown`] and are sent back verbatim.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PayeeStatus {
+    /// Submitted, not yet reviewed. Wire value `Pending`.
+    Pending,
+    /// Approved; payouts may be sent. Wire value `Activated`.
+    Activated,
+    /// Refused by review. Wire value `Declined`.
+    Declined,
+    /// No longer active. Wire value `Deactivated`.
+    Deactivated,
+    /// A value this version does not know, kept exactly as received.
+    Unknown(String),
+}
+
+impl PayeeStatus {
+    /// Every value this version knows, in the order of the API description.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Pending,
+        Self::Activated,
+        Self::Declined,
+        Self::Deactivated,
+    ];
+
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Activated => "Activated",
+            Self::Declined => "Declined",
+            Self::Deactivated => "Deactivated",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PayeeStatus {
+    fn from(wire: &str) -> Self {
+        match wire {
+            "Pending" => Self::Pending,
+            "Activated" => Self::Activated,
+            "Declined" => Self::Declined,
+            "Deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for PayeeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for PayeeStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PayeeStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire_enum::deserialize(deserializer)
+    }
+}
+
+/// What a payee's bank account is for.
+///
+/// Source: docs.pockyt `reference/payouts-add-payee-bank`; PHP `PayeeAddBank.php`. The gateway may send values not listed here; they arrive as [`BankAccountPurpose::Unknown`] and are sent back verbatim.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BankAccountPurpose {
+    /// A checking account. Wire value `CHECKING`.
+    Checking,
+    /// A savings account. Wire value `SAVINGS`.
+    Savings,
+    /// A value this version does not know, kept exactly as received.
+    Unknown(String),
+}
+
+impl BankAccountPurpose {
+    /// Every value this version knows, in the order of the API description.
+    pub const KNOWN: &'static [Self] = &[Self::Checking, Self::Savings];
+
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Checking => "CHECKING",
+            Self::Savings => "SAVINGS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BankAccountPurpose {
+    fn from(wire: &str) -> Self {
+        match wire {
+            "CHECKING" => Self::Checking,
+            "SAVINGS" => Self::Savings,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for BankAccountPurpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for BankAccountPurpose {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BankAccountPurpose {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire_enum::deserialize(deserializer)
+    }
+}
+
+/// Status of a payee's funding account.
+///
+/// Source: docs.pockyt `reference/payouts-add-payee-bank`. The gateway may send values not listed here; they arrive as [`FundingAccountStatus::Unknown`] and are sent back verbatim.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FundingAccountStatus {
+    /// Added, not yet verified. Wire value `PENDING`.
+    Pending,
+    /// Verified; payouts may be sent to it. Wire value `ACTIVATED`.
+    Activated,
+    /// Refused or no longer usable. Wire value `INVALID`.
+    Invalid,
+    /// A value this version does not know, kept exactly as received.
+    Unknown(String),
+}
+
+impl FundingAccountStatus {
+    /// Every value this version knows, in the order of the API description.
+    pub const KNOWN: &'static [Self] = &[Self::Pending, Self::Activated, Self::Invalid];
+
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Activated => "ACTIVATED",
+            Self::Invalid => "INVALID",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FundingAccountStatus {
+    fn from(wire: &str) -> Self {
+        match wire {
+            "PENDING" => Self::Pending,
+            "ACTIVATED" => Self::Activated,
+            "INVALID" => Self::Invalid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for FundingAccountStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for FundingAccountStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FundingAccountStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::wire_enum::deserialize(deserializer)
     }

@@ -22,7 +22,7 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /app-instore/v3/add`. Not idempotent: the client never retries it unless told to. Source: reference §5.9, §5.13; PY, PHP, JAVA, CS, GO, JS, docs.
 ///
-/// Note: The docs mark storeAdminNo required; it stays optional here because the client can add it from configuration.
+/// Note: The docs mark storeAdminNo required; it stays optional here because the client can add it from configuration. reference: PY, CS and docs.yuansfer require it; docs.pockyt `reference/add-transaction-api`, PHP `Add.php` and JAVA `InstoreAddRequest.java` leave it optional, so we do.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct InstoreAddRequest {
@@ -32,33 +32,37 @@ pub struct InstoreAddRequest {
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
     pub settle_currency: SettleCurrency,
-    /// `reference`: Merchant's order id; must be unique for every payment.
-    pub reference: String,
+    /// `reference`: Merchant's order id; unique for every payment when given.
+    pub reference: Option<String>,
     /// `storeAdminNo`: Cashier or clerk id; the docs require it, the client may add it from its configuration.
     pub store_admin_no: Option<String>,
     /// `timeout`: Payment window in minutes; the gateway default is 120.
     pub timeout: Option<u32>,
     /// `description`: Order description shown to the payer, at most 100 characters.
     pub description: Option<String>,
+    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN). Source: GO `pos_add.go`; audit M7.
+    pub ipn_url: Option<String>,
 }
 
 impl InstoreAddRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        amount: Amount,
-        currency: Currency,
-        settle_currency: SettleCurrency,
-        reference: impl Into<String>,
-    ) -> Self {
+    pub fn new(amount: Amount, currency: Currency, settle_currency: SettleCurrency) -> Self {
         Self {
             amount,
             currency,
             settle_currency,
-            reference: reference.into(),
+            reference: None,
             store_admin_no: None,
             timeout: None,
             description: None,
+            ipn_url: None,
         }
+    }
+
+    /// Sets `reference`: Merchant's order id; unique for every payment when given.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the docs require it, the client may add it from its configuration.
@@ -78,6 +82,12 @@ impl InstoreAddRequest {
         self.description = Some(description.into());
         self
     }
+
+    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN).
+    pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
+        self.ipn_url = Some(ipn_url.into());
+        self
+    }
 }
 
 impl fmt::Debug for InstoreAddRequest {
@@ -90,6 +100,7 @@ impl fmt::Debug for InstoreAddRequest {
             .field("store_admin_no", &self.store_admin_no)
             .field("timeout", &self.timeout)
             .field("description", &self.description)
+            .field("ipn_url", &self.ipn_url)
             .finish()
     }
 }
@@ -115,7 +126,7 @@ impl Endpoint for InstoreAddRequest {
             Some(self.settle_currency.as_str()),
             Rule::required(),
         )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
+        check::text("reference", self.reference.as_deref(), Rule::optional())?;
         check::text(
             "storeAdminNo",
             self.store_admin_no.as_deref(),
@@ -126,15 +137,21 @@ impl Endpoint for InstoreAddRequest {
             self.description.as_deref(),
             Rule::optional().max_chars(100),
         )?;
+        check::text(
+            "ipnUrl",
+            self.ipn_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
+        )?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(7);
+        let mut pairs = WirePairs::with_capacity(8);
         pairs.push("amount", self.amount.as_str());
         pairs.push("currency", self.currency.as_str());
         pairs.push_opt("description", self.description.as_deref());
-        pairs.push("reference", &self.reference);
+        pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
+        pairs.push_opt("reference", self.reference.as_deref());
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt_int("timeout", self.timeout);
@@ -146,10 +163,11 @@ impl Endpoint for InstoreAddRequest {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
-            reference: wire::required(params, "reference", wire::text)?,
+            reference: wire::optional(params, "reference", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
             timeout: wire::optional(params, "timeout", wire::integer)?,
             description: wire::optional(params, "description", wire::text)?,
+            ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
         };
         request.validate()?;
         Ok(request)
@@ -283,7 +301,7 @@ pub struct InstoreAddResponse {
 ///
 /// `POST /app-instore/v3/pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.9, §5.13; PY, CS, GO, JS, PHP 2022, docs.pockyt.io.
 ///
-/// Note: PY, CS, GO and JS require vendor on pay; the status is often `pending` until the customer confirms.
+/// Note: vendor: PY, CS, GO and JS require it; docs.pockyt `reference/pay-transaction-api` marks it optional, so we do. The same page requires storeAdminNo, which the client may add from its configuration. The status is often `pending` until the customer confirms.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct InstorePayRequest {
@@ -293,20 +311,20 @@ pub struct InstorePayRequest {
     pub reference: Option<String>,
     /// `paymentBarcode`: Barcode scanned from the customer's wallet.
     pub payment_barcode: String,
-    /// `vendor`: Wallet the barcode belongs to.
-    pub vendor: Vendor,
+    /// `vendor`: Wallet of the scanned barcode; the gateway can tell it from the barcode.
+    pub vendor: Option<Vendor>,
     /// `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub store_admin_no: Option<String>,
 }
 
 impl InstorePayRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(payment_barcode: impl Into<String>, vendor: Vendor) -> Self {
+    pub fn new(payment_barcode: impl Into<String>) -> Self {
         Self {
             transaction_no: None,
             reference: None,
             payment_barcode: payment_barcode.into(),
-            vendor,
+            vendor: None,
             store_admin_no: None,
         }
     }
@@ -320,6 +338,12 @@ impl InstorePayRequest {
     /// Sets `reference`: Merchant reference of the transaction created by add.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `vendor`: Wallet of the scanned barcode; the gateway can tell it from the barcode.
+    pub fn vendor(mut self, vendor: Vendor) -> Self {
+        self.vendor = Some(vendor);
         self
     }
 
@@ -362,7 +386,11 @@ impl Endpoint for InstorePayRequest {
             Some(self.payment_barcode.as_str()),
             Rule::required().format(check::Format::Digits),
         )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
+        check::text(
+            "vendor",
+            self.vendor.as_ref().map(|v| v.as_str()),
+            Rule::optional(),
+        )?;
         check::text(
             "storeAdminNo",
             self.store_admin_no.as_deref(),
@@ -381,7 +409,7 @@ impl Endpoint for InstorePayRequest {
         pairs.push_opt("reference", self.reference.as_deref());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
-        pairs.push("vendor", self.vendor.as_str());
+        pairs.push_opt("vendor", self.vendor.as_ref().map(|v| v.as_str()));
         pairs
     }
 
@@ -390,7 +418,7 @@ impl Endpoint for InstorePayRequest {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
             payment_barcode: wire::required(params, "paymentBarcode", wire::text)?,
-            vendor: wire::required(params, "vendor", wire::enumeration)?,
+            vendor: wire::optional(params, "vendor", wire::enumeration)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
         };
         request.validate()?;
@@ -777,7 +805,7 @@ pub struct InstorePrepayResponse {
 ///
 /// `POST /app-instore/v3/create-trans-qrcode`. Not idempotent: the client never retries it unless told to. Source: reference §5.9; PY, PHP, JAVA, CS, GO, JS.
 ///
-/// Note: PHP requires vendor and allows transactionNo instead of reference; PY, CS and JAVA do not check vendor. We require vendor and reference.
+/// Note: vendor: PHP requires it; PY, CS and JAVA do not check it, so it is optional. reference: PHP accepts transactionNo instead, docs.pockyt `create-qrc-api` marks reference optional; we require one of the two. needQrcode: both docs mark it required with default false, JAVA, CS and JS comments say default true and send none; we leave it optional and the simulator applies the documented default false. docs.yuansfer requires ipnUrl; every SDK leaves it optional, so we do. GO sends no settleCurrency.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct CreateTransQrcodeRequest {
@@ -787,13 +815,17 @@ pub struct CreateTransQrcodeRequest {
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
     pub settle_currency: SettleCurrency,
-    /// `vendor`: Wallet the QR code is for.
-    pub vendor: Vendor,
-    /// `reference`: Merchant's order id; must be unique for every payment.
-    pub reference: String,
+    /// `vendor`: Wallet the QR code is for; without it the payer chooses.
+    pub vendor: Option<Vendor>,
+    /// `reference`: Merchant's order id for a new payment; unique for every payment.
+    pub reference: Option<String>,
+    /// `transactionNo`: An existing transaction (from `/app-instore/v3/add`) to show as a QR code instead of creating one. Source: PHP `TransQrcode.php` (`transactionNo | reference`); audit M10.
+    pub transaction_no: Option<String>,
+    /// `description`: Order description shown to the payer. Source: docs.pockyt `reference/create-qrc-api`; audit M9.
+    pub description: Option<String>,
     /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
     pub ipn_url: Option<String>,
-    /// `needQrcode`: Whether to return a QR code image URL; the default is true.
+    /// `needQrcode`: Whether to return a QR code image URL; the gateway's default is `false`.
     pub need_qrcode: Option<bool>,
     /// `timeout`: Payment window in minutes; the gateway default is 120.
     pub timeout: Option<u32>,
@@ -803,24 +835,44 @@ pub struct CreateTransQrcodeRequest {
 
 impl CreateTransQrcodeRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        amount: Amount,
-        currency: Currency,
-        settle_currency: SettleCurrency,
-        vendor: Vendor,
-        reference: impl Into<String>,
-    ) -> Self {
+    pub fn new(amount: Amount, currency: Currency, settle_currency: SettleCurrency) -> Self {
         Self {
             amount,
             currency,
             settle_currency,
-            vendor,
-            reference: reference.into(),
+            vendor: None,
+            reference: None,
+            transaction_no: None,
+            description: None,
             ipn_url: None,
             need_qrcode: None,
             timeout: None,
             store_admin_no: None,
         }
+    }
+
+    /// Sets `vendor`: Wallet the QR code is for; without it the payer chooses.
+    pub fn vendor(mut self, vendor: Vendor) -> Self {
+        self.vendor = Some(vendor);
+        self
+    }
+
+    /// Sets `reference`: Merchant's order id for a new payment; unique for every payment.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `transactionNo`: An existing transaction (from `/app-instore/v3/add`) to show as a QR code instead of creating one.
+    pub fn transaction_no(mut self, transaction_no: impl Into<String>) -> Self {
+        self.transaction_no = Some(transaction_no.into());
+        self
+    }
+
+    /// Sets `description`: Order description shown to the payer.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
     }
 
     /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
@@ -829,7 +881,7 @@ impl CreateTransQrcodeRequest {
         self
     }
 
-    /// Sets `needQrcode`: Whether to return a QR code image URL; the default is true.
+    /// Sets `needQrcode`: Whether to return a QR code image URL; the gateway's default is `false`.
     pub fn need_qrcode(mut self, need_qrcode: bool) -> Self {
         self.need_qrcode = Some(need_qrcode);
         self
@@ -856,6 +908,8 @@ impl fmt::Debug for CreateTransQrcodeRequest {
             .field("settle_currency", &self.settle_currency)
             .field("vendor", &self.vendor)
             .field("reference", &self.reference)
+            .field("transaction_no", &self.transaction_no)
+            .field("description", &self.description)
             .field("ipn_url", &self.ipn_url)
             .field("need_qrcode", &self.need_qrcode)
             .field("timeout", &self.timeout)
@@ -885,8 +939,22 @@ impl Endpoint for CreateTransQrcodeRequest {
             Some(self.settle_currency.as_str()),
             Rule::required(),
         )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
+        check::text(
+            "vendor",
+            self.vendor.as_ref().map(|v| v.as_str()),
+            Rule::optional(),
+        )?;
+        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::text(
+            "transactionNo",
+            self.transaction_no.as_deref(),
+            Rule::optional(),
+        )?;
+        check::text(
+            "description",
+            self.description.as_deref(),
+            Rule::optional().max_chars(100),
+        )?;
         check::text(
             "ipnUrl",
             self.ipn_url.as_deref(),
@@ -897,20 +965,26 @@ impl Endpoint for CreateTransQrcodeRequest {
             self.store_admin_no.as_deref(),
             Rule::optional(),
         )?;
+        check::at_least_one(
+            &["reference", "transactionNo"],
+            &[self.reference.is_some(), self.transaction_no.is_some()],
+        )?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(9);
+        let mut pairs = WirePairs::with_capacity(11);
         pairs.push("amount", self.amount.as_str());
         pairs.push("currency", self.currency.as_str());
+        pairs.push_opt("description", self.description.as_deref());
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt_bool("needQrcode", self.need_qrcode);
-        pairs.push("reference", &self.reference);
+        pairs.push_opt("reference", self.reference.as_deref());
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt_int("timeout", self.timeout);
-        pairs.push("vendor", self.vendor.as_str());
+        pairs.push_opt("transactionNo", self.transaction_no.as_deref());
+        pairs.push_opt("vendor", self.vendor.as_ref().map(|v| v.as_str()));
         pairs
     }
 
@@ -919,8 +993,10 @@ impl Endpoint for CreateTransQrcodeRequest {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
-            vendor: wire::required(params, "vendor", wire::enumeration)?,
-            reference: wire::required(params, "reference", wire::text)?,
+            vendor: wire::optional(params, "vendor", wire::enumeration)?,
+            reference: wire::optional(params, "reference", wire::text)?,
+            transaction_no: wire::optional(params, "transactionNo", wire::text)?,
+            description: wire::optional(params, "description", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             need_qrcode: wire::optional(params, "needQrcode", wire::boolean)?,
             timeout: wire::optional(params, "timeout", wire::integer)?,
@@ -1269,6 +1345,540 @@ pub struct InstoreReverseResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Status of the transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionStatus>,
+}
+
+/// Creates a mixed QR code that any supported wallet can scan; the shopper's wallet is known only once it is paid.
+///
+/// `POST /appUnicode/generateMixedCode`. Not idempotent: the client never retries it unless told to. Source: CS `src/request/offline/GenerateMixedQrcodeRequest.cs`; PYPI `generate_mixed_qrcode`; docs.pockyt `docs/merchant-presents-mixed-qrc`.
+///
+/// Note: Required: what CS and PY require. docs.pockyt also marks tax and needTip required; the SDKs do not, so they are optional. Inferred: no source publishes the fields inside `result` beyond "a unique QR code and recordNo" (CS keeps it as a raw JSON object); the others mirror create-trans-qrcode.
+#[non_exhaustive]
+#[derive(Clone, PartialEq)]
+pub struct MixedQrcodeRequest {
+    /// `saleAmount`: Amount of the sale, as a decimal string in `currency`.
+    pub sale_amount: Amount,
+    /// `currency`: Currency of the amount.
+    pub currency: Currency,
+    /// `settleCurrency`: Currency the merchant is settled in.
+    pub settle_currency: SettleCurrency,
+    /// `reference`: Merchant's order id; must be unique for every payment.
+    pub reference: String,
+    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN).
+    pub ipn_url: Option<String>,
+    /// `description`: Order description shown to the payer.
+    pub description: Option<String>,
+    /// `note`: Free text echoed back in notifications.
+    pub note: Option<String>,
+    /// `needQrcode`: Whether to return a QR code image URL; default `false`.
+    pub need_qrcode: Option<bool>,
+    /// `timeout`: Minutes the code stays payable; the gateway default is 120.
+    pub timeout: Option<u32>,
+    /// `tax`: Tax included in the amount. Source: CS; docs.pockyt mixed-QRC guide (marked required there).
+    pub tax: Option<Amount>,
+    /// `tip`: Tip included in the amount. Source: CS.
+    pub tip: Option<Amount>,
+    /// `needTip`: Whether the payer is asked for a tip. Source: CS; docs.pockyt mixed-QRC guide (marked required there).
+    pub need_tip: Option<bool>,
+}
+
+impl MixedQrcodeRequest {
+    /// Creates the request from its required fields; set optional ones with the chained setters.
+    pub fn new(
+        sale_amount: Amount,
+        currency: Currency,
+        settle_currency: SettleCurrency,
+        reference: impl Into<String>,
+    ) -> Self {
+        Self {
+            sale_amount,
+            currency,
+            settle_currency,
+            reference: reference.into(),
+            ipn_url: None,
+            description: None,
+            note: None,
+            need_qrcode: None,
+            timeout: None,
+            tax: None,
+            tip: None,
+            need_tip: None,
+        }
+    }
+
+    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN).
+    pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
+        self.ipn_url = Some(ipn_url.into());
+        self
+    }
+
+    /// Sets `description`: Order description shown to the payer.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `note`: Free text echoed back in notifications.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// Sets `needQrcode`: Whether to return a QR code image URL; default `false`.
+    pub fn need_qrcode(mut self, need_qrcode: bool) -> Self {
+        self.need_qrcode = Some(need_qrcode);
+        self
+    }
+
+    /// Sets `timeout`: Minutes the code stays payable; the gateway default is 120.
+    pub fn timeout(mut self, timeout: u32) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets `tax`: Tax included in the amount.
+    pub fn tax(mut self, tax: Amount) -> Self {
+        self.tax = Some(tax);
+        self
+    }
+
+    /// Sets `tip`: Tip included in the amount.
+    pub fn tip(mut self, tip: Amount) -> Self {
+        self.tip = Some(tip);
+        self
+    }
+
+    /// Sets `needTip`: Whether the payer is asked for a tip.
+    pub fn need_tip(mut self, need_tip: bool) -> Self {
+        self.need_tip = Some(need_tip);
+        self
+    }
+}
+
+impl fmt::Debug for MixedQrcodeRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixedQrcodeRequest")
+            .field("sale_amount", &self.sale_amount)
+            .field("currency", &self.currency)
+            .field("settle_currency", &self.settle_currency)
+            .field("reference", &self.reference)
+            .field("ipn_url", &self.ipn_url)
+            .field("description", &self.description)
+            .field("note", &self.note)
+            .field("need_qrcode", &self.need_qrcode)
+            .field("timeout", &self.timeout)
+            .field("tax", &self.tax)
+            .field("tip", &self.tip)
+            .field("need_tip", &self.need_tip)
+            .finish()
+    }
+}
+
+impl Endpoint for MixedQrcodeRequest {
+    type Response = MixedQrcodeResponse;
+    const PATH: &'static str = "/appUnicode/generateMixedCode";
+    const NAME: &'static str = "generate_mixed_qrcode";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_KEYS: &'static [&'static str] = &["result"];
+    const ACCEPTS_STORE_ADMIN_NO: bool = false;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::amount(
+            "saleAmount",
+            Some(&self.sale_amount),
+            Rule::required(),
+            Some(&self.currency),
+        )?;
+        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
+        check::text(
+            "settleCurrency",
+            Some(self.settle_currency.as_str()),
+            Rule::required(),
+        )?;
+        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
+        check::text(
+            "ipnUrl",
+            self.ipn_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
+        )?;
+        check::text(
+            "description",
+            self.description.as_deref(),
+            Rule::optional().max_chars(100),
+        )?;
+        check::text(
+            "note",
+            self.note.as_deref(),
+            Rule::optional().max_chars(100),
+        )?;
+        check::amount(
+            "tax",
+            self.tax.as_ref(),
+            Rule::optional(),
+            Some(&self.currency),
+        )?;
+        check::amount(
+            "tip",
+            self.tip.as_ref(),
+            Rule::optional(),
+            Some(&self.currency),
+        )?;
+        Ok(())
+    }
+
+    fn wire_pairs(&self) -> WirePairs<'_> {
+        let mut pairs = WirePairs::with_capacity(12);
+        pairs.push("currency", self.currency.as_str());
+        pairs.push_opt("description", self.description.as_deref());
+        pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
+        pairs.push_opt_bool("needQrcode", self.need_qrcode);
+        pairs.push_opt_bool("needTip", self.need_tip);
+        pairs.push_opt("note", self.note.as_deref());
+        pairs.push("reference", &self.reference);
+        pairs.push("saleAmount", self.sale_amount.as_str());
+        pairs.push("settleCurrency", self.settle_currency.as_str());
+        pairs.push_opt("tax", self.tax.as_ref().map(|v| v.as_str()));
+        pairs.push_opt_int("timeout", self.timeout);
+        pairs.push_opt("tip", self.tip.as_ref().map(|v| v.as_str()));
+        pairs
+    }
+
+    fn from_wire(params: &Params) -> Result<Self, ValidationError> {
+        let request = Self {
+            sale_amount: wire::required(params, "saleAmount", wire::amount)?,
+            currency: wire::required(params, "currency", wire::enumeration)?,
+            settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
+            reference: wire::required(params, "reference", wire::text)?,
+            ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
+            description: wire::optional(params, "description", wire::text)?,
+            note: wire::optional(params, "note", wire::text)?,
+            need_qrcode: wire::optional(params, "needQrcode", wire::boolean)?,
+            timeout: wire::optional(params, "timeout", wire::integer)?,
+            tax: wire::optional(params, "tax", wire::amount)?,
+            tip: wire::optional(params, "tip", wire::amount)?,
+            need_tip: wire::optional(params, "needTip", wire::boolean)?,
+        };
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+/// What [`MixedQrcodeRequest`] returns: the payload found under `result` in the envelope.
+///
+/// Every field is optional: the gateway does not promise any of them.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MixedQrcodeResponse {
+    /// Pockyt's number for the mixed QR code record; used to query or cancel it.
+    #[serde(
+        rename = "recordNo",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_no: Option<String>,
+    /// Merchant's order id.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reference: Option<String>,
+    /// Amount of the sale.
+    #[serde(
+        rename = "saleAmount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sale_amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Currency the merchant is settled in.
+    #[serde(
+        rename = "settleCurrency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settle_currency: Option<SettleCurrency>,
+    /// The text to show as a QR code.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub qrcode: Option<String>,
+    /// URL of a QR code image, when `needQrcode` was `true`.
+    #[serde(
+        rename = "qrcodeUrl",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub qrcode_url: Option<String>,
+    /// Minutes the code stays payable.
+    #[serde(
+        default,
+        deserialize_with = "lenient::integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timeout: Option<i64>,
+}
+
+/// Looks up a mixed QR code by `recordNo` or `reference`: its status and, once paid, the payment.
+///
+/// `POST /appUnicode/mixedQuery`. Read-only, so the client may retry it. Source: CS `MixedQueryRequest.cs`; PYPI; docs.pockyt `reference/mixed-qrcode-query`.
+///
+/// Note: CS requires recordNo; PY and the docs take recordNo or reference. At least one is required; the simulator looks up recordNo first. Inferred: the response fields (CS keeps `result` as a raw JSON object).
+#[non_exhaustive]
+#[derive(Clone, Default, PartialEq)]
+pub struct MixedQueryRequest {
+    /// `recordNo`: The record number returned when the code was created.
+    pub record_no: Option<String>,
+    /// `reference`: Merchant's order id of the code.
+    pub reference: Option<String>,
+}
+
+impl MixedQueryRequest {
+    /// Creates the request from its required fields; set optional ones with the chained setters.
+    pub fn new() -> Self {
+        Self {
+            record_no: None,
+            reference: None,
+        }
+    }
+
+    /// Sets `recordNo`: The record number returned when the code was created.
+    pub fn record_no(mut self, record_no: impl Into<String>) -> Self {
+        self.record_no = Some(record_no.into());
+        self
+    }
+
+    /// Sets `reference`: Merchant's order id of the code.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+}
+
+impl fmt::Debug for MixedQueryRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixedQueryRequest")
+            .field("record_no", &self.record_no)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+
+impl Endpoint for MixedQueryRequest {
+    type Response = MixedQueryResponse;
+    const PATH: &'static str = "/appUnicode/mixedQuery";
+    const NAME: &'static str = "mixed_query";
+    const IDEMPOTENT: bool = true;
+    const RESPONSE_KEYS: &'static [&'static str] = &["result"];
+    const ACCEPTS_STORE_ADMIN_NO: bool = false;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::text("recordNo", self.record_no.as_deref(), Rule::optional())?;
+        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::at_least_one(
+            &["recordNo", "reference"],
+            &[self.record_no.is_some(), self.reference.is_some()],
+        )?;
+        Ok(())
+    }
+
+    fn wire_pairs(&self) -> WirePairs<'_> {
+        let mut pairs = WirePairs::with_capacity(2);
+        pairs.push_opt("recordNo", self.record_no.as_deref());
+        pairs.push_opt("reference", self.reference.as_deref());
+        pairs
+    }
+
+    fn from_wire(params: &Params) -> Result<Self, ValidationError> {
+        let request = Self {
+            record_no: wire::optional(params, "recordNo", wire::text)?,
+            reference: wire::optional(params, "reference", wire::text)?,
+        };
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+/// What [`MixedQueryRequest`] returns: the payload found under `result` in the envelope.
+///
+/// Every field is optional: the gateway does not promise any of them.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MixedQueryResponse {
+    /// Pockyt's number for the mixed QR code record; used to query or cancel it.
+    #[serde(
+        rename = "recordNo",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_no: Option<String>,
+    /// Merchant's order id.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reference: Option<String>,
+    /// Amount of the sale.
+    #[serde(
+        rename = "saleAmount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sale_amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Currency the merchant is settled in.
+    #[serde(
+        rename = "settleCurrency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settle_currency: Option<SettleCurrency>,
+    /// Status of the payment, e.g. `pending` or `success`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionStatus>,
+    /// Pockyt transaction number of the payment.
+    #[serde(
+        rename = "transactionNo",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_no: Option<String>,
+    /// Wallet the shopper paid with, once paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
+}
+
+/// Cancels a mixed QR code that has not been paid.
+///
+/// `POST /appUnicode/mixedCancel`. Not idempotent: the client never retries it unless told to. Source: CS `MixedCancelRequest.cs`; PYPI constant (its `mixed_cancel()` posts to the cancel path, an SDK bug).
+///
+/// Note: CS requires recordNo; PY takes recordNo or reference. At least one is required. Inferred: the response fields.
+#[non_exhaustive]
+#[derive(Clone, Default, PartialEq)]
+pub struct MixedCancelRequest {
+    /// `recordNo`: The record number returned when the code was created.
+    pub record_no: Option<String>,
+    /// `reference`: Merchant's order id of the code.
+    pub reference: Option<String>,
+}
+
+impl MixedCancelRequest {
+    /// Creates the request from its required fields; set optional ones with the chained setters.
+    pub fn new() -> Self {
+        Self {
+            record_no: None,
+            reference: None,
+        }
+    }
+
+    /// Sets `recordNo`: The record number returned when the code was created.
+    pub fn record_no(mut self, record_no: impl Into<String>) -> Self {
+        self.record_no = Some(record_no.into());
+        self
+    }
+
+    /// Sets `reference`: Merchant's order id of the code.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+}
+
+impl fmt::Debug for MixedCancelRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MixedCancelRequest")
+            .field("record_no", &self.record_no)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+
+impl Endpoint for MixedCancelRequest {
+    type Response = MixedCancelResponse;
+    const PATH: &'static str = "/appUnicode/mixedCancel";
+    const NAME: &'static str = "mixed_cancel";
+    const IDEMPOTENT: bool = false;
+    const RESPONSE_KEYS: &'static [&'static str] = &["result"];
+    const ACCEPTS_STORE_ADMIN_NO: bool = false;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::text("recordNo", self.record_no.as_deref(), Rule::optional())?;
+        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::at_least_one(
+            &["recordNo", "reference"],
+            &[self.record_no.is_some(), self.reference.is_some()],
+        )?;
+        Ok(())
+    }
+
+    fn wire_pairs(&self) -> WirePairs<'_> {
+        let mut pairs = WirePairs::with_capacity(2);
+        pairs.push_opt("recordNo", self.record_no.as_deref());
+        pairs.push_opt("reference", self.reference.as_deref());
+        pairs
+    }
+
+    fn from_wire(params: &Params) -> Result<Self, ValidationError> {
+        let request = Self {
+            record_no: wire::optional(params, "recordNo", wire::text)?,
+            reference: wire::optional(params, "reference", wire::text)?,
+        };
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+/// What [`MixedCancelRequest`] returns: the payload found under `result` in the envelope.
+///
+/// Every field is optional: the gateway does not promise any of them.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MixedCancelResponse {
+    /// Pockyt's number for the mixed QR code record; used to query or cancel it.
+    #[serde(
+        rename = "recordNo",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_no: Option<String>,
+    /// Merchant's order id.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reference: Option<String>,
+    /// Amount of the sale.
+    #[serde(
+        rename = "saleAmount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sale_amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Currency the merchant is settled in.
+    #[serde(
+        rename = "settleCurrency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settle_currency: Option<SettleCurrency>,
+    /// Status after the cancel, e.g. `closed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
 }

@@ -22,7 +22,7 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /micropay/v3/prepay`. Not idempotent: the client never retries it unless told to. Source: reference §5.4; PY, PHP, JAVA, CS, GO, JS, AND.
 ///
-/// Note: PHP also demands callbackUrl; the docs and other SDKs do not, so it is optional. The response creditType is a plain string because AND shows lowercase `cit`.
+/// Note: PHP also demands callbackUrl; the docs and other SDKs do not, so it is optional. The response creditType is a plain string because AND shows lowercase `cit`. ipnUrl: docs.yuansfer and PHP require it, docs.pockyt `reference/securepay-api-copy` and PY leave it optional; we leave it optional. PHP's demand for callbackUrl is a PHP bug (it has no setter for it).
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct PrepayRequest {
@@ -38,8 +38,8 @@ pub struct PrepayRequest {
     pub reference: String,
     /// `terminal`: Environment the payer uses: `APP` or `MINIPROGRAM`.
     pub terminal: Terminal,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
-    pub ipn_url: String,
+    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    pub ipn_url: Option<String>,
     /// `openid`: WeChat user openid; needed with vendor `wechatpay` and terminal `MINIPROGRAM`.
     pub openid: Option<String>,
     /// `description`: Order description shown to the payer, at most 100 characters.
@@ -61,7 +61,6 @@ impl PrepayRequest {
         vendor: Vendor,
         reference: impl Into<String>,
         terminal: Terminal,
-        ipn_url: impl Into<String>,
     ) -> Self {
         Self {
             amount,
@@ -70,13 +69,19 @@ impl PrepayRequest {
             vendor,
             reference: reference.into(),
             terminal,
-            ipn_url: ipn_url.into(),
+            ipn_url: None,
             openid: None,
             description: None,
             note: None,
             timeout: None,
             callback_url: None,
         }
+    }
+
+    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
+        self.ipn_url = Some(ipn_url.into());
+        self
     }
 
     /// Sets `openid`: WeChat user openid; needed with vendor `wechatpay` and terminal `MINIPROGRAM`.
@@ -155,8 +160,8 @@ impl Endpoint for PrepayRequest {
         check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
         check::text(
             "ipnUrl",
-            Some(self.ipn_url.as_str()),
-            Rule::required().format(check::Format::Url),
+            self.ipn_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
         )?;
         check::text("openid", self.openid.as_deref(), Rule::optional())?;
         check::text(
@@ -183,7 +188,7 @@ impl Endpoint for PrepayRequest {
         pairs.push_opt("callbackUrl", self.callback_url.as_deref());
         pairs.push("currency", self.currency.as_str());
         pairs.push_opt("description", self.description.as_deref());
-        pairs.push("ipnUrl", &self.ipn_url);
+        pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("note", self.note.as_deref());
         pairs.push_opt("openid", self.openid.as_deref());
         pairs.push("reference", &self.reference);
@@ -202,7 +207,7 @@ impl Endpoint for PrepayRequest {
             vendor: wire::required(params, "vendor", wire::enumeration)?,
             reference: wire::required(params, "reference", wire::text)?,
             terminal: wire::required(params, "terminal", wire::enumeration)?,
-            ipn_url: wire::required(params, "ipnUrl", wire::text)?,
+            ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             openid: wire::optional(params, "openid", wire::text)?,
             description: wire::optional(params, "description", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
@@ -320,6 +325,38 @@ pub struct PrepayResponse {
     /// Amount, formatted with two decimals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
+    /// WeChat mini-program timestamp (note the capital S). Source: docs.yuansfer `yuansfer-integrated-payment/prepay` (wechat-mini result object); audit M5.
+    #[serde(
+        rename = "timeStamp",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub time_stamp: Option<String>,
+    /// WeChat mini-program random string. Source: docs.yuansfer prepay (wechat-mini result object).
+    #[serde(
+        rename = "nonceStr",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nonce_str: Option<String>,
+    /// WeChat mini-program payment signature. Source: docs.yuansfer prepay (wechat-mini result object).
+    #[serde(
+        rename = "paySign",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pay_sign: Option<String>,
+    /// WeChat mini-program signature type, e.g. `MD5`. Source: docs.yuansfer prepay (wechat-mini result object).
+    #[serde(
+        rename = "signType",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sign_type: Option<String>,
 }
 
 /// Charges a card server-side with raw card data; this puts the caller in PCI scope.

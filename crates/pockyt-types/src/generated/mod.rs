@@ -3,28 +3,27 @@
 
 //! Models generated from the API description.
 //!
-//! Description of the Pockyt (formerly Yuansfer) v3/v4 merchant API used by `cargo xtask codegen` to generate request, response and enum types. It was written by hand from `shared/reference/pockyt-api.md`, which summarises the official SDKs, plugins and docs; legacy v2 endpoints are left out. Every call is an HTTPS POST; merchantNo, storeNo, merGroupNo and verifySign are added by the client and never listed here.
+//! Description of the Pockyt (formerly Yuansfer) v3/v4 merchant API used by `cargo xtask codegen` to generate request, response and enum types. It was first written from `shared/reference/pockyt-api.md` and then checked against every official SDK's source and Pockyt's docs (`shared/reference/api-audit.md`); `source` and `note` say which source says what. Legacy v2 endpoints are left out. Every call is an HTTPS POST; merchantNo, storeNo, merGroupNo and verifySign are added by the client and never listed here.
 //!
 //! Where the sources disagree, and what the description chose:
 //!
-//! - PHP posts payee update and add-bank to `3/payee/update`; we use `/v3/payee/update` (Inferred: a typo).
 //! - PY swaps the auth-freeze and auth-unfreeze paths and GO posts process to the prepay path; we use the documented paths.
-//! - Refund: the docs require refundReference while every SDK treats it as optional; we require it.
-//! - Customer retrieve: CS requires exactly one of customerNo and customerCode, PY and PHP require both; we follow CS.
-//! - SecurePay v3: callbackUrl is required by the docs, PHP and PY but optional in JAVA, CS and GO; we require it.
-//! - CreditType: newer material writes `CIT` or `cit`; the wire value is `CIT`. The prepay response keeps creditType as a string because AND shows `cit`.
 //! - storeAdminNo is always optional here: the docs (in-store add) and PY (cashier-add) require it, but the client can add it from configuration.
 //! - Payout balance: the docs and CS read `balance` at the envelope's top level; it may also come under `result`.
 //! - Customer calls: the docs name the payload `customer` while their example and PY use `result`; both keys are read, `result` first.
 //! - In-store add, pay and prepay: GO reads the payload under `transaction`; both `result` and `transaction` are read.
 //! - Response fields of process, order v4, express-pay, cashier-add, acquire-create, pre-auth, update-recurring, create-plan, revoke, data-status, payout inquiry and the v3 payee calls are not documented; the fields listed are inferred.
 //! - Settlement and Withdrawal item fields are not documented (JAVA keeps raw arrays); each object keeps a small inferred set.
-//! - Vendor `enterprisepay` (PHP 2018, legacy) and currency `CAD` (one PHP comment) are left out; settleCurrency `CNY` and `KRW` appear only in the CS enum and are left out.
 //! - TransactionStatus `fail` and `reversed` appear only in IPNs handled by the WooCommerce plugin; they are kept so those values parse.
 //! - `/app-instore/v3/pay` (older) and `/app-instore/v3/prepay` (newer) are both modelled; JAVA 2022 no longer requires vendor on prepay.
-//! - `/app-data-search/v3/reverse`, the older name of cancel (JAVA up to 2021, JS), is not modelled separately.
 //! - PayPal create-plan: frequency is a unit string such as `MONTH`, not an integer; only PY implements the call.
 //! - Amounts are sent as decimal strings; responses may carry them as strings or JSON numbers.
+//! - Rule: the client requires only what every current source requires (an official SDK or docs.pockyt.io letting a field be omitted is enough to make it optional); conditional rules are `conditions`. The simulator accepts every request an official SDK sends and applies the documented default when a field is absent.
+//! - Vendor `enterprisepay` (PHP 2018, legacy) and currency `CAD` (one PHP comment) are left out; settleCurrency `CNY` and `KRW` (CS enum, docs.yuansfer response tables) are known values.
+//! - Left out for want of published fields, reachable with `Client::send_raw`: `/app-instore/v3/auth-capture` and `/app-instore/v3/auth-unfreeze` (constants only, in PY, CS and JAVA), `/v3/payee/account/configurations` (named in docs.pockyt guides, fields not published), `/v1/payor/register` and `/v1/payor/upload/{payorNo}` (Merchant of Record onboarding, fields not published). Partner onboarding on `dash.yuansfer.com` uses another host and bearer auth and is out of scope.
+//! - The seed's "Update Token API" has no path in any source; stored credentials are replaced by re-vaulting (`/online/v4/secure-pay` with `creditType`, or capture + `/order/v4/process`), see docs/migrating.md.
+//! - Hosts: every SDK and the seed use `mapi.yuansfer.com` / `mapi.yuansferdev.com`; newer docs.pockyt pages show `mapi.pockyt.io` and `mapi.pockyt.com`, reachable with `Environment::Custom`.
+//! - Field, enum-value and object sources: an item without its own `source` has its endpoint's (or enum's, or object's).
 
 /// Customers: Customer records used for card payments and payouts.
 pub mod customers;

@@ -53,6 +53,14 @@ pub struct RefundInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub settle_currency: Option<SettleCurrency>,
+    /// Legacy id of the refund transaction. Source: GO `query.go`; audit M14.
+    #[serde(
+        rename = "refundYuansferId",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refund_yuansfer_id: Option<String>,
 }
 
 /// A transaction record, as returned by in-store calls and trans-list.
@@ -224,4 +232,103 @@ pub struct Balance {
     /// Currency of the amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+}
+
+/// One funding account of a payee, as listed by `/v3/payee/payout-accounts`. Source: drinkme `payouts.md`; docs.pockyt `reference/retrieve-payee-copy`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FundingAccount {
+    /// Token to send payouts to this account.
+    #[serde(
+        rename = "accountToken",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_token: Option<String>,
+    /// Merchant's own id for the account.
+    #[serde(
+        rename = "accountTag",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_tag: Option<String>,
+    /// Kind of account.
+    #[serde(
+        rename = "accountType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_type: Option<PayeeAccountType>,
+    /// Two-letter country code of the account.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub country: Option<String>,
+    /// Currency of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Masked card or account number.
+    #[serde(
+        rename = "cardNumber",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub card_number: Option<String>,
+    /// Whether payouts may be sent to it; drinkme's example writes `activated` in lower case where the add call answers `ACTIVATED`, so it is kept as text.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// When the account was added.
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<String>,
+}
+
+/// The payee a list of funding accounts belongs to. Source: drinkme `payouts.md`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayeeUser {
+    /// Pockyt customer number of the payee.
+    #[serde(
+        rename = "customerNo",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_no: Option<String>,
+    /// First name.
+    #[serde(
+        rename = "firstName",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(
+        rename = "lastName",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_name: Option<String>,
+    /// Email address.
+    #[serde(
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
 }

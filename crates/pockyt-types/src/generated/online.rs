@@ -22,7 +22,9 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /online/v3/secure-pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.1, §6, §7.3; PY, PHP, JAVA, CS, GO, JS, AND, WOO, MAG, NOP, WHMCS, docs, SEED.
 ///
-/// Note: callbackUrl is required by the docs, PHP and PY but optional in JAVA, CS and GO; we require it. goodsInfo is optional although a JS comment calls it required.
+/// Note: callbackUrl: the docs, PHP and PY always send it; the official YIP/APP demos (AND, IOS) send none and JAVA, CS and GO treat it as optional, so it is required only for the hosted terminals ONLINE, WAP and MWEB. ipnUrl: docs.yuansfer and PHP require it, docs.pockyt v1.1 leaves it optional; we leave it optional. osType: docs.pockyt v1.1 marks it required, docs.yuansfer makes it conditional and no SDK checks it; we leave it optional. goodsInfo is optional although a JS comment calls it required.
+///
+/// Required when: `callbackUrl` when `terminal` is `ONLINE`, `WAP` or `MWEB`. Source: audit M3: AND `DropInActivity.kt` (APP) and IOS `DropInViewController.swift` (YIP) send none; JAVA, CS and GO treat it as optional.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct SecurePayRequest {
@@ -38,10 +40,10 @@ pub struct SecurePayRequest {
     pub reference: String,
     /// `terminal`: Environment the payer uses to pay.
     pub terminal: Terminal,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
-    pub ipn_url: String,
-    /// `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in.
-    pub callback_url: String,
+    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN); without it no notification is sent.
+    pub ipn_url: Option<String>,
+    /// `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Required for the hosted terminals `ONLINE`, `WAP` and `MWEB`.
+    pub callback_url: Option<String>,
     /// `description`: Order description shown to the payer, at most 100 characters.
     pub description: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
@@ -58,6 +60,8 @@ pub struct SecurePayRequest {
     pub goods_info: Option<String>,
     /// `creditType`: Card payment mode with vendor `creditcard`; default `normal`.
     pub credit_type: Option<CreditType>,
+    /// `vaultId`: Saved payment method to charge, as returned by an earlier vaulting payment. Source: docs.pockyt `docs/pockyt-hosted-checkout-page` ("Collect Future Payments with VaultID via SecurePay /v3/secure-pay"); audit M1.
+    pub vault_id: Option<String>,
     /// `paymentCount`: Number of recurring card payments; `0` means no end.
     pub payment_count: Option<u32>,
     /// `frequency`: Days between recurring card payments.
@@ -72,7 +76,6 @@ pub struct SecurePayRequest {
 
 impl SecurePayRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         amount: Amount,
         currency: Currency,
@@ -80,8 +83,6 @@ impl SecurePayRequest {
         vendor: Vendor,
         reference: impl Into<String>,
         terminal: Terminal,
-        ipn_url: impl Into<String>,
-        callback_url: impl Into<String>,
     ) -> Self {
         Self {
             amount,
@@ -90,8 +91,8 @@ impl SecurePayRequest {
             vendor,
             reference: reference.into(),
             terminal,
-            ipn_url: ipn_url.into(),
-            callback_url: callback_url.into(),
+            ipn_url: None,
+            callback_url: None,
             description: None,
             note: None,
             os_type: None,
@@ -100,12 +101,25 @@ impl SecurePayRequest {
             timeout: None,
             goods_info: None,
             credit_type: None,
+            vault_id: None,
             payment_count: None,
             frequency: None,
             customer_no: None,
             client_ip: None,
             store_admin_no: None,
         }
+    }
+
+    /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN); without it no notification is sent.
+    pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
+        self.ipn_url = Some(ipn_url.into());
+        self
+    }
+
+    /// Sets `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Required for the hosted terminals `ONLINE`, `WAP` and `MWEB`.
+    pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
+        self.callback_url = Some(callback_url.into());
+        self
     }
 
     /// Sets `description`: Order description shown to the payer, at most 100 characters.
@@ -153,6 +167,12 @@ impl SecurePayRequest {
     /// Sets `creditType`: Card payment mode with vendor `creditcard`; default `normal`.
     pub fn credit_type(mut self, credit_type: CreditType) -> Self {
         self.credit_type = Some(credit_type);
+        self
+    }
+
+    /// Sets `vaultId`: Saved payment method to charge, as returned by an earlier vaulting payment.
+    pub fn vault_id(mut self, vault_id: impl Into<String>) -> Self {
+        self.vault_id = Some(vault_id.into());
         self
     }
 
@@ -206,6 +226,7 @@ impl fmt::Debug for SecurePayRequest {
             .field("timeout", &self.timeout)
             .field("goods_info", &self.goods_info)
             .field("credit_type", &self.credit_type)
+            .field("vault_id", &self.vault_id)
             .field("payment_count", &self.payment_count)
             .field("frequency", &self.frequency)
             .field("customer_no", &self.customer_no)
@@ -241,13 +262,13 @@ impl Endpoint for SecurePayRequest {
         check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
         check::text(
             "ipnUrl",
-            Some(self.ipn_url.as_str()),
-            Rule::required().format(check::Format::Url),
+            self.ipn_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
         )?;
         check::text(
             "callbackUrl",
-            Some(self.callback_url.as_str()),
-            Rule::required().format(check::Format::Url),
+            self.callback_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
         )?;
         check::text(
             "description",
@@ -276,6 +297,7 @@ impl Endpoint for SecurePayRequest {
             self.credit_type.as_ref().map(|v| v.as_str()),
             Rule::optional(),
         )?;
+        check::text("vaultId", self.vault_id.as_deref(), Rule::optional())?;
         check::text("customerNo", self.customer_no.as_deref(), Rule::optional())?;
         check::text("clientIp", self.client_ip.as_deref(), Rule::optional())?;
         check::text(
@@ -283,14 +305,21 @@ impl Endpoint for SecurePayRequest {
             self.store_admin_no.as_deref(),
             Rule::optional(),
         )?;
+        check::required_when(
+            "callbackUrl",
+            self.callback_url.is_some(),
+            "terminal",
+            Some(self.terminal.as_str()),
+            &["ONLINE", "WAP", "MWEB"],
+        )?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(21);
+        let mut pairs = WirePairs::with_capacity(22);
         pairs.push("amount", self.amount.as_str());
         pairs.push_opt("appId", self.app_id.as_deref());
-        pairs.push("callbackUrl", &self.callback_url);
+        pairs.push_opt("callbackUrl", self.callback_url.as_deref());
         pairs.push_opt("clientIp", self.client_ip.as_deref());
         pairs.push_opt("creditType", self.credit_type.as_ref().map(|v| v.as_str()));
         pairs.push("currency", self.currency.as_str());
@@ -298,7 +327,7 @@ impl Endpoint for SecurePayRequest {
         pairs.push_opt("description", self.description.as_deref());
         pairs.push_opt_int("frequency", self.frequency);
         pairs.push_opt("goodsInfo", self.goods_info.as_deref());
-        pairs.push("ipnUrl", &self.ipn_url);
+        pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("note", self.note.as_deref());
         pairs.push_opt("osType", self.os_type.as_ref().map(|v| v.as_str()));
         pairs.push_opt("osVersion", self.os_version.as_deref());
@@ -308,6 +337,7 @@ impl Endpoint for SecurePayRequest {
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push("terminal", self.terminal.as_str());
         pairs.push_opt_int("timeout", self.timeout);
+        pairs.push_opt("vaultId", self.vault_id.as_deref());
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
@@ -320,8 +350,8 @@ impl Endpoint for SecurePayRequest {
             vendor: wire::required(params, "vendor", wire::enumeration)?,
             reference: wire::required(params, "reference", wire::text)?,
             terminal: wire::required(params, "terminal", wire::enumeration)?,
-            ipn_url: wire::required(params, "ipnUrl", wire::text)?,
-            callback_url: wire::required(params, "callbackUrl", wire::text)?,
+            ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
+            callback_url: wire::optional(params, "callbackUrl", wire::text)?,
             description: wire::optional(params, "description", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
             os_type: wire::optional(params, "osType", wire::enumeration)?,
@@ -330,6 +360,7 @@ impl Endpoint for SecurePayRequest {
             timeout: wire::optional(params, "timeout", wire::integer)?,
             goods_info: wire::optional(params, "goodsInfo", wire::text)?,
             credit_type: wire::optional(params, "creditType", wire::enumeration)?,
+            vault_id: wire::optional(params, "vaultId", wire::text)?,
             payment_count: wire::optional(params, "paymentCount", wire::integer)?,
             frequency: wire::optional(params, "frequency", wire::integer)?,
             customer_no: wire::optional(params, "customerNo", wire::text)?,
@@ -405,6 +436,8 @@ pub struct SecurePayResponse {
 /// `POST /online/v4/secure-pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.2; PHP (YipSecurePay, YipSecurePayVault, YipSecurePayVaultSaved), SEED.
 ///
 /// Note: PHP builds goodsInfo as one object, the seed sends an array; we send what the caller gives. Vaulting creditType values and YIP response fields are not in any readable source.
+///
+/// Required when: `creditType` when `vaultId` is set. Source: audit M4: PHP `YipSecurePayVaultSaved` extends `YipSecurePayVault`, so a saved method is paid with both.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct SecurePayV4Request {
@@ -593,6 +626,13 @@ impl Endpoint for SecurePayV4Request {
             Rule::optional(),
         )?;
         check::text("vaultId", self.vault_id.as_deref(), Rule::optional())?;
+        check::required_when(
+            "creditType",
+            self.credit_type.is_some(),
+            "vaultId",
+            self.vault_id.as_deref(),
+            &[],
+        )?;
         Ok(())
     }
 
@@ -833,29 +873,59 @@ pub struct CreditPayProcessResponse {
     /// Status of the transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
+    /// Supplier-side user id. Source: docs.pockyt `pockyt-integrated-payments/process-api`; audit M20.
+    #[serde(
+        rename = "supUserid",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sup_userid: Option<String>,
+    /// The card network's or wallet's own transaction id. Source: docs.pockyt process-api.
+    #[serde(
+        rename = "vendorId",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vendor_id: Option<String>,
+    /// When the payment was made. Source: docs.pockyt process-api.
+    #[serde(
+        rename = "paymentTime",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payment_time: Option<String>,
 }
 
 /// Completes a v4 YIP order after the payer approved it in the PayPal or card UI.
 ///
 /// `POST /order/v4/process`. Not idempotent: the client never retries it unless told to. Source: reference §5.3; PHP (YipOrderProcess).
 ///
-/// Note: Only PHP implements this call; it always adds timestamp, so we require it. Inferred: the response fields are not documented; these are the usual payment fields.
+/// Note: Only PHP implements this call; it always adds timestamp, so we require it. Inferred: the response fields are not documented; these are the usual payment fields. timestamp: docs.pockyt `reference/process-api` shows it optional (audit M25).
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct OrderProcessV4Request {
     /// `transactionNo`: Transaction number returned by v4 secure-pay.
     pub transaction_no: String,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: Option<String>,
 }
 
 impl OrderProcessV4Request {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(transaction_no: impl Into<String>, timestamp: impl Into<String>) -> Self {
+    pub fn new(transaction_no: impl Into<String>) -> Self {
         Self {
             transaction_no: transaction_no.into(),
-            timestamp: timestamp.into(),
+            timestamp: None,
         }
+    }
+
+    /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
     }
 }
 
@@ -884,15 +954,15 @@ impl Endpoint for OrderProcessV4Request {
         )?;
         check::text(
             "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
+            self.timestamp.as_deref(),
+            Rule::optional().format(check::Format::UtcTimestamp),
         )?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(2);
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push_opt("timestamp", self.timestamp.as_deref());
         pairs.push("transactionNo", &self.transaction_no);
         pairs
     }
@@ -900,7 +970,7 @@ impl Endpoint for OrderProcessV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::required(params, "transactionNo", wire::text)?,
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::text)?,
         };
         request.validate()?;
         Ok(request)
@@ -950,7 +1020,7 @@ pub struct OrderProcessV4Response {
 ///
 /// `POST /order/v4/capture`. Not idempotent: the client never retries it unless told to. Source: reference §5.3; PHP (YipOrderCapture).
 ///
-/// Note: Only PHP implements this call; required fields follow PHP. Inferred: the response fields are not documented; these are the usual payment fields.
+/// Note: Only PHP implements this call; required fields follow PHP. Inferred: the response fields are not documented; these are the usual payment fields. cardCvv: docs.pockyt `v1.1/reference/capture` marks it required; PHP `YipOrderCapture.php` does not, so it stays optional (audit M24).
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct OrderCaptureV4Request {

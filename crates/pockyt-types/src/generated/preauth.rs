@@ -22,7 +22,7 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /app-auth/v3/voucher-create`. Not idempotent: the client never retries it unless told to. Source: reference §5.10; PY, JAVA, CS, JS.
 ///
-/// Note: PY checks only the ids, vendor and amount; we also require currency and settleCurrency as other calls do. Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// Note: PY and JAVA check only the ids, vendor and amount, so currency and settleCurrency are optional. Inferred: the response fields are undocumented; these mirror the request identifiers.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct VoucherCreateRequest {
@@ -35,9 +35,9 @@ pub struct VoucherCreateRequest {
     /// `amount`: Amount to authorize.
     pub amount: Amount,
     /// `currency`: Currency of the amount.
-    pub currency: Currency,
+    pub currency: Option<Currency>,
     /// `settleCurrency`: Currency the merchant is settled in.
-    pub settle_currency: SettleCurrency,
+    pub settle_currency: Option<SettleCurrency>,
     /// `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
     pub auth_ipn_url: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
@@ -51,19 +51,29 @@ impl VoucherCreateRequest {
         out_auth_detail_no: impl Into<String>,
         vendor: Vendor,
         amount: Amount,
-        currency: Currency,
-        settle_currency: SettleCurrency,
     ) -> Self {
         Self {
             out_auth_info_no: out_auth_info_no.into(),
             out_auth_detail_no: out_auth_detail_no.into(),
             vendor,
             amount,
-            currency,
-            settle_currency,
+            currency: None,
+            settle_currency: None,
             auth_ipn_url: None,
             note: None,
         }
+    }
+
+    /// Sets `currency`: Currency of the amount.
+    pub fn currency(mut self, currency: Currency) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
+    /// Sets `settleCurrency`: Currency the merchant is settled in.
+    pub fn settle_currency(mut self, settle_currency: SettleCurrency) -> Self {
+        self.settle_currency = Some(settle_currency);
+        self
     }
 
     /// Sets `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
@@ -118,13 +128,17 @@ impl Endpoint for VoucherCreateRequest {
             "amount",
             Some(&self.amount),
             Rule::required(),
-            Some(&self.currency),
+            self.currency.as_ref(),
         )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
+        check::text(
+            "currency",
+            self.currency.as_ref().map(|v| v.as_str()),
+            Rule::optional(),
+        )?;
         check::text(
             "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
+            self.settle_currency.as_ref().map(|v| v.as_str()),
+            Rule::optional(),
         )?;
         check::text(
             "authIpnUrl",
@@ -143,11 +157,14 @@ impl Endpoint for VoucherCreateRequest {
         let mut pairs = WirePairs::with_capacity(8);
         pairs.push("amount", self.amount.as_str());
         pairs.push_opt("authIpnUrl", self.auth_ipn_url.as_deref());
-        pairs.push("currency", self.currency.as_str());
+        pairs.push_opt("currency", self.currency.as_ref().map(|v| v.as_str()));
         pairs.push_opt("note", self.note.as_deref());
         pairs.push("outAuthDetailNo", &self.out_auth_detail_no);
         pairs.push("outAuthInfoNo", &self.out_auth_info_no);
-        pairs.push("settleCurrency", self.settle_currency.as_str());
+        pairs.push_opt(
+            "settleCurrency",
+            self.settle_currency.as_ref().map(|v| v.as_str()),
+        );
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
@@ -158,8 +175,8 @@ impl Endpoint for VoucherCreateRequest {
             out_auth_detail_no: wire::required(params, "outAuthDetailNo", wire::text)?,
             vendor: wire::required(params, "vendor", wire::enumeration)?,
             amount: wire::required(params, "amount", wire::amount)?,
-            currency: wire::required(params, "currency", wire::enumeration)?,
-            settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
+            currency: wire::optional(params, "currency", wire::enumeration)?,
+            settle_currency: wire::optional(params, "settleCurrency", wire::enumeration)?,
             auth_ipn_url: wire::optional(params, "authIpnUrl", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
         };
@@ -670,7 +687,7 @@ pub struct AuthUnfreezeResponse {
 ///
 /// `POST /app-auth/v3/auth-capture`. Not idempotent: the client never retries it unless told to. Source: reference §5.10; PY, JAVA, CS, JS.
 ///
-/// Note: PY requires reference; JAVA does not send it. We require it as for other payments. Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// Note: PY, JAVA (`AuthCaptureRequest.java` throws "reference missing") and CS all require reference. JAVA and CS test `outAuthDetailNo && authInfoNo` and so never send authInfoNo; JS sends none. Inferred: the response fields are undocumented; these mirror the request identifiers.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct AuthCaptureRequest {

@@ -22,12 +22,12 @@ use crate::{Amount, lenient, wire};
 ///
 /// `POST /creditpay/v3/update-recurring`. Not idempotent: the client never retries it unless told to. Source: reference §5.6; PY, JAVA, CS, JS, PHP (legacy).
 ///
-/// Note: JS and legacy PHP require scheduleNo; JAVA and CS require paymentCount > 0 and status instead. We require only scheduleNo. Inferred: response fields are undocumented.
+/// Note: JS and PHP v2 send scheduleNo; JAVA `UpdateRecurringRequest.java`, CS and PY have no scheduleNo and send paymentCount and status. No field is required by every source, so all are optional and at least one must be set. Inferred: response fields are undocumented.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateRecurringRequest {
     /// `scheduleNo`: Recurring schedule number.
-    pub schedule_no: String,
+    pub schedule_no: Option<String>,
     /// `paymentCount`: New total number of payments; `0` means no end (JS).
     pub payment_count: Option<u32>,
     /// `status`: New status; only `CANCELLED` is known.
@@ -36,12 +36,18 @@ pub struct UpdateRecurringRequest {
 
 impl UpdateRecurringRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(schedule_no: impl Into<String>) -> Self {
+    pub fn new() -> Self {
         Self {
-            schedule_no: schedule_no.into(),
+            schedule_no: None,
             payment_count: None,
             status: None,
         }
+    }
+
+    /// Sets `scheduleNo`: Recurring schedule number.
+    pub fn schedule_no(mut self, schedule_no: impl Into<String>) -> Self {
+        self.schedule_no = Some(schedule_no.into());
+        self
     }
 
     /// Sets `paymentCount`: New total number of payments; `0` means no end (JS).
@@ -76,15 +82,19 @@ impl Endpoint for UpdateRecurringRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "scheduleNo",
-            Some(self.schedule_no.as_str()),
-            Rule::required(),
-        )?;
+        check::text("scheduleNo", self.schedule_no.as_deref(), Rule::optional())?;
         check::text(
             "status",
             self.status.as_ref().map(|v| v.as_str()),
             Rule::optional(),
+        )?;
+        check::at_least_one(
+            &["scheduleNo", "paymentCount", "status"],
+            &[
+                self.schedule_no.is_some(),
+                self.payment_count.is_some(),
+                self.status.is_some(),
+            ],
         )?;
         Ok(())
     }
@@ -92,14 +102,14 @@ impl Endpoint for UpdateRecurringRequest {
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(3);
         pairs.push_opt_int("paymentCount", self.payment_count);
-        pairs.push("scheduleNo", &self.schedule_no);
+        pairs.push_opt("scheduleNo", self.schedule_no.as_deref());
         pairs.push_opt("status", self.status.as_ref().map(|v| v.as_str()));
         pairs
     }
 
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
-            schedule_no: wire::required(params, "scheduleNo", wire::text)?,
+            schedule_no: wire::optional(params, "scheduleNo", wire::text)?,
             payment_count: wire::optional(params, "paymentCount", wire::integer)?,
             status: wire::optional(params, "status", wire::enumeration)?,
         };
@@ -139,7 +149,7 @@ pub struct UpdateRecurringResponse {
 ///
 /// `POST /paypal-subscription/create-plan`. Not idempotent: the client never retries it unless told to. Source: reference §5.7, §3.3; PY 3.0.4.
 ///
-/// Note: Only PY implements this call and marks no required fields; we require credentials, amount, names and frequency. frequency is a unit string here, not an integer. Inferred: response fields are undocumented.
+/// Note: Only PY 3.0.4 implements this call and its own check requires only clientId and secret, so only those are required; the gateway decides the rest. frequency is a unit string here, not an integer. Inferred: response fields are undocumented.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct PaypalCreatePlanRequest {
@@ -148,11 +158,11 @@ pub struct PaypalCreatePlanRequest {
     /// `secret`: Merchant's PayPal client secret.
     pub secret: String,
     /// `amount`: Price of one billing cycle.
-    pub amount: Amount,
+    pub amount: Option<Amount>,
     /// `productName`: Name of the PayPal product.
-    pub product_name: String,
+    pub product_name: Option<String>,
     /// `planName`: Name of the PayPal plan.
-    pub plan_name: String,
+    pub plan_name: Option<String>,
     /// `planDescription`: Description of the PayPal plan.
     pub plan_description: Option<String>,
     /// `requestIdProduct`: Idempotency id for creating the product at PayPal.
@@ -160,7 +170,7 @@ pub struct PaypalCreatePlanRequest {
     /// `requestIdPlan`: Idempotency id for creating the plan at PayPal.
     pub request_id_plan: Option<String>,
     /// `frequency`: Billing interval unit, e.g. `MONTH`.
-    pub frequency: String,
+    pub frequency: Option<String>,
     /// `billingCycles`: PayPal billing cycles, as a JSON string.
     pub billing_cycles: Option<String>,
     /// `paymentPreferences`: PayPal payment preferences, as a JSON string.
@@ -173,29 +183,40 @@ pub struct PaypalCreatePlanRequest {
 
 impl PaypalCreatePlanRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        client_id: impl Into<String>,
-        secret: impl Into<String>,
-        amount: Amount,
-        product_name: impl Into<String>,
-        plan_name: impl Into<String>,
-        frequency: impl Into<String>,
-    ) -> Self {
+    pub fn new(client_id: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
             client_id: client_id.into(),
             secret: secret.into(),
-            amount,
-            product_name: product_name.into(),
-            plan_name: plan_name.into(),
+            amount: None,
+            product_name: None,
+            plan_name: None,
             plan_description: None,
             request_id_product: None,
             request_id_plan: None,
-            frequency: frequency.into(),
+            frequency: None,
             billing_cycles: None,
             payment_preferences: None,
             taxes: None,
             product_schema: None,
         }
+    }
+
+    /// Sets `amount`: Price of one billing cycle.
+    pub fn amount(mut self, amount: Amount) -> Self {
+        self.amount = Some(amount);
+        self
+    }
+
+    /// Sets `productName`: Name of the PayPal product.
+    pub fn product_name(mut self, product_name: impl Into<String>) -> Self {
+        self.product_name = Some(product_name.into());
+        self
+    }
+
+    /// Sets `planName`: Name of the PayPal plan.
+    pub fn plan_name(mut self, plan_name: impl Into<String>) -> Self {
+        self.plan_name = Some(plan_name.into());
+        self
     }
 
     /// Sets `planDescription`: Description of the PayPal plan.
@@ -213,6 +234,12 @@ impl PaypalCreatePlanRequest {
     /// Sets `requestIdPlan`: Idempotency id for creating the plan at PayPal.
     pub fn request_id_plan(mut self, request_id_plan: impl Into<String>) -> Self {
         self.request_id_plan = Some(request_id_plan.into());
+        self
+    }
+
+    /// Sets `frequency`: Billing interval unit, e.g. `MONTH`.
+    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
+        self.frequency = Some(frequency.into());
         self
     }
 
@@ -272,13 +299,13 @@ impl Endpoint for PaypalCreatePlanRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         check::text("clientId", Some(self.client_id.as_str()), Rule::required())?;
         check::text("secret", Some(self.secret.as_str()), Rule::required())?;
-        check::amount("amount", Some(&self.amount), Rule::required(), None)?;
+        check::amount("amount", self.amount.as_ref(), Rule::optional(), None)?;
         check::text(
             "productName",
-            Some(self.product_name.as_str()),
-            Rule::required(),
+            self.product_name.as_deref(),
+            Rule::optional(),
         )?;
-        check::text("planName", Some(self.plan_name.as_str()), Rule::required())?;
+        check::text("planName", self.plan_name.as_deref(), Rule::optional())?;
         check::text(
             "planDescription",
             self.plan_description.as_deref(),
@@ -294,7 +321,7 @@ impl Endpoint for PaypalCreatePlanRequest {
             self.request_id_plan.as_deref(),
             Rule::optional(),
         )?;
-        check::text("frequency", Some(self.frequency.as_str()), Rule::required())?;
+        check::text("frequency", self.frequency.as_deref(), Rule::optional())?;
         check::text(
             "billingCycles",
             self.billing_cycles.as_deref(),
@@ -320,14 +347,14 @@ impl Endpoint for PaypalCreatePlanRequest {
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(13);
-        pairs.push("amount", self.amount.as_str());
+        pairs.push_opt("amount", self.amount.as_ref().map(|v| v.as_str()));
         pairs.push_opt("billingCycles", self.billing_cycles.as_deref());
         pairs.push("clientId", &self.client_id);
-        pairs.push("frequency", &self.frequency);
+        pairs.push_opt("frequency", self.frequency.as_deref());
         pairs.push_opt("paymentPreferences", self.payment_preferences.as_deref());
         pairs.push_opt("planDescription", self.plan_description.as_deref());
-        pairs.push("planName", &self.plan_name);
-        pairs.push("productName", &self.product_name);
+        pairs.push_opt("planName", self.plan_name.as_deref());
+        pairs.push_opt("productName", self.product_name.as_deref());
         pairs.push_opt("productSchema", self.product_schema.as_deref());
         pairs.push_opt("requestIdPlan", self.request_id_plan.as_deref());
         pairs.push_opt("requestIdProduct", self.request_id_product.as_deref());
@@ -340,13 +367,13 @@ impl Endpoint for PaypalCreatePlanRequest {
         let request = Self {
             client_id: wire::required(params, "clientId", wire::text)?,
             secret: wire::required(params, "secret", wire::text)?,
-            amount: wire::required(params, "amount", wire::amount)?,
-            product_name: wire::required(params, "productName", wire::text)?,
-            plan_name: wire::required(params, "planName", wire::text)?,
+            amount: wire::optional(params, "amount", wire::amount)?,
+            product_name: wire::optional(params, "productName", wire::text)?,
+            plan_name: wire::optional(params, "planName", wire::text)?,
             plan_description: wire::optional(params, "planDescription", wire::text)?,
             request_id_product: wire::optional(params, "requestIdProduct", wire::text)?,
             request_id_plan: wire::optional(params, "requestIdPlan", wire::text)?,
-            frequency: wire::required(params, "frequency", wire::text)?,
+            frequency: wire::optional(params, "frequency", wire::text)?,
             billing_cycles: wire::optional(params, "billingCycles", wire::text)?,
             payment_preferences: wire::optional(params, "paymentPreferences", wire::text)?,
             taxes: wire::optional(params, "taxes", wire::text)?,
@@ -385,7 +412,7 @@ pub struct PaypalCreatePlanResponse {
 ///
 /// `POST /auto-debit/v3/consult`. Not idempotent: the client never retries it unless told to. Source: reference §5.8; PY, JAVA, CS, JS, DOC3P, docs.
 ///
-/// Note: PY also requires osType and osVersion; the docs do not, so they are optional.
+/// Note: PY also requires osType and osVersion; the docs do not, so they are optional. autoIpnUrl: docs.yuansfer requires it, no SDK does; osType and osVersion: JAVA `ConsultRequest.java` and PY require them, CS and ECOM do not. All three stay optional.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct AutoDebitConsultRequest {
@@ -566,6 +593,25 @@ pub struct AutoDebitConsultResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_reference: Option<String>,
+    /// Authorisation page for a desktop browser. Source: docs.yuansfer `recurring-payments/consult`; audit M15.
+    #[serde(
+        rename = "normalUrl",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub normal_url: Option<String>,
+    /// App link that opens the wallet app for authorisation. Source: docs.yuansfer `recurring-payments/consult`.
+    #[serde(
+        rename = "applinkUrl",
+        default,
+        deserialize_with = "lenient::string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub applink_url: Option<String>,
+    /// Wallet of the agreement; the docs' example writes it in upper case (`GCASH`), which arrives as `Vendor::Unknown`. Source: docs.yuansfer `recurring-payments/consult`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
 }
 
 /// Obtains or refreshes the access token of an authorized auto-debit agreement.
