@@ -481,7 +481,9 @@ def main():
         fail("expected yuansfer 3.0.4, found %s" % version)
 
     capture = Capture()
-    server = http.server.HTTPServer(("127.0.0.1", 0), make_handler(capture))
+    # Threaded, so a keep-alive connection held by requests' pool cannot block shutdown().
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(capture))
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base_url = "http://127.0.0.1:%d" % server.server_address[1]
@@ -577,6 +579,7 @@ def main():
             "sdk_bug": sdk_bug,
         }
 
+    client.config.http_client.session.close()
     server.shutdown()
     server.server_close()
 

@@ -129,10 +129,14 @@ fn authorize(shared: &Arc<Shared>, number: &str) -> Response<MockBody> {
     let mut store = shared.store.lock();
     match store.agreements.get_mut(number) {
         Some(agreement) if !agreement.revoked => {
+            let first = !agreement.authorized;
             agreement.authorized = true;
-            let url = agreement.redirect_url.clone();
+            let agreement = agreement.clone();
             drop(store);
-            redirect(&url)
+            if first {
+                shared.notify_authorized(&agreement);
+            }
+            redirect(&agreement.redirect_url)
         }
         _ => not_found(),
     }

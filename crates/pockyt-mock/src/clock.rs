@@ -29,6 +29,24 @@ pub(crate) fn gateway_time(now: SystemTime) -> String {
 }
 
 /// `YYYYMMDDHHMMSS` as `yyyy-MM-dd HH:mm:ss`, the form transaction records use.
+/// An ISO 8601 UTC time, `2024-01-01T00:00:00Z`, as the capture webhook's `completedAt`.
+pub(crate) fn iso_utc(now: SystemTime) -> String {
+    let utc = now
+        .checked_sub(std::time::Duration::from_secs(8 * 3600))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let compact = gateway_time(utc);
+    let part = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        part(0..4),
+        part(4..6),
+        part(6..8),
+        part(8..10),
+        part(10..12),
+        part(12..14)
+    )
+}
+
 pub(crate) fn readable(compact: &str) -> String {
     let part = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
     format!(
@@ -59,6 +77,12 @@ mod tests {
         assert_eq!(gateway_time(late), "20240101235959");
         let next = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_800); // 2024-01-01T16:00:00Z
         assert_eq!(gateway_time(next), "20240102000000");
+    }
+
+    #[test]
+    fn iso_utc_is_utc() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_799); // 2024-01-01T15:59:59Z
+        assert_eq!(iso_utc(t), "2024-01-01T15:59:59Z");
     }
 
     #[test]

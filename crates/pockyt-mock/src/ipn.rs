@@ -15,9 +15,11 @@ use crate::state::Payment;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct IpnAttempt {
-    /// The payment it is about.
+    /// What it is about: the payment's `transactionNo`, or for the other kinds the agreement's
+    /// `autoDebitNo` or the funding account's `accountToken`.
     pub transaction_no: String,
-    /// The status it announced.
+    /// The status it announced (`authorized` for an auto-debit notice, the account status for a
+    /// payee-account notice).
     pub status: String,
     /// Where it was sent.
     pub url: String,
@@ -104,9 +106,26 @@ impl Deliveries {
     }
 }
 
+/// A notification ready to go: what it is about, where, and the signed form.
+pub(crate) struct Outgoing {
+    pub(crate) subject: String,
+    pub(crate) status: String,
+    pub(crate) url: String,
+    pub(crate) body: String,
+}
+
 /// The notification form for a payment's current status, signed with the merchant's key.
+///
+/// A card capture (`/order/v4/capture`) is announced in the capture webhook's shape: `completedAt`
+/// and `customerNo` instead of `time` (docs.pockyt `reference/webhook-notification-reference`).
 pub(crate) fn notification_body(payment: &Payment, key: &SigningKey) -> String {
-    let time = crate::clock::gateway_time(std::time::SystemTime::now());
+    let now = std::time::SystemTime::now();
+    let capture = payment.created_by == "order_capture_v4";
+    let time = if capture {
+        crate::clock::iso_utc(now)
+    } else {
+        crate::clock::gateway_time(now)
+    };
     let status = payment.status.to_string();
     let amount = payment.amount.to_string();
     let currency = payment.currency.to_string();
@@ -117,32 +136,45 @@ pub(crate) fn notification_body(payment: &Payment, key: &SigningKey) -> String {
         ("amount", &amount),
         ("currency", &currency),
         ("settleCurrency", &settle),
-        ("time", &time),
+        (if capture { "completedAt" } else { "time" }, &time),
     ];
     if let Some(reference) = payment.reference.as_deref() {
         pairs.push(("reference", reference));
     }
+    if let Some(customer) = payment.customer_no.as_deref().filter(|_| capture) {
+        pairs.push(("customerNo", customer));
+    }
     if let Some(note) = payment.note.as_deref().filter(|n| !n.is_empty()) {
         pairs.push(("note", note));
     }
+    signed_form(pairs, key)
+}
+
+/// Signs the pairs and encodes them, `verifySign` last.
+pub(crate) fn signed_form(pairs: Vec<(&str, &str)>, key: &SigningKey) -> String {
     let signature = pockyt_sign::sign(pairs.iter().copied(), key)
         .map(|s| s.to_string())
         .unwrap_or_default();
-    pairs.push(("verifySign", &signature));
-    pockyt::form::encode(pairs)
+    pockyt::form::encode(
+        pairs
+            .into_iter()
+            .chain([(pockyt_sign::SIGNATURE_PARAM, signature.as_str())]),
+    )
 }
 
 /// Posts the notification until it is acknowledged or the schedule runs out.
-pub(crate) async fn deliver(deliveries: Arc<Deliveries>, payment: Payment, body: String) {
-    let Some(url) = payment.ipn_url.clone() else {
-        return;
-    };
-    let status = payment.status.to_string();
+pub(crate) async fn deliver(deliveries: Arc<Deliveries>, outgoing: Outgoing) {
+    let Outgoing {
+        subject,
+        status,
+        url,
+        body,
+    } = outgoing;
     for (index, wait) in deliveries.schedule.0.iter().enumerate() {
         tokio::time::sleep(*wait).await;
         let (http_status, acknowledged, error) = post(&deliveries, &url, &body).await;
         deliveries.record(IpnAttempt {
-            transaction_no: payment.transaction_no.clone(),
+            transaction_no: subject.clone(),
             status: status.clone(),
             url: url.clone(),
             attempt: index as u32 + 1,

@@ -284,12 +284,19 @@ impl MockHandle {
 
     /// The shopper approves an auto-debit agreement (what its `authUrl` page does).
     pub fn authorize_auto_debit(&self, auto_debit_no: &str) -> Result<(), MockError> {
-        let mut store = self.shared.store.lock();
-        let agreement = store
-            .agreements
-            .get_mut(auto_debit_no)
-            .ok_or_else(|| MockError::NotFound(auto_debit_no.to_owned()))?;
-        agreement.authorized = true;
+        let (first, agreement) = {
+            let mut store = self.shared.store.lock();
+            let agreement = store
+                .agreements
+                .get_mut(auto_debit_no)
+                .ok_or_else(|| MockError::NotFound(auto_debit_no.to_owned()))?;
+            let first = !agreement.authorized;
+            agreement.authorized = true;
+            (first, agreement.clone())
+        };
+        if first {
+            self.shared.notify_authorized(&agreement);
+        }
         Ok(())
     }
 

@@ -19,6 +19,7 @@ use crate::MockError;
 #[derive(Debug, Default)]
 struct Log {
     verified: Vec<Notification>,
+    webhooks: Vec<ipn::Webhook>,
     rejected: Vec<String>,
     fail_next: u32,
     fail_every: u32,
@@ -89,6 +90,12 @@ impl IpnReceiver {
     /// Every notification that verified and was acknowledged, in order.
     pub fn verified(&self) -> Vec<Notification> {
         lock(&self.log).verified.clone()
+    }
+
+    /// Every acknowledged notification typed by its kind (payment, capture, auto-debit, payout,
+    /// payee account), in order.
+    pub fn webhooks(&self) -> Vec<ipn::Webhook> {
+        lock(&self.log).webhooks.clone()
     }
 
     /// Why each rejected body was rejected.
@@ -173,7 +180,9 @@ async fn receive(
         Ok(collected) => collected.to_bytes(),
         Err(_) => return reply(StatusCode::PAYLOAD_TOO_LARGE, "too large"),
     };
-    let outcome = ipn::verify_form(&body, key);
+    // Every kind verifies as a `Notification` (unknown fields land in `extra`); the typed kind
+    // is kept beside it for tests of captures, auto-debit and payee-account notices.
+    let outcome = ipn::verify_form(&body, key).map(|n| (n, ipn::verify_webhook(&body, key).ok()));
     let response = {
         let mut log = lock(log);
         log.requests += 1;
@@ -186,17 +195,16 @@ async fn receive(
                 log.fail_next -= 1;
                 reply(StatusCode::SERVICE_UNAVAILABLE, "try again")
             }
-            Ok(notification) if log.fail_every > 0 && first_delivery(&mut log, &notification) => {
-                let seen = log.first_seen.len() as u32;
-                if seen.is_multiple_of(log.fail_every) {
-                    reply(StatusCode::SERVICE_UNAVAILABLE, "try again")
-                } else {
-                    log.verified.push(notification);
-                    reply(StatusCode::OK, ipn::ACK_BODY)
-                }
+            Ok((notification, _))
+                if log.fail_every > 0
+                    && first_delivery(&mut log, &notification)
+                    && (log.first_seen.len() as u32).is_multiple_of(log.fail_every) =>
+            {
+                reply(StatusCode::SERVICE_UNAVAILABLE, "try again")
             }
-            Ok(notification) => {
+            Ok((notification, webhook)) => {
                 log.verified.push(notification);
+                log.webhooks.extend(webhook);
                 reply(StatusCode::OK, ipn::ACK_BODY)
             }
         }

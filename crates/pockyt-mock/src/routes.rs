@@ -61,7 +61,8 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                     "order_capture_v4",
                 )
                 .urls(r.ipn_url, None)
-                .note(r.note);
+                .note(r.note)
+                .customer(r.customer_no);
                 paid_at_once(c, spec)
             })
         }
@@ -573,6 +574,7 @@ struct Spec {
     ipn_url: Option<String>,
     callback_url: Option<String>,
     note: Option<String>,
+    customer_no: Option<String>,
     timeout_minutes: u32,
 }
 
@@ -595,6 +597,7 @@ impl Spec {
             ipn_url: None,
             callback_url: None,
             note: None,
+            customer_no: None,
             timeout_minutes: 120,
         }
     }
@@ -607,6 +610,11 @@ impl Spec {
 
     fn note(mut self, note: Option<String>) -> Self {
         self.note = note;
+        self
+    }
+
+    fn customer(mut self, customer_no: Option<String>) -> Self {
+        self.customer_no = customer_no;
         self
     }
 
@@ -643,6 +651,7 @@ fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
         callback_url: spec.callback_url,
         note: spec.note,
         created_by: spec.created_by,
+        customer_no: spec.customer_no,
         refunds: Vec::new(),
         created: crate::clock::gateway_time(std::time::SystemTime::now()),
         expires_at: ctx
@@ -869,6 +878,8 @@ fn auto_debit_consult(ctx: &Ctx<'_>, r: AutoDebitConsultRequest) -> Result<Paylo
             merchant_no: ctx.merchant.merchant_no.clone(),
             vendor: r.vendor,
             redirect_url: r.auto_redirect_url,
+            auto_ipn_url: r.auto_ipn_url,
+            note: r.note,
             authorized: false,
             revoked: false,
         },
@@ -1132,6 +1143,31 @@ fn payee_bank_account_create(
     payload.insert("customerNo".into(), json!(r.customer_no));
     payload.insert("timestamp".into(), json!(r.timestamp));
     payload.insert("status".into(), json!("success"));
+    drop(store);
+    if let Some(url) = &r.ipn_url {
+        let masked = r
+            .bank_account_id
+            .as_deref()
+            .map(|id| format!("****{}", id.get(id.len().saturating_sub(4)..).unwrap_or("")))
+            .unwrap_or_default();
+        let (kind, currency) = (r.account_type.to_string(), r.account_currency.to_string());
+        let mut pairs = vec![
+            ("accountStatus", "ACTIVATED"),
+            ("accountToken", token.as_str()),
+            ("accountType", kind.as_str()),
+            ("country", r.account_country.as_str()),
+            ("customerNo", r.customer_no.as_str()),
+            ("currency", currency.as_str()),
+        ];
+        if let Some(tag) = r.account_tag.as_deref() {
+            pairs.push(("accountTag", tag));
+        }
+        if !masked.is_empty() {
+            pairs.push(("payeeAccount", masked.as_str()));
+        }
+        ctx.shared
+            .notify_other(&ctx.merchant.merchant_no, url, (&token, "ACTIVATED"), pairs);
+    }
     Ok(payload)
 }
 

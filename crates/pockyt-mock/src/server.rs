@@ -92,18 +92,72 @@ impl Shared {
 
     /// Starts delivering the payment's current state to its `ipnUrl`, if it has one.
     pub(crate) fn notify(self: &Arc<Self>, payment: &Payment) {
-        if payment.ipn_url.is_none() {
-            return;
-        }
-        let Some(merchant) = self
-            .merchants
-            .iter()
-            .find(|m| m.merchant_no == payment.merchant_no)
+        let (Some(url), Some(merchant)) = (&payment.ipn_url, self.merchant(&payment.merchant_no))
         else {
             return;
         };
         let body = ipn::notification_body(payment, &merchant.key);
-        tokio::spawn(ipn::deliver(self.deliveries.clone(), payment.clone(), body));
+        tokio::spawn(ipn::deliver(
+            self.deliveries.clone(),
+            ipn::Outgoing {
+                subject: payment.transaction_no.clone(),
+                status: payment.status.to_string(),
+                url: url.clone(),
+                body,
+            },
+        ));
+    }
+
+    /// Starts delivering a notice that is not about a payment (an auto-debit authorisation, a
+    /// payee account) to `url`, signed with the merchant's key.
+    pub(crate) fn notify_other(
+        self: &Arc<Self>,
+        merchant_no: &str,
+        url: &str,
+        (subject, status): (&str, &str),
+        pairs: Vec<(&str, &str)>,
+    ) {
+        let Some(merchant) = self.merchant(merchant_no) else {
+            return;
+        };
+        let body = ipn::signed_form(pairs, &merchant.key);
+        tokio::spawn(ipn::deliver(
+            self.deliveries.clone(),
+            ipn::Outgoing {
+                subject: subject.to_owned(),
+                status: status.to_owned(),
+                url: url.to_owned(),
+                body,
+            },
+        ));
+    }
+
+    /// Tells the merchant that the shopper authorised an auto-debit agreement, at its
+    /// `autoIpnUrl` (docs.yuansfer `recurring-payments/consult`).
+    pub(crate) fn notify_authorized(self: &Arc<Self>, agreement: &crate::state::Agreement) {
+        let Some(url) = &agreement.auto_ipn_url else {
+            return;
+        };
+        let time = crate::clock::gateway_time(std::time::SystemTime::now());
+        let mut pairs = vec![
+            ("autoDebitNo", agreement.auto_debit_no.as_str()),
+            ("autoReference", agreement.auto_reference.as_str()),
+            ("vendor", agreement.vendor.as_str()),
+            ("time", time.as_str()),
+        ];
+        if let Some(note) = agreement.note.as_deref() {
+            pairs.push(("note", note));
+        }
+        self.notify_other(
+            &agreement.merchant_no,
+            url,
+            (&agreement.auto_debit_no, "authorized"),
+            pairs,
+        );
+    }
+
+    fn merchant(&self, merchant_no: &str) -> Option<&Merchant> {
+        self.merchants.iter().find(|m| m.merchant_no == merchant_no)
     }
 
     /// The fault to apply to this request on `path`, if any (counting it).

@@ -28,6 +28,8 @@ pub struct Payment {
     pub settle_currency: SettleCurrency,
     /// The wallet or method.
     pub vendor: Vendor,
+    /// The customer the payment is for, when the request named one.
+    pub customer_no: Option<String>,
     /// Where notifications go, if anywhere.
     pub ipn_url: Option<String>,
     /// Where the shopper's browser returns.
@@ -88,6 +90,8 @@ pub(crate) struct Agreement {
     pub(crate) merchant_no: String,
     pub(crate) vendor: Vendor,
     pub(crate) redirect_url: String,
+    pub(crate) auto_ipn_url: Option<String>,
+    pub(crate) note: Option<String>,
     pub(crate) authorized: bool,
     pub(crate) revoked: bool,
 }

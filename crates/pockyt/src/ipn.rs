@@ -29,6 +29,13 @@ use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus};
 
 use crate::form::{self, FormError};
 
+mod webhook;
+
+pub use webhook::{
+    AutoDebitNotification, CaptureNotification, PayeeAccountNotification, PayoutNotification,
+    Webhook, verify_webhook, verify_webhook_pairs,
+};
+
 /// The exact body that acknowledges a notification. Anything else makes the gateway send it again.
 pub const ACK_BODY: &str = "success";
 
@@ -102,7 +109,19 @@ impl Notification {
 /// Every pair except `verifySign` is signed, exactly as decoded; repeated names are refused; the
 /// signature comparison is constant-time. If verification fails and some values are empty, it is
 /// tried once more without the empty pairs (the official Go SDK signs that way).
+///
+/// This reads a payment notification; [`verify_webhook`] reads every kind (captures, auto-debit,
+/// payouts, payee accounts) and tells them apart.
 pub fn verify_form(body: &[u8], key: &SigningKey) -> Result<Notification, IpnError> {
+    verify_form_pairs(body, key, notification)
+}
+
+/// The size cap, the form parse and the signature, then `read` over the verified pairs.
+fn verify_form_pairs<T>(
+    body: &[u8],
+    key: &SigningKey,
+    read: impl FnOnce(&[(&str, &str)]) -> Result<T, IpnError>,
+) -> Result<T, IpnError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(IpnError::TooLarge {
             len: body.len(),
@@ -110,7 +129,12 @@ pub fn verify_form(body: &[u8], key: &SigningKey) -> Result<Notification, IpnErr
         });
     }
     let pairs = form::parse(body)?;
-    verify_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())), key)
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    verify_signature(&pairs, key)?;
+    read(&pairs)
 }
 
 /// Verifies pairs a web framework already decoded (use the raw pairs, in any order, duplicates
@@ -120,17 +144,24 @@ pub fn verify_pairs<'a>(
     key: &SigningKey,
 ) -> Result<Notification, IpnError> {
     let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    verify_signature(&pairs, key)?;
+    notification(&pairs)
+}
+
+/// Every pair but `verifySign` signed as received; failing that, without the empty pairs (the
+/// official Go SDK signs that way).
+fn verify_signature(pairs: &[(&str, &str)], key: &SigningKey) -> Result<(), IpnError> {
     match pockyt_sign::verify_embedded(pairs.iter().copied(), key) {
-        Ok(()) => {}
+        Ok(()) => Ok(()),
         Err(VerifyError::Mismatch) if pairs.iter().any(|(_, v)| v.is_empty()) => {
             pockyt_sign::verify_embedded(
                 pairs.iter().copied().filter(|(_, v)| !v.is_empty()),
                 key,
             )?;
+            Ok(())
         }
-        Err(other) => return Err(other.into()),
+        Err(other) => Err(other.into()),
     }
-    notification(&pairs)
 }
 
 fn notification(pairs: &[(&str, &str)]) -> Result<Notification, IpnError> {
