@@ -15,8 +15,10 @@ pub enum Environment {
     Sandbox,
     /// Production, `https://mapi.yuansfer.com`.
     Production,
-    /// Any other base URL, e.g. the local simulator `http://127.0.0.1:PORT`. Plain `http` is accepted
-    /// only for loopback hosts, so a typo cannot send a token over the internet unencrypted.
+    /// Any other base URL, e.g. the local simulator `http://127.0.0.1:PORT`, or the newer hosts some
+    /// of Pockyt's docs pages show, `https://mapi.pockyt.io` and `https://mapi.pockyt.com` (every
+    /// official SDK still uses the two above). Plain `http` is accepted only for loopback hosts, so a
+    /// typo cannot send a token over the internet unencrypted.
     Custom(String),
 }
 
