@@ -302,8 +302,8 @@ async fn auto_debit_agreement() {
         Currency::Usd,
         SettleCurrency::Usd,
         "debit-1",
-        world.receiver.url(),
-    );
+    )
+    .ipn_url(world.receiver.url());
     let err = world.client.auto_debit_pay(&pay).await.unwrap_err();
     assert_eq!(
         err.ret_code(),
@@ -341,8 +341,8 @@ async fn auto_debit_agreement() {
         Currency::Usd,
         SettleCurrency::Usd,
         "debit-2",
-        world.receiver.url(),
-    );
+    )
+    .ipn_url(world.receiver.url());
     assert!(world.client.auto_debit_pay(&again).await.is_err());
 }
 

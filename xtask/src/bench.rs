@@ -10,7 +10,6 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-const PYTHON_SDK: &str = "yuansfer==3.0.4";
 const DEMO_TOKEN: &str = "5cbfb079f15b150122261c8537086d77a";
 
 pub fn run(root: &Path) -> Result<(), String> {
@@ -52,7 +51,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     )?;
     let criterion = Criterion(root.join("target/criterion"));
     step("official Python SDK in target/bench-venv");
-    let python = python_venv(root)?;
+    let python = crate::python::sdk_venv(root)?;
     let script = root.join("bench/python_sdk.py");
     let py_sign =
         json_of(
@@ -403,41 +402,6 @@ fn json_of(command: &mut Command) -> Result<Value, String> {
         .find(|l| l.trim_start().starts_with('{'))
         .unwrap_or_default();
     serde_json::from_str(last).map_err(|e| format!("{command:?}: not JSON ({e}): {text}"))
-}
-
-/// `target/bench-venv` with the official SDK, created on first use.
-fn python_venv(root: &Path) -> Result<PathBuf, String> {
-    let venv = root.join("target/bench-venv");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        let ok = Command::new("python3")
-            .arg("-m")
-            .arg("venv")
-            .arg(&venv)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if !ok {
-            return Err("cannot create target/bench-venv (is python3 with venv installed?)".into());
-        }
-    }
-    let installed = Command::new(&python)
-        .args(["-c", "import yuansfer"])
-        .stderr(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !installed {
-        let ok = Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", PYTHON_SDK])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if !ok {
-            return Err(format!("pip install {PYTHON_SDK} failed"));
-        }
-    }
-    Ok(python)
 }
 
 fn start_simulator(pockyt: &Path) -> Result<(Child, String), String> {

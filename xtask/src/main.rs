@@ -2,11 +2,13 @@
 
 mod bench;
 mod codegen;
+mod conformance;
 mod deny;
 mod fuzz;
 mod install;
 mod page;
 mod process;
+mod python;
 mod soak;
 
 use std::path::PathBuf;
@@ -28,6 +30,10 @@ Tasks:
                     the core count), on nightly; a crash becomes a regression input and fails the
                     task; figures go into docs/reliability.md unless --check
   deny              licence, ban and source checks of deny.toml, offline (installs cargo-deny)
+  conformance [--record]
+                    replay the requests the official Python SDK sends (tests/conformance/) against
+                    the simulator and the client; --record installs the SDK (target/bench-venv)
+                    and records them anew
   --help            show this message
 ";
 
@@ -45,6 +51,7 @@ fn main() -> ExitCode {
         ["soak", rest @ ..] => soak::run(&workspace_root(), rest),
         ["deny"] => deny::run(&workspace_root()),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
+        ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);

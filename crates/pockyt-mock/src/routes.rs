@@ -314,7 +314,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 agreement.vendor,
                 "auto_debit_pay",
             )
-            .urls(Some(r.ipn_url), None);
+            .urls(r.ipn_url, None);
             let mut payload = paid_at_once(c, spec)?;
             payload.insert("autoDebitNo".into(), json!(agreement.auto_debit_no));
             Ok(payload)

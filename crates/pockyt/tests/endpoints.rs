@@ -382,7 +382,6 @@ async fn auto_debit_pay() {
         ("currency", "USD"),
         ("settleCurrency", "USD"),
         ("reference", "sample"),
-        ("ipnUrl", "https://merchant.example.com/hook"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();

@@ -727,6 +727,8 @@ pub struct AutoDebitApplyTokenResponse {
 /// Charges a wallet through an authorized auto-debit agreement.
 ///
 /// `POST /auto-debit/v3/pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.8, §3.4; PY, JAVA, CS, JS, docs.
+///
+/// Note: ipnUrl: the docs, JAVA and CS require it; PY 3.0.4 does not (its `auto_pay` sends none), so it is optional.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct AutoDebitPayRequest {
@@ -740,8 +742,8 @@ pub struct AutoDebitPayRequest {
     pub settle_currency: SettleCurrency,
     /// `reference`: Merchant's order id; must be unique for every payment.
     pub reference: String,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
-    pub ipn_url: String,
+    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    pub ipn_url: Option<String>,
 }
 
 impl AutoDebitPayRequest {
@@ -752,7 +754,6 @@ impl AutoDebitPayRequest {
         currency: Currency,
         settle_currency: SettleCurrency,
         reference: impl Into<String>,
-        ipn_url: impl Into<String>,
     ) -> Self {
         Self {
             auto_debit_no: auto_debit_no.into(),
@@ -760,8 +761,14 @@ impl AutoDebitPayRequest {
             currency,
             settle_currency,
             reference: reference.into(),
-            ipn_url: ipn_url.into(),
+            ipn_url: None,
         }
+    }
+
+    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
+        self.ipn_url = Some(ipn_url.into());
+        self
     }
 }
 
@@ -807,8 +814,8 @@ impl Endpoint for AutoDebitPayRequest {
         check::text("reference", Some(self.reference.as_str()), Rule::required())?;
         check::text(
             "ipnUrl",
-            Some(self.ipn_url.as_str()),
-            Rule::required().format(check::Format::Url),
+            self.ipn_url.as_deref(),
+            Rule::optional().format(check::Format::Url),
         )?;
         Ok(())
     }
@@ -818,7 +825,7 @@ impl Endpoint for AutoDebitPayRequest {
         pairs.push("amount", self.amount.as_str());
         pairs.push("autoDebitNo", &self.auto_debit_no);
         pairs.push("currency", self.currency.as_str());
-        pairs.push("ipnUrl", &self.ipn_url);
+        pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push("reference", &self.reference);
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs
@@ -831,7 +838,7 @@ impl Endpoint for AutoDebitPayRequest {
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
             reference: wire::required(params, "reference", wire::text)?,
-            ipn_url: wire::required(params, "ipnUrl", wire::text)?,
+            ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
         };
         request.validate()?;
         Ok(request)
