@@ -310,12 +310,22 @@ async fn payee_funding_accounts_add_list_pay_delete() {
         Currency::Usd,
         "bank-invoice-1",
     )
-    .processing_channel(ProcessingChannel::SameDayAch);
+    .processing_channel(ProcessingChannel::SameDayAch)
+    .ipn_url(world.receiver.url());
     assert_eq!(
         pay.wire_pairs().get("processingChannel"),
         Some("SAME_DAY_ACH")
     );
     world.client.payout_pay(&pay).await.unwrap();
+    world.receiver.wait_for(2, PATIENCE).await.unwrap();
+    match world.receiver.webhooks().get(1) {
+        Some(Webhook::Payout(notice)) => {
+            assert_eq!(notice.invoice_id.as_deref(), Some("bank-invoice-1"));
+            assert_eq!(notice.status, Some(PayoutStatus::Success));
+            assert_eq!(notice.amount, Some(usd("12.00")));
+        }
+        other => panic!("expected a payout notice, got {other:?}"),
+    }
 
     let delete = PayeeAccountDeleteRequest::new(NOW, customer_no.clone()).account_token(token);
     world.client.payee_account_delete(&delete).await.unwrap();

@@ -1331,7 +1331,28 @@ fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, GatewayErro
         currency: r.currency,
     };
     let payload = payout_payload(&payout);
-    store.payouts.insert(key, payout);
+    store.payouts.insert(key, payout.clone());
+    drop(store);
+    if let Some(url) = &r.ipn_url {
+        // The payout webhook (docs.pockyt `payouts-apis/errors-and-status-codes`).
+        let (amount, currency) = (payout.amount.to_string(), payout.currency.to_string());
+        let time = crate::clock::iso_utc(std::time::SystemTime::now());
+        let pairs = vec![
+            ("accountToken", payout.account_token.as_str()),
+            ("amount", amount.as_str()),
+            ("currency", currency.as_str()),
+            ("invoiceId", payout.invoice_id.as_str()),
+            ("paymentTime", time.as_str()),
+            ("status", "success"),
+            ("transactionNo", payout.transaction_no.as_str()),
+        ];
+        ctx.shared.notify_other(
+            &ctx.merchant.merchant_no,
+            url,
+            (&payout.transaction_no, "success"),
+            pairs,
+        );
+    }
     Ok(payload)
 }
 
