@@ -54,9 +54,13 @@ pub(crate) fn verify(args: &VerifyArgs) -> Outcome {
         Ok(body) => body,
         Err(reason) => return Outcome::BadInput(reason),
     };
-    // A trailing newline from `echo` or a file is not part of the form.
-    let trimmed = body.strip_suffix(b"\n").unwrap_or(&body);
-    let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+    // Trailing line breaks from `echo`, a file or a copied request are not part of the form (a form
+    // value's own line breaks arrive encoded as %0A / %0D).
+    let end = body
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |last| last + 1);
+    let trimmed = &body[..end];
     if trimmed.is_empty() {
         return Outcome::BadInput("stdin is empty: expected a form body".into());
     }

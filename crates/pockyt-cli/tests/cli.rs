@@ -139,6 +139,13 @@ fn verify_ipn_accepts_valid_and_rejects_tampered() {
         format!("{IPN}\n").as_bytes(),
     );
     assert_eq!(with_newline.status.code(), Some(0));
+    for ending in ["\r\n", "\r\n\r\n", "\n\n"] {
+        let output = run(
+            &["verify-ipn", "--token", "my-test-token-001"],
+            format!("{IPN}{ending}").as_bytes(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{ending:?}");
+    }
 
     let tampered = IPN.replace("amount=12.50", "amount=1250.00");
     let output = run(
@@ -218,6 +225,18 @@ async fn call_reflects_ret_code() {
     .await
     .unwrap();
     assert_eq!(bad.status.code(), Some(2));
+
+    // A path without its leading `/` is a bad argument, not a base-URL problem.
+    let no_slash = tokio::task::spawn_blocking({
+        let a = args(&["app-data-search/v3/tran-query", "reference=x"]);
+        move || call(a)
+    })
+    .await
+    .unwrap();
+    assert_eq!(no_slash.status.code(), Some(2));
+    let stderr = text(&no_slash.stderr);
+    assert!(stderr.contains("is not an endpoint path"), "{stderr}");
+    assert!(!stderr.contains("base URL"), "{stderr}");
 }
 
 /// Starts `pockyt mock` on a free port with `extra` flags; returns it and its base URL.

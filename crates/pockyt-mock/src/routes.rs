@@ -666,6 +666,11 @@ fn create(ctx: &Ctx<'_>, spec: Spec) -> Result<Payment, GatewayError> {
     Ok(payment)
 }
 
+/// Refund totals that cannot be represented: a simulator bug, never a silent zero.
+fn overflow() -> GatewayError {
+    GatewayError::new(RetCode::SystemError, "refund total overflows")
+}
+
 /// `"0.5"` USD is answered as `"0.50"`, as the gateway does.
 fn normalized(amount: Amount, currency: &Currency) -> Amount {
     amount
@@ -784,11 +789,17 @@ fn refund(ctx: &Ctx<'_>, r: RefundRequest) -> Result<Payload, GatewayError> {
             "currency differs from the payment's",
         ));
     }
-    if r.refund_amount > payment.refundable() {
+    if payment.settle_currency != r.settle_currency {
+        return Err(GatewayError::new(
+            RetCode::InconsistentParameters,
+            "settleCurrency differs from the payment's",
+        ));
+    }
+    let refundable = payment.refundable().ok_or_else(overflow)?;
+    if r.refund_amount > refundable {
         return Err(GatewayError::invalid(format!(
-            "refundAmount {} exceeds the refundable amount {}",
+            "refundAmount {} exceeds the refundable amount {refundable}",
             r.refund_amount,
-            payment.refundable()
         )));
     }
     let amount = normalized(r.refund_amount, &payment.currency);
@@ -826,7 +837,7 @@ fn cancel(
             .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
         match payment.status {
             TransactionStatus::Success => {
-                let rest = payment.refundable();
+                let rest = payment.refundable().ok_or_else(overflow)?;
                 if rest.is_positive() {
                     payment.refunds.push(Refund {
                         refund_transaction_no: refund_no.clone(),
@@ -1417,7 +1428,9 @@ fn transaction_payload(payment: &Payment) -> Payload {
     payload.insert("storeNo".into(), json!(payment.store_no));
     payload.insert("transactionType".into(), json!("payment"));
     payload.insert("createTime".into(), json!(readable(&payment.created)));
-    payload.insert("refundAmount".into(), json!(payment.refunded().as_str()));
+    if let Some(refunded) = payment.refunded() {
+        payload.insert("refundAmount".into(), json!(refunded.as_str()));
+    }
     if !payment.vendor.as_str().is_empty() {
         payload.insert("vendor".into(), json!(payment.vendor.as_str()));
     }

@@ -337,17 +337,24 @@ pub(crate) async fn serve(
     Ok(json(StatusCode::OK, &envelope))
 }
 
+/// The HTML error page a proxy in front of the gateway answers with, titled by its status.
+fn error_page(status: StatusCode) -> String {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    format!(
+        "<html><head><title>{} {reason}</title></head><body><h1>{reason}</h1></body></html>",
+        status.as_u16()
+    )
+}
+
 fn injected(fault: FaultKind) -> Result<Response<MockBody>, Dropped> {
-    const PAGE: &str =
-        "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>";
     match fault {
         FaultKind::Latency(_) => Err(Dropped),
-        FaultKind::Status(code) => Ok(html(
-            StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY),
-            PAGE.into(),
-        )),
+        FaultKind::Status(code) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
+            Ok(html(status, error_page(status)))
+        }
         FaultKind::DropConnection => Err(Dropped),
-        FaultKind::HtmlPage => Ok(html(StatusCode::OK, PAGE.into())),
+        FaultKind::HtmlPage => Ok(html(StatusCode::OK, error_page(StatusCode::BAD_GATEWAY))),
         FaultKind::TruncatedBody => {
             let whole = br#"{"ret_code":"000100","ret_msg":"query success","result":{"transactionNo":"3000"#;
             let mut response = Response::new(MockBody::Truncated(Some(Bytes::from_static(whole))));

@@ -47,19 +47,18 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// The sum of all refunds.
-    pub fn refunded(&self) -> Amount {
+    /// The sum of all refunds; `None` if it cannot be represented exactly (never for amounts
+    /// within [`pockyt_types::MAX_REQUEST_AMOUNT`], which every route enforces). An overflow is
+    /// never read as zero: that would make the whole payment refundable again.
+    pub fn refunded(&self) -> Option<Amount> {
         self.refunds
             .iter()
             .try_fold(Amount::zero(), |sum, r| sum.checked_add(&r.amount))
-            .unwrap_or_else(Amount::zero)
     }
 
-    /// What can still be refunded.
-    pub fn refundable(&self) -> Amount {
-        self.amount
-            .checked_sub(&self.refunded())
-            .unwrap_or_else(Amount::zero)
+    /// What can still be refunded; `None` if the sums cannot be represented exactly.
+    pub fn refundable(&self) -> Option<Amount> {
+        self.amount.checked_sub(&self.refunded()?)
     }
 
     pub(crate) fn is_open(&self) -> bool {

@@ -47,7 +47,7 @@ pub use amount::{Amount, AmountError, currency_decimals};
 pub use endpoint::{Endpoint, Params, WirePairs};
 pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode, decode_success_under_result};
 pub use generated::*;
-pub use validate::{Problem, ValidationError};
+pub use validate::{MAX_REQUEST_AMOUNT, Problem, ValidationError};
 
 /// What `Debug` prints in place of a secret or card data.
 pub const REDACTED: &str = "<redacted>";

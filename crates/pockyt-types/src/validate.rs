@@ -66,6 +66,8 @@ pub enum Problem {
     },
     /// An amount is zero or negative.
     NotPositive,
+    /// An amount is larger than any request may carry ([`MAX_REQUEST_AMOUNT`]).
+    AboveMaximum,
     /// An amount is not valid for its currency.
     Amount(AmountError),
     /// Of a group of alternatives, not exactly one is set.
@@ -99,6 +101,7 @@ impl fmt::Display for Problem {
             }
             Problem::Format { expected } => write!(f, "expected {expected}"),
             Problem::NotPositive => f.write_str("must be greater than zero"),
+            Problem::AboveMaximum => write!(f, "must be at most {MAX_REQUEST_AMOUNT}"),
             Problem::Amount(err) => write!(f, "{err}"),
             Problem::ExactlyOneOf { fields, given } => {
                 write!(
@@ -249,6 +252,9 @@ pub(crate) fn amount(
     if !value.is_positive() {
         return fail(Problem::NotPositive);
     }
+    if value > &max_request_amount() {
+        return fail(Problem::AboveMaximum);
+    }
     match currency {
         // An unknown currency's precision is the gateway's to judge.
         Some(currency) if crate::currency_decimals(currency).is_some() => value
@@ -271,6 +277,20 @@ pub(crate) fn exactly_one(
         fields.first().copied().unwrap_or("?"),
         Problem::ExactlyOneOf { fields, given },
     ))
+}
+
+/// The largest amount a request may carry, as text.
+///
+/// No official SDK, plugin or Pockyt page publishes a maximum: the SDKs check a money pattern with
+/// any number of whole digits (PY, CS) or only that the value is positive (JAVA), and the docs type
+/// every amount as a string. So the bound is ours: 13 whole digits, far above any payment, and low
+/// enough that an amount at a currency's precision, and any sum of refunds of it, stays exact in
+/// [`Amount`] (18 significant digits). The simulator applies the same bound.
+pub const MAX_REQUEST_AMOUNT: &str = "9999999999999.99";
+
+fn max_request_amount() -> Amount {
+    // The constant parses; `zero` is only a fallback that would refuse every amount loudly.
+    Amount::parse(MAX_REQUEST_AMOUNT).unwrap_or_else(|_| Amount::zero())
 }
 
 /// Checks that at least one field of a group is set; `set[i]` says whether `fields[i]` is.
@@ -357,10 +377,13 @@ fn utc_timestamp(text: &str) -> bool {
         && matches!(time, (Some(h), Some(m), Some(s)) if h < 24 && m < 60 && s < 60)
 }
 
+/// An absolute http(s) URL with a host. The scheme is case-insensitive (`HTTPS://` is a URL too);
+/// the gateway's acceptance of plain http is not documented either way, so it is not refused.
 fn url(text: &str) -> bool {
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"));
+    let rest = text.split_once("://").and_then(|(scheme, rest)| {
+        (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http"))
+            .then_some(rest)
+    });
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -413,6 +436,9 @@ mod tests {
         assert!(!url("ftp://x"));
         assert!(!url("https://"));
         assert!(!url("https://a b"));
+        assert!(url("HTTPS://merchant.example.com/ipn"));
+        assert!(url("Http://merchant.example.com/ipn"));
+        assert!(!url("httpx://merchant.example.com"));
     }
 
     #[test]
@@ -475,6 +501,28 @@ mod tests {
                 .is_missing()
         );
         assert!(exactly_one(GROUP, &[false, true]).is_ok());
+    }
+
+    #[test]
+    fn amounts_are_bounded_at_the_maximum() {
+        let usd = Currency::Usd;
+        let at = |text: &str| {
+            amount(
+                "amount",
+                Some(&Amount::parse(text).unwrap()),
+                Rule::required(),
+                Some(&usd),
+            )
+        };
+        assert!(max_request_amount().is_positive());
+        assert!(at(MAX_REQUEST_AMOUNT).is_ok());
+        let err = at("10000000000000.00").unwrap_err();
+        assert_eq!(err.problem(), &Problem::AboveMaximum);
+        assert_eq!(
+            err.to_string(),
+            "invalid request field `amount`: must be at most 9999999999999.99"
+        );
+        assert!(at("100000000000000000").is_err());
     }
 
     #[test]

@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 payment.cashier_url.unwrap_or_default()
             );
         }
-        Err(error) if error.request_may_have_been_sent() => {
+        Err(error) if error.outcome_unknown() => {
             // No idempotency key exists: find out before trying again.
             let found = client.find_by_reference(&reference).await?;
             println!(

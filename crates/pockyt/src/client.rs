@@ -271,11 +271,9 @@ impl Client {
         params: &[(&str, &str)],
     ) -> Result<http::Response<Bytes>, Error> {
         if !path.starts_with('/') {
-            return Err(crate::ConfigError::BaseUrl {
-                url: path.to_owned(),
-                reason: "an endpoint path starts with `/`",
-            }
-            .into());
+            return Err(Error::InvalidPath {
+                path: path.to_owned(),
+            });
         }
         let encoded = self.encode_pairs(path, params.iter().copied(), false)?;
         let call = Call {

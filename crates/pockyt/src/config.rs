@@ -38,25 +38,69 @@ impl Environment {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let url = self.base_url();
+        // The URL as given: trimming `https://` of its slashes would hide that it has no host.
+        let url = match self {
+            Self::Custom(url) => url.as_str(),
+            other => other.base_url(),
+        };
         let invalid = |reason: &'static str| ConfigError::BaseUrl {
             url: url.to_owned(),
             reason,
         };
-        let uri: http::Uri = url.parse().map_err(|_| invalid("not a valid URL"))?;
+        let scheme = url
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        let scheme = match scheme.as_deref() {
+            Some(scheme @ ("https" | "http")) => scheme,
+            _ => return Err(invalid("the scheme must be https (or http for loopback)")),
+        };
+        let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+        if after_scheme
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .is_empty()
+        {
+            return Err(invalid("it has no host"));
+        }
+        let uri: http::Uri = self
+            .base_url()
+            .parse()
+            .map_err(|_| invalid("not a valid URL"))?;
         let host = uri.host().ok_or_else(|| invalid("it has no host"))?;
-        match uri.scheme_str() {
-            Some("https") => Ok(()),
-            Some("http") if is_loopback(host) => Ok(()),
-            Some("http") => Err(invalid(
+        if scheme == "http" && !is_loopback(host) {
+            return Err(invalid(
                 "plain http is only allowed for loopback hosts; use https",
-            )),
-            _ => Err(invalid("the scheme must be https (or http for loopback)")),
-        }?;
+            ));
+        }
         if uri.query().is_some() || !matches!(uri.path(), "" | "/") {
             return Err(invalid("give the base URL only, without a path or query"));
         }
         Ok(())
+    }
+}
+
+/// `POCKYT_ENV`: unset or `sandbox`, `production`, or a base URL that passes the client's checks.
+fn environment_from(value: Option<&str>) -> Result<Environment, String> {
+    let value = value.map(str::trim).unwrap_or_default();
+    let environment = match value.to_ascii_lowercase().as_str() {
+        "" | "sandbox" => return Ok(Environment::Sandbox),
+        "production" => return Ok(Environment::Production),
+        lower if lower.starts_with("http://") || lower.starts_with("https://") => {
+            Environment::Custom(value.to_owned())
+        }
+        _ => {
+            return Err(format!(
+                "must be `sandbox` (the default), `production` or a base URL; got `{value}`"
+            ));
+        }
+    };
+    match environment.validate() {
+        Ok(()) => Ok(environment),
+        Err(ConfigError::BaseUrl { reason, .. }) => Err(format!(
+            "is the base URL `{value}`, which cannot be used: {reason}"
+        )),
+        Err(other) => Err(other.to_string()),
     }
 }
 
@@ -104,17 +148,11 @@ pub enum ConfigError {
         "the API token has leading or trailing whitespace; remove it (the token itself is not shown)"
     )]
     TokenWhitespace,
-    /// An environment variable is missing or not UTF-8.
-    #[error("environment variable {name} is not set (or not UTF-8)")]
-    MissingEnv {
-        /// The variable.
-        name: &'static str,
-    },
-    /// `POCKYT_ENV` has a value we do not know.
-    #[error("POCKYT_ENV must be `sandbox`, `production` or a base URL; got `{value}`")]
-    BadEnvironment {
-        /// What was set.
-        value: String,
+    /// Environment variables cannot be used: every problem, each by its variable's name.
+    #[error("the environment cannot be used: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Env {
+        /// What is wrong, variable by variable.
+        problems: Vec<EnvProblem>,
     },
     /// The base URL cannot be used.
     #[error("base URL `{url}` cannot be used: {reason}")]
@@ -137,6 +175,26 @@ pub enum ConfigError {
     /// The built-in transport could not be created.
     #[error("cannot create the HTTPS transport: {0}")]
     Transport(String),
+}
+
+/// One environment variable that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable} {reason}")]
+#[non_exhaustive]
+pub struct EnvProblem {
+    /// The variable, e.g. `POCKYT_MERCHANT_NO`.
+    pub variable: &'static str,
+    /// What is wrong with it, e.g. `is not set (or not UTF-8)`. Never the token's value.
+    pub reason: String,
+}
+
+impl EnvProblem {
+    fn new(variable: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            variable,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Everything the client needs: the merchant's identity and key, the gateway, timeouts, retries.
@@ -198,34 +256,57 @@ impl Config {
     }
 
     /// Reads `POCKYT_MERCHANT_NO`, `POCKYT_STORE_NO`, `POCKYT_TOKEN` and the optional `POCKYT_ENV`
-    /// (`sandbox`, the default; `production`; or a base URL).
+    /// (`sandbox`, the default; `production`; or a base URL, checked here).
+    ///
+    /// Every problem is reported at once, by variable name ([`ConfigError::Env`]).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Like [`Config::from_env`], reading variables through `lookup` (for tests and other sources).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &'static str| lookup(name).ok_or(ConfigError::MissingEnv { name });
-        let token = get("POCKYT_TOKEN")?;
-        let config = Self::new(get("POCKYT_MERCHANT_NO")?, get("POCKYT_STORE_NO")?, &token)?;
-        let environment = match lookup("POCKYT_ENV").as_deref() {
-            None | Some("") | Some("sandbox") => Environment::Sandbox,
-            Some("production") => Environment::Production,
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-                Environment::Custom(url.to_owned())
+        let mut problems = Vec::new();
+        let mut get = |variable: &'static str| {
+            let value = lookup(variable);
+            match value.as_deref().map(str::trim) {
+                None => problems.push(EnvProblem::new(variable, "is not set (or not UTF-8)")),
+                Some("") => problems.push(EnvProblem::new(
+                    variable,
+                    "is empty; set it to the value from your Pockyt merchant dashboard",
+                )),
+                Some(trimmed) if value.as_deref() != Some(trimmed) => problems.push(
+                    EnvProblem::new(variable, "has leading or trailing whitespace; remove it"),
+                ),
+                Some(_) => {}
             }
-            Some(other) => {
-                return Err(ConfigError::BadEnvironment {
-                    value: other.to_owned(),
-                });
-            }
+            value
         };
-        Ok(config.environment(environment))
+        let merchant_no = get("POCKYT_MERCHANT_NO");
+        let store_no = get("POCKYT_STORE_NO");
+        let token = get("POCKYT_TOKEN");
+        let environment = environment_from(lookup("POCKYT_ENV").as_deref())
+            .map_err(|reason| problems.push(EnvProblem::new("POCKYT_ENV", reason)))
+            .ok();
+        match (merchant_no, store_no, token, environment) {
+            (Some(merchant_no), Some(store_no), Some(token), Some(environment))
+                if problems.is_empty() =>
+            {
+                Ok(Self::new(merchant_no, store_no, &token)?.environment(environment))
+            }
+            _ => Err(ConfigError::Env { problems }),
+        }
     }
 
-    /// Sets the gateway (default: the sandbox).
+    /// Sets the gateway (default: the sandbox). A custom URL's scheme is taken in any case
+    /// (`HTTPS://…`) and sent in lower case.
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
+        self.environment = match environment {
+            Environment::Custom(url) => Environment::Custom(match url.split_once("://") {
+                Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+                None => url,
+            }),
+            other => other,
+        };
         self
     }
 
@@ -401,6 +482,13 @@ mod tests {
         assert!(ok("https://gateway.example.com/online").is_err());
         assert!(ok("ftp://x").is_err());
         assert!(ok("not a url").is_err());
+        assert!(ok("HTTPS://gateway.example.com").is_ok());
+        assert!(ok("HTTP://127.0.0.1:1").is_ok());
+        let no_host = ok("https://").unwrap_err().to_string();
+        assert!(
+            no_host.contains("`https://`") && no_host.contains("no host"),
+            "{no_host}"
+        );
     }
 
     #[test]
@@ -414,21 +502,80 @@ mod tests {
         };
         let config = Config::from_lookup(vars).unwrap();
         assert_eq!(config.environment_ref(), &Environment::Production);
-        let missing = Config::from_lookup(|_| None).unwrap_err();
+        // Every missing variable is reported, by name, at once.
+        let missing = Config::from_lookup(|_| None).unwrap_err().to_string();
+        for name in ["POCKYT_MERCHANT_NO", "POCKYT_STORE_NO", "POCKYT_TOKEN"] {
+            assert!(missing.contains(&format!("{name} is not set")), "{missing}");
+        }
+        let with = |name: &'static str, value: &'static str| {
+            move |n: &str| {
+                if n == name {
+                    Some(value.to_owned())
+                } else {
+                    vars(n)
+                }
+            }
+        };
+        let bad = Config::from_lookup(with("POCKYT_ENV", "staging")).unwrap_err();
+        assert!(bad.to_string().contains("POCKYT_ENV must be"), "{bad}");
+    }
+
+    #[test]
+    fn from_lookup_names_the_variable_and_checks_the_url_early() {
+        let vars = |name: &str| match name {
+            "POCKYT_MERCHANT_NO" => Some("  ".to_owned()),
+            "POCKYT_STORE_NO" => Some(String::new()),
+            "POCKYT_TOKEN" => Some(format!("{TOKEN}\n")),
+            "POCKYT_ENV" => Some("https://".to_owned()),
+            _ => None,
+        };
+        let err = Config::from_lookup(vars).unwrap_err();
+        let ConfigError::Env { problems } = &err else {
+            panic!("expected every problem, got {err:?}");
+        };
+        let named: Vec<&str> = problems.iter().map(|p| p.variable).collect();
         assert_eq!(
-            missing,
-            ConfigError::MissingEnv {
-                name: "POCKYT_TOKEN"
-            }
+            named,
+            [
+                "POCKYT_MERCHANT_NO",
+                "POCKYT_STORE_NO",
+                "POCKYT_TOKEN",
+                "POCKYT_ENV"
+            ]
         );
-        let bad = Config::from_lookup(|n| {
-            if n == "POCKYT_ENV" {
-                Some("staging".into())
-            } else {
-                vars(n)
-            }
-        });
-        assert!(matches!(bad, Err(ConfigError::BadEnvironment { .. })));
+        let text = err.to_string();
+        assert!(text.contains("POCKYT_MERCHANT_NO is empty"), "{text}");
+        assert!(
+            text.contains("POCKYT_TOKEN has leading or trailing whitespace"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`https://`") && text.contains("it has no host"),
+            "{text}"
+        );
+        assert!(!text.contains(TOKEN));
+        assert!(
+            !text.contains("merchantNo"),
+            "wire names are not what the user set: {text}"
+        );
+        // A plain-http URL to a public host is refused here, not later in `Client::new`.
+        let public = |name: &str| match name {
+            "POCKYT_ENV" => Some("http://gateway.example.com".to_owned()),
+            "POCKYT_TOKEN" => Some(TOKEN.to_owned()),
+            _ => Some("1".to_owned()),
+        };
+        let err = Config::from_lookup(public).unwrap_err().to_string();
+        assert!(
+            err.contains("POCKYT_ENV") && err.contains("loopback"),
+            "{err}"
+        );
+        // Schemes are case-insensitive.
+        let upper = |name: &str| match name {
+            "POCKYT_ENV" => Some("HTTPS://gateway.example.com".to_owned()),
+            "POCKYT_TOKEN" => Some(TOKEN.to_owned()),
+            _ => Some("1".to_owned()),
+        };
+        assert!(Config::from_lookup(upper).is_ok());
     }
 
     #[test]

@@ -18,6 +18,14 @@ pub enum Error {
     /// The request failed validation. Nothing was sent; fix the named field.
     #[error("{0} (nothing was sent)")]
     InvalidRequest(#[from] ValidationError),
+    /// [`crate::Client::send_raw`] was given a path that is not an endpoint path. Nothing was sent.
+    #[error(
+        "`{path}` is not an endpoint path: it must start with `/`, e.g. `/app-data-search/v3/tran-query` (nothing was sent)"
+    )]
+    InvalidPath {
+        /// The path as given.
+        path: String,
+    },
     /// The parameters could not be signed (a name appears twice). Nothing was sent.
     #[error("cannot sign the request: {0} (nothing was sent)")]
     Signing(#[from] SignError),
@@ -75,7 +83,7 @@ pub enum Error {
 
 impl Error {
     /// Whether the failure is transient (network, timeout, 5xx/429) so that the same call may
-    /// succeed later. For a payment, check [`Error::request_may_have_been_sent`] first.
+    /// succeed later. For a payment, check [`Error::outcome_unknown`] first.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { source, .. } => matches!(
@@ -102,11 +110,34 @@ impl Error {
         }
     }
 
-    /// Whether the gateway may have acted on the request. When `true` for a payment, refund or
-    /// payout, find out (e.g. `Client::find_by_reference`) before sending it again.
+    /// Whether nobody can tell if the gateway acted on the request: a timeout or a connection lost
+    /// after sending, a 5xx answer, or a 200 answer that could not be decoded. When `true` for a
+    /// payment, refund or payout, find out (e.g. `Client::find_by_reference`) before sending it
+    /// again. A refusal ([`Error::Api`], e.g. `000030` or a duplicate reference) is a certain
+    /// outcome, so this is `false` for it; so it is when nothing was sent.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => self.request_may_have_been_sent(),
+            Error::HttpStatus { status, .. } => *status >= 500,
+            Error::Decode { .. } => true,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::InvalidPath { .. }
+            | Error::Signing(_)
+            | Error::Api { .. } => false,
+        }
+    }
+
+    /// Whether the request may have reached the gateway at all (`false`: it certainly did not, so
+    /// sending it again cannot duplicate anything). An answer of any kind means it did. To decide
+    /// whether to look a payment up before retrying, use [`Error::outcome_unknown`]: a refusal
+    /// reached the gateway, but its outcome is known.
     pub fn request_may_have_been_sent(&self) -> bool {
         match self {
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Signing(_) => false,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::InvalidPath { .. }
+            | Error::Signing(_) => false,
             Error::Transport { source, .. } => source.request_may_have_been_sent(),
             Error::Timeout { maybe_sent, .. } => *maybe_sent,
             Error::HttpStatus { .. } | Error::Api { .. } | Error::Decode { .. } => true,
@@ -158,6 +189,8 @@ mod tests {
         };
         assert_eq!(api.ret_code(), Some(&RetCode::NoRecord));
         assert!(!api.is_retryable());
+        // A refusal reached the gateway, and its outcome is certain.
+        assert!(api.request_may_have_been_sent() && !api.outcome_unknown());
         let timeout = Error::Timeout {
             attempts: 1,
             overall: false,
@@ -166,17 +199,41 @@ mod tests {
         assert!(
             timeout.is_timeout() && timeout.is_retryable() && timeout.request_may_have_been_sent()
         );
+        assert!(timeout.outcome_unknown());
+        let unsent = Error::Timeout {
+            attempts: 1,
+            overall: true,
+            maybe_sent: false,
+        };
+        assert!(!unsent.outcome_unknown() && !unsent.request_may_have_been_sent());
         let http = Error::HttpStatus {
             status: 503,
             snippet: String::new(),
             attempts: 1,
         };
-        assert!(http.is_retryable());
+        assert!(http.is_retryable() && http.outcome_unknown());
+        let not_found = Error::HttpStatus {
+            status: 404,
+            snippet: String::new(),
+            attempts: 1,
+        };
+        assert!(!not_found.is_retryable() && !not_found.outcome_unknown());
+        let decode = Error::Decode {
+            source: EnvelopeError::MissingRetCode,
+            snippet: String::new(),
+        };
+        assert!(decode.outcome_unknown());
         let connect = Error::Transport {
             source: TransportError::connect("refused"),
             attempts: 3,
         };
         assert!(connect.is_retryable() && !connect.request_may_have_been_sent());
+        assert!(!connect.outcome_unknown());
+        let reset = Error::Transport {
+            source: TransportError::io("reset after sending"),
+            attempts: 1,
+        };
+        assert!(reset.outcome_unknown());
         assert!(connect.to_string().contains("after 3 attempt(s)"));
     }
 }

@@ -39,8 +39,8 @@
 //! ```
 //!
 //! Errors say what to do: [`Error::InvalidRequest`] names the field (nothing was sent),
-//! [`Error::Api`] carries the gateway's `ret_code`, and [`Error::request_may_have_been_sent`] tells
-//! whether to check with [`Client::find_by_reference`] before trying a payment again.
+//! [`Error::Api`] carries the gateway's `ret_code`, and [`Error::outcome_unknown`] tells whether to
+//! check with [`Client::find_by_reference`] before trying a payment again.
 //!
 //! Features: `hyper` (default; the HTTPS transport over rustls with ring and Mozilla's roots),
 //! `rustls-aws-lc`, `rustls-native-roots`, `tracing` (one span per call, never a body or key), and
@@ -56,7 +56,7 @@ mod json_body;
 mod retry;
 
 pub use client::{Client, ClientBuilder};
-pub use config::{Config, ConfigError, Environment, Timeouts, USER_AGENT};
+pub use config::{Config, ConfigError, EnvProblem, Environment, Timeouts, USER_AGENT};
 pub use error::Error;
 pub use pockyt_sign::SigningKey;
 #[cfg(feature = "test-util")]

@@ -249,7 +249,10 @@ fn judge(
             )
         })
         .count();
-    let over_refunded = payments.iter().filter(|p| p.refunded() > p.amount).count();
+    let over_refunded = payments
+        .iter()
+        .filter(|p| p.refunded().is_none_or(|r| r > p.amount))
+        .count();
     let verified = receiver.verified();
     let mut per_tx: HashMap<String, usize> = HashMap::new();
     for n in &verified {

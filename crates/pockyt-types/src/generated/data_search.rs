@@ -38,7 +38,7 @@ pub struct RefundRequest {
     pub reference: Option<String>,
     /// `refundReference`: Merchant's id for this refund; unique per refund when given.
     pub refund_reference: Option<String>,
-    /// `ipnUrl`: HTTPS URL that receives the refund notification. Source: docs.pockyt `v1.1/reference/refund-api`; audit M13.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the refund notification. Source: docs.pockyt `v1.1/reference/refund-api`; audit M13.
     pub ipn_url: Option<String>,
 }
 
@@ -74,7 +74,7 @@ impl RefundRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the refund notification.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the refund notification.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self

@@ -40,7 +40,7 @@ pub struct InstoreAddRequest {
     pub timeout: Option<u32>,
     /// `description`: Order description shown to the payer, at most 100 characters.
     pub description: Option<String>,
-    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN). Source: GO `pos_add.go`; audit M7.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN). Source: GO `pos_add.go`; audit M7.
     pub ipn_url: Option<String>,
 }
 
@@ -83,7 +83,7 @@ impl InstoreAddRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN).
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN).
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
@@ -823,7 +823,7 @@ pub struct CreateTransQrcodeRequest {
     pub transaction_no: Option<String>,
     /// `description`: Order description shown to the payer. Source: docs.pockyt `reference/create-qrc-api`; audit M9.
     pub description: Option<String>,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: Option<String>,
     /// `needQrcode`: Whether to return a QR code image URL; the gateway's default is `false`.
     pub need_qrcode: Option<bool>,
@@ -875,7 +875,7 @@ impl CreateTransQrcodeRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
@@ -1072,7 +1072,7 @@ pub struct CashierAddRequest {
     pub settle_currency: SettleCurrency,
     /// `reference`: Merchant's order id; must be unique for every payment.
     pub reference: String,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: String,
     /// `storeAdminNo`: Cashier or clerk id of the POS; PY requires it, the client may add it from its configuration.
     pub store_admin_no: Option<String>,
@@ -1365,7 +1365,7 @@ pub struct MixedQrcodeRequest {
     pub settle_currency: SettleCurrency,
     /// `reference`: Merchant's order id; must be unique for every payment.
     pub reference: String,
-    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN).
     pub ipn_url: Option<String>,
     /// `description`: Order description shown to the payer.
     pub description: Option<String>,
@@ -1407,7 +1407,7 @@ impl MixedQrcodeRequest {
         }
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN).
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN).
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self

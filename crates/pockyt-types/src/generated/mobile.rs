@@ -38,7 +38,7 @@ pub struct PrepayRequest {
     pub reference: String,
     /// `terminal`: Environment the payer uses: `APP` or `MINIPROGRAM`.
     pub terminal: Terminal,
-    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN); without it no notification is sent.
     pub ipn_url: Option<String>,
     /// `openid`: WeChat user openid; needed with vendor `wechatpay` and terminal `MINIPROGRAM`.
     pub openid: Option<String>,
@@ -78,7 +78,7 @@ impl PrepayRequest {
         }
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN); without it no notification is sent.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self

@@ -40,7 +40,7 @@ pub struct SecurePayRequest {
     pub reference: String,
     /// `terminal`: Environment the payer uses to pay.
     pub terminal: Terminal,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN); without it no notification is sent.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN); without it no notification is sent.
     pub ipn_url: Option<String>,
     /// `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Required for the hosted terminals `ONLINE`, `WAP` and `MWEB`.
     pub callback_url: Option<String>,
@@ -110,7 +110,7 @@ impl SecurePayRequest {
         }
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN); without it no notification is sent.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN); without it no notification is sent.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
@@ -453,7 +453,7 @@ pub struct SecurePayV4Request {
     pub reference: String,
     /// `terminal`: Environment the payer uses to pay.
     pub terminal: Terminal,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: String,
     /// `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in.
     pub callback_url: Option<String>,
@@ -1046,7 +1046,7 @@ pub struct OrderCaptureV4Request {
     pub card_cvv: Option<String>,
     /// `customerNo`: Pockyt customer number from `/v1/customers/create`.
     pub customer_no: Option<String>,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
     pub note: Option<String>,
@@ -1101,7 +1101,7 @@ impl OrderCaptureV4Request {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
@@ -1322,7 +1322,7 @@ pub struct AcquireCreateRequest {
     pub note: Option<String>,
     /// `timeout`: Payment window in minutes; the gateway default is 120.
     pub timeout: Option<u32>,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: Option<String>,
 }
 
@@ -1380,7 +1380,7 @@ impl AcquireCreateRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self

@@ -40,7 +40,7 @@ pub struct PayeeAccountCreateRequest {
     pub account_currency: Option<Currency>,
     /// `clientIp`: IP address of the payee.
     pub client_ip: String,
-    /// `ipnUrl`: HTTPS URL that receives account notifications.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives account notifications.
     pub ipn_url: Option<String>,
     /// `callbackUrl`: URL the payee returns to after onboarding; `{name}` macros are filled in.
     pub callback_url: Option<String>,
@@ -83,7 +83,7 @@ impl PayeeAccountCreateRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives account notifications.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives account notifications.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
@@ -537,7 +537,7 @@ pub struct PayoutPayRequest {
     pub description: Option<String>,
     /// `note`: Payout note, at most 100 characters.
     pub note: Option<String>,
-    /// `ipnUrl`: HTTPS URL that receives payout notifications.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives payout notifications.
     pub ipn_url: Option<String>,
     /// `processingChannel`: Transfer speed for bank payouts; the gateway's default is `STANDARD_ACH`. Source: docs.pockyt `v1.1/reference/payouts-transfer-payout`.
     pub processing_channel: Option<ProcessingChannel>,
@@ -587,7 +587,7 @@ impl PayoutPayRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives payout notifications.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives payout notifications.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
@@ -2109,7 +2109,7 @@ pub struct PayeeBankAccountCreateRequest {
     pub account_tag: Option<String>,
     /// `clientIp`: IP address of the payee.
     pub client_ip: Option<String>,
-    /// `ipnUrl`: HTTPS URL that receives account notifications. Source: PHP `PayeeAddBank.php`.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives account notifications. Source: PHP `PayeeAddBank.php`.
     pub ipn_url: Option<String>,
     /// `payorNo`: Payor number, for Merchant of Record payouts only.
     pub payor_no: Option<String>,
@@ -2165,7 +2165,7 @@ impl PayeeBankAccountCreateRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives account notifications.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives account notifications.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self

@@ -38,7 +38,7 @@ pub struct VoucherCreateRequest {
     pub currency: Option<Currency>,
     /// `settleCurrency`: Currency the merchant is settled in.
     pub settle_currency: Option<SettleCurrency>,
-    /// `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
+    /// `authIpnUrl`: URL (http or https; use https in production) that receives pre-authorization notifications.
     pub auth_ipn_url: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
     pub note: Option<String>,
@@ -76,7 +76,7 @@ impl VoucherCreateRequest {
         self
     }
 
-    /// Sets `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
+    /// Sets `authIpnUrl`: URL (http or https; use https in production) that receives pre-authorization notifications.
     pub fn auth_ipn_url(mut self, auth_ipn_url: impl Into<String>) -> Self {
         self.auth_ipn_url = Some(auth_ipn_url.into());
         self
@@ -265,7 +265,7 @@ pub struct AuthFreezeRequest {
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
     pub settle_currency: SettleCurrency,
-    /// `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
+    /// `authIpnUrl`: URL (http or https; use https in production) that receives pre-authorization notifications.
     pub auth_ipn_url: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
     pub note: Option<String>,
@@ -296,7 +296,7 @@ impl AuthFreezeRequest {
         }
     }
 
-    /// Sets `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
+    /// Sets `authIpnUrl`: URL (http or https; use https in production) that receives pre-authorization notifications.
     pub fn auth_ipn_url(mut self, auth_ipn_url: impl Into<String>) -> Self {
         self.auth_ipn_url = Some(auth_ipn_url.into());
         self
@@ -492,7 +492,7 @@ pub struct AuthUnfreezeRequest {
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
     pub settle_currency: SettleCurrency,
-    /// `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
+    /// `authIpnUrl`: URL (http or https; use https in production) that receives pre-authorization notifications.
     pub auth_ipn_url: Option<String>,
 }
 
@@ -527,7 +527,7 @@ impl AuthUnfreezeRequest {
         self
     }
 
-    /// Sets `authIpnUrl`: HTTPS URL that receives pre-authorization notifications.
+    /// Sets `authIpnUrl`: URL (http or https; use https in production) that receives pre-authorization notifications.
     pub fn auth_ipn_url(mut self, auth_ipn_url: impl Into<String>) -> Self {
         self.auth_ipn_url = Some(auth_ipn_url.into());
         self
@@ -705,7 +705,7 @@ pub struct AuthCaptureRequest {
     pub settle_currency: SettleCurrency,
     /// `reference`: Merchant's order id; must be unique for every payment.
     pub reference: String,
-    /// `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: Option<String>,
     /// `authConfirmModel`: Capture confirmation mode; values undocumented.
     pub auth_confirm_model: Option<String>,
@@ -745,7 +745,7 @@ impl AuthCaptureRequest {
         self
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the asynchronous payment notification (IPN).
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self

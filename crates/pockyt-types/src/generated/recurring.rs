@@ -428,7 +428,7 @@ pub struct AutoDebitConsultRequest {
     pub auto_redirect_url: String,
     /// `autoReference`: Merchant's id for the auto-debit agreement.
     pub auto_reference: String,
-    /// `autoIpnUrl`: HTTPS URL that receives the authorization notification.
+    /// `autoIpnUrl`: URL (http or https; use https in production) that receives the authorization notification.
     pub auto_ipn_url: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
     pub note: Option<String>,
@@ -466,7 +466,7 @@ impl AutoDebitConsultRequest {
         self
     }
 
-    /// Sets `autoIpnUrl`: HTTPS URL that receives the authorization notification.
+    /// Sets `autoIpnUrl`: URL (http or https; use https in production) that receives the authorization notification.
     pub fn auto_ipn_url(mut self, auto_ipn_url: impl Into<String>) -> Self {
         self.auto_ipn_url = Some(auto_ipn_url.into());
         self
@@ -742,7 +742,7 @@ pub struct AutoDebitPayRequest {
     pub settle_currency: SettleCurrency,
     /// `reference`: Merchant's order id; must be unique for every payment.
     pub reference: String,
-    /// `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN); without it no notification is sent.
     pub ipn_url: Option<String>,
 }
 
@@ -765,7 +765,7 @@ impl AutoDebitPayRequest {
         }
     }
 
-    /// Sets `ipnUrl`: HTTPS URL that receives the payment notification (IPN); without it no notification is sent.
+    /// Sets `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN); without it no notification is sent.
     pub fn ipn_url(mut self, ipn_url: impl Into<String>) -> Self {
         self.ipn_url = Some(ipn_url.into());
         self
