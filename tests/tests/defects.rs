@@ -1,9 +1,14 @@
 //! Defects found by a first integration and by an attack on the simulator, each pinned by a test.
 
-use pockyt::Error;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
 use pockyt::types::*;
-use pockyt_e2e::World;
-use pockyt_mock::{Fault, FaultKind};
+use pockyt::{Client, Config, Error, RetryPolicy};
+use pockyt_e2e::{PATIENCE, World};
+use pockyt_mock::{Fault, FaultKind, IpnSchedule, Merchant, MockGateway};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn usd(amount: &str) -> Amount {
     Amount::parse(amount).expect("valid amount")
@@ -126,4 +131,232 @@ async fn send_raw_without_a_leading_slash_is_a_bad_argument() {
     assert!(matches!(&err, Error::InvalidPath { path } if path == "app-data-search/v3/tran-query"));
     assert!(!err.request_may_have_been_sent() && !err.outcome_unknown());
     assert!(!err.to_string().contains("base URL"), "{err}");
+}
+
+/// What `docs/errors-and-retries.md` tells a merchant to do, as code: on an unknown outcome, look
+/// the payment up by reference before sending it again; on a refusal, never.
+async fn pay_once(client: &Client, request: &SecurePayRequest) -> Result<(String, bool), Error> {
+    match client.secure_pay(request).await {
+        Ok(payment) => Ok((payment.transaction_no.unwrap_or_default(), false)),
+        Err(error) if error.outcome_unknown() => {
+            match client.find_by_reference(&request.reference).await? {
+                Some(existing) => Ok((existing.transaction_no.unwrap_or_default(), true)),
+                None => {
+                    let payment = client.secure_pay(request).await?;
+                    Ok((payment.transaction_no.unwrap_or_default(), false))
+                }
+            }
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[tokio::test]
+async fn recovery_finds_the_payment_whose_answer_was_lost() {
+    let world = World::start().await;
+    // The simulator makes the payment, then drops the connection: the outcome is unknown.
+    world.gateway.set_fault(
+        SecurePayRequest::PATH,
+        Fault::times(FaultKind::LoseAnswer, 1),
+    );
+    let request = world.payment("12.00", "lost-1");
+    let err = world.client.secure_pay(&request).await.unwrap_err();
+    assert!(err.outcome_unknown(), "{err}");
+    assert_eq!(world.gateway.payments().len(), 1, "the gateway acted");
+
+    // Following the docs: the lookup finds it, and nothing is sent twice.
+    world.gateway.set_fault(
+        SecurePayRequest::PATH,
+        Fault::times(FaultKind::LoseAnswer, 1),
+    );
+    let request = world.payment("12.00", "lost-2");
+    let (number, recovered) = pay_once(&world.client, &request).await.unwrap();
+    assert!(recovered);
+    assert_eq!(
+        world.gateway.payment(&number).unwrap().reference.as_deref(),
+        Some("lost-2")
+    );
+    assert_eq!(world.gateway.payments().len(), 2);
+}
+
+#[tokio::test]
+async fn recovery_after_an_answer_later_than_the_deadline() {
+    let gateway = MockGateway::builder()
+        .merchant(Merchant::demo())
+        .fault(
+            SecurePayRequest::PATH,
+            Fault::times(FaultKind::AnswerAfter(Duration::from_millis(300)), 1),
+        )
+        .start()
+        .await
+        .unwrap();
+    let config = pockyt_e2e::config(&gateway)
+        .attempt_timeout(Duration::from_millis(100))
+        .overall_timeout(Duration::from_secs(5));
+    let client = Client::new(config).unwrap();
+    let request = SecurePayRequest::new(
+        usd("3.00"),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "late-1",
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back");
+    let (number, recovered) = pay_once(&client, &request).await.unwrap();
+    assert!(recovered, "the payment made behind the timeout was found");
+    assert_eq!(gateway.payments().len(), 1);
+    assert_eq!(gateway.payments()[0].transaction_no, number);
+}
+
+#[tokio::test]
+async fn a_refusal_never_sends_anyone_to_the_lookup() {
+    let world = World::start().await;
+    let request = world.payment("5.00", "dup-1");
+    world.client.secure_pay(&request).await.unwrap();
+    // The same reference again is refused: a known outcome, returned as is.
+    let err = pay_once(&world.client, &request).await.unwrap_err();
+    assert_eq!(err.ret_code(), Some(&RetCode::InvalidParameter));
+    assert!(!err.outcome_unknown());
+}
+
+#[tokio::test]
+async fn transport_errors_say_where_and_why_once() {
+    // A port nothing listens on.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::never());
+    let client = Client::new(config).unwrap();
+    let err = client
+        .tran_query(&TranQueryRequest::new().reference("x"))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(text.contains("connection refused"), "{text}");
+    assert!(text.contains("nothing was sent"), "{text}");
+    // Every layer of the chain is shown once: no message repeats the one below it.
+    let transport = err.transport_error().expect("a transport error");
+    let mut layer: &(dyn std::error::Error + 'static) = transport;
+    assert!(text.contains(&layer.to_string()));
+    let mut depth = 0;
+    while let Some(next) = layer.source() {
+        assert!(
+            !layer.to_string().contains(&next.to_string()),
+            "`{layer}` repeats `{next}`"
+        );
+        layer = next;
+        depth += 1;
+    }
+    assert!(depth >= 1, "the HTTP stack's error stays reachable");
+    assert!(std::error::Error::source(&err).is_none());
+}
+
+/// A receiver that accepts connections and never answers, counting how many are open at once.
+async fn silent_receiver() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/ipn", listener.local_addr().unwrap());
+    let (open, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let seen = peak.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            let open = open.clone();
+            tokio::spawn(async move {
+                let mut sink = [0u8; 1024];
+                while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn ipn_deliveries_to_a_silent_receiver_are_bounded() {
+    let (url, peak) = silent_receiver().await;
+    let gateway = MockGateway::builder()
+        .merchant(Merchant::demo())
+        .ipn_schedule(IpnSchedule::new([Duration::ZERO]))
+        .ipn_attempt_timeout(Duration::from_millis(100))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::new(pockyt_e2e::config(&gateway)).unwrap();
+    const PAYMENTS: usize = 150;
+    for i in 0..PAYMENTS {
+        let request = SecurePayRequest::new(
+            usd("1.00"),
+            Currency::Usd,
+            SettleCurrency::Usd,
+            Vendor::Alipay,
+            format!("silent-{i}"),
+            Terminal::Yip,
+        )
+        .ipn_url(url.clone());
+        let number = client
+            .secure_pay(&request)
+            .await
+            .unwrap()
+            .transaction_no
+            .unwrap();
+        gateway.pay(&number).unwrap();
+    }
+    gateway
+        .wait_for_ipn_attempts_made(PAYMENTS, PATIENCE)
+        .await
+        .unwrap();
+    // 64 attempts at once; a timed-out attempt's socket closes a moment after its slot frees, so
+    // the receiver may see a few more. Unbounded, it saw all 150.
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((1..=72).contains(&peak), "{peak} connections open at once");
+    assert!(gateway.ipn_attempts().iter().all(|a| !a.acknowledged));
+}
+
+#[tokio::test]
+async fn the_ipn_log_keeps_the_latest_attempts_and_counts_all() {
+    let world = World::start_with(MockGateway::builder().ipn_log_limit(5)).await;
+    for i in 0..12 {
+        let payment = world
+            .client
+            .secure_pay(&world.payment("1.00", &format!("log-{i}")))
+            .await
+            .unwrap();
+        world.gateway.pay(&payment.transaction_no.unwrap()).unwrap();
+    }
+    world
+        .gateway
+        .wait_for_acknowledged(12, PATIENCE)
+        .await
+        .unwrap();
+    assert_eq!(world.gateway.ipn_attempts().len(), 5);
+    assert_eq!(world.gateway.ipn_attempts_made(), 12);
+    assert_eq!(world.gateway.ipn_acknowledged(), 12);
+}
+
+#[tokio::test]
+async fn a_trickling_body_is_cut_off_at_its_deadline() {
+    let gateway = MockGateway::builder()
+        .body_read_timeout(Duration::from_millis(100))
+        .start()
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(gateway.addr())
+        .await
+        .unwrap();
+    stream
+        .write_all(b"POST /app-data-search/v3/tran-query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"merchantNo\"")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(PATIENCE, stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the connection was held open");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }

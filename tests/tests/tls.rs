@@ -96,7 +96,10 @@ async fn checkout_over_tls_with_a_custom_root() {
         .await
         .unwrap_err();
     match err {
-        pockyt::Error::Transport { source, attempts } => {
+        pockyt::Error::Transport {
+            error: source,
+            attempts,
+        } => {
             assert_eq!(source.kind(), pockyt::TransportErrorKind::Tls, "{source:?}");
             assert_eq!(attempts, 1);
         }

@@ -142,6 +142,8 @@ pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault), String> {
         "html" => FaultKind::HtmlPage,
         "oversize" => FaultKind::OversizedBody(number("a size in bytes")? as usize),
         "slow" => FaultKind::SlowBody(Duration::from_millis(number("milliseconds")?)),
+        "lose" => FaultKind::LoseAnswer,
+        "late" => FaultKind::AnswerAfter(Duration::from_millis(number("milliseconds")?)),
         other => return Err(format!("fault `{spec}`: unknown kind `{other}`")),
     };
     if path.is_empty() {

@@ -88,7 +88,8 @@ impl Default for IpnSchedule {
     }
 }
 
-/// A fault injected on a route, before the request is handled.
+/// A fault injected on a route: most fire before the request is handled; [`FaultKind::LoseAnswer`]
+/// and [`FaultKind::AnswerAfter`] fire after it, so the gateway has acted and the client cannot know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FaultKind {
@@ -106,6 +107,12 @@ pub enum FaultKind {
     OversizedBody(usize),
     /// Send the headers, then the body one byte at a time, this far apart.
     SlowBody(Duration),
+    /// Handle the request (a payment is made, a refund recorded), then close the connection
+    /// without answering: the case `Client::find_by_reference` exists for.
+    LoseAnswer,
+    /// Handle the request, then answer only this much later (past a client's deadline, the
+    /// answer is lost the same way).
+    AnswerAfter(Duration),
 }
 
 /// A fault and how many requests it applies to.

@@ -1,12 +1,14 @@
 //! Delivering signed notifications to the merchant's `ipnUrl`, with retries, and recording each try.
 
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use pockyt_sign::SigningKey;
 use pockyt_transport::{HyperTransport, Transport};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::config::IpnSchedule;
 use crate::state::Payment;
@@ -35,17 +37,45 @@ pub struct IpnAttempt {
     pub body: String,
 }
 
+/// How many deliveries may be talking to receivers at once: each holds a socket, and a receiver
+/// that never answers holds it until the attempt's timeout.
+pub(crate) const MAX_CONCURRENT_DELIVERIES: usize = 64;
+
+/// How many attempts the record keeps by default (the latest); counts cover every attempt.
+pub(crate) const MAX_LOGGED_ATTEMPTS: usize = 10_000;
+
+/// How the deliveries are bounded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeliveryLimits {
+    /// Attempts kept in the record (the latest).
+    pub(crate) logged: usize,
+    /// Time one attempt may take, connection to last byte.
+    pub(crate) timeout: Duration,
+}
+
+impl Default for DeliveryLimits {
+    fn default() -> Self {
+        Self {
+            logged: MAX_LOGGED_ATTEMPTS,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Sends notifications and keeps the record.
 pub(crate) struct Deliveries {
     schedule: IpnSchedule,
+    limits: DeliveryLimits,
     transport: Option<HyperTransport>,
-    log: Mutex<Vec<IpnAttempt>>,
-    acknowledged: std::sync::atomic::AtomicUsize,
+    slots: Semaphore,
+    log: Mutex<VecDeque<IpnAttempt>>,
+    made: AtomicUsize,
+    acknowledged: AtomicUsize,
     changed: Notify,
 }
 
 impl Deliveries {
-    pub(crate) fn new(schedule: IpnSchedule) -> Self {
+    pub(crate) fn new(schedule: IpnSchedule, limits: DeliveryLimits) -> Self {
         let transport = HyperTransport::builder()
             .connect_timeout(Duration::from_secs(5))
             .max_response_bytes(64 * 1024)
@@ -53,21 +83,34 @@ impl Deliveries {
             .ok();
         Self {
             schedule,
+            limits,
             transport,
-            log: Mutex::new(Vec::new()),
-            acknowledged: std::sync::atomic::AtomicUsize::new(0),
+            slots: Semaphore::new(MAX_CONCURRENT_DELIVERIES),
+            log: Mutex::new(VecDeque::new()),
+            made: AtomicUsize::new(0),
+            acknowledged: AtomicUsize::new(0),
             changed: Notify::new(),
         }
     }
 
-    /// Every attempt so far.
+    /// The latest attempts (at most the record's limit), oldest first.
     pub(crate) fn attempts(&self) -> Vec<IpnAttempt> {
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// How many attempts were made in all, including those the record no longer holds.
+    pub(crate) fn made(&self) -> usize {
+        self.made.load(Ordering::SeqCst)
     }
 
     /// How many notifications were acknowledged.
     pub(crate) fn acknowledged(&self) -> usize {
-        self.acknowledged.load(std::sync::atomic::Ordering::SeqCst)
+        self.acknowledged.load(Ordering::SeqCst)
     }
 
     /// Waits until `check` holds for the attempts recorded (woken on every new attempt). The check
@@ -75,7 +118,23 @@ impl Deliveries {
     pub(crate) async fn wait_until(&self, check: impl Fn(&[IpnAttempt]) -> bool) {
         loop {
             let notified = self.changed.notified();
-            if check(&self.log.lock().unwrap_or_else(|p| p.into_inner())) {
+            if check(
+                self.log
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .make_contiguous(),
+            ) {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Waits until at least `count` attempts were made in all, without reading the log.
+    pub(crate) async fn wait_for_made(&self, count: usize) {
+        loop {
+            let notified = self.changed.notified();
+            if self.made() >= count {
                 return;
             }
             notified.await;
@@ -95,13 +154,18 @@ impl Deliveries {
 
     fn record(&self, attempt: IpnAttempt) {
         if attempt.acknowledged {
-            self.acknowledged
-                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.acknowledged.fetch_add(1, Ordering::SeqCst);
         }
-        self.log
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(attempt);
+        self.made.fetch_add(1, Ordering::SeqCst);
+        {
+            let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+            if log.len() >= self.limits.logged {
+                log.pop_front();
+            }
+            if self.limits.logged > 0 {
+                log.push_back(attempt);
+            }
+        }
         self.changed.notify_waiters();
     }
 }
@@ -172,6 +236,10 @@ pub(crate) async fn deliver(deliveries: Arc<Deliveries>, outgoing: Outgoing) {
     } = outgoing;
     for (index, wait) in deliveries.schedule.0.iter().enumerate() {
         tokio::time::sleep(*wait).await;
+        // A slot per attempt, not per notification: waiting for the next retry holds no socket.
+        let Ok(_slot) = deliveries.slots.acquire().await else {
+            return;
+        };
         let (http_status, acknowledged, error) = post(&deliveries, &url, &body).await;
         deliveries.record(IpnAttempt {
             transaction_no: subject.clone(),
@@ -207,7 +275,7 @@ async fn post(
         Ok(request) => request,
         Err(e) => return (None, false, Some(format!("invalid ipnUrl: {e}"))),
     };
-    match tokio::time::timeout(Duration::from_secs(10), transport.send(request)).await {
+    match tokio::time::timeout(deliveries.limits.timeout, transport.send(request)).await {
         Ok(Ok(response)) => {
             let acknowledged =
                 response.status().is_success() && response.body().as_ref() == b"success";

@@ -124,6 +124,8 @@ impl MockGateway {
             faults: HashMap::new(),
             opening_balance: Amount::parse("10000.00").unwrap_or_else(|_| Amount::zero()),
             minute: Duration::from_secs(60),
+            body_timeout: server::BODY_READ_TIMEOUT,
+            delivery_limits: ipn::DeliveryLimits::default(),
         }
     }
 }
@@ -137,9 +139,33 @@ pub struct MockGatewayBuilder {
     faults: HashMap<String, Fault>,
     opening_balance: Amount,
     minute: Duration,
+    body_timeout: Duration,
+    delivery_limits: ipn::DeliveryLimits,
 }
 
 impl MockGatewayBuilder {
+    /// How many IPN attempts [`MockHandle::ipn_attempts`] keeps (default 10,000): the latest ones.
+    /// The counts ([`MockHandle::ipn_attempts_made`], [`MockHandle::ipn_acknowledged`]) cover
+    /// every attempt, so a long run's memory stays flat.
+    pub fn ipn_log_limit(mut self, attempts: usize) -> Self {
+        self.delivery_limits.logged = attempts;
+        self
+    }
+
+    /// How long one IPN delivery attempt may take (default 10 s). At most 64 attempts talk to
+    /// receivers at once; the others wait for a slot.
+    pub fn ipn_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_limits.timeout = timeout;
+        self
+    }
+
+    /// How long a request's body may take to arrive once its headers are in (default 10 s; the
+    /// headers have 10 s of their own). A slower body is answered 408 and the connection closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
     /// Accepts this merchant (call again for more). With none, the demo merchant is accepted.
     pub fn merchant(mut self, merchant: Merchant) -> Self {
         self.merchants.push(merchant);
@@ -200,11 +226,12 @@ impl MockGatewayBuilder {
             store: state::Store::default(),
             merchants,
             base_url: format!("http://{addr}"),
-            deliveries: Arc::new(ipn::Deliveries::new(self.schedule)),
+            deliveries: Arc::new(ipn::Deliveries::new(self.schedule, self.delivery_limits)),
             faults: Mutex::new(self.faults),
             fault_counter: Mutex::new(HashMap::new()),
             opening_balance: self.opening_balance,
             expiries: expiry::Expiries::new(self.minute),
+            body_timeout: self.body_timeout,
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(expiry::close_when_due(shared.clone(), stopped.clone()));
@@ -323,9 +350,27 @@ impl MockHandle {
         all
     }
 
-    /// Every IPN delivery attempt so far, in order.
+    /// The latest IPN delivery attempts, oldest first: every one, up to the builder's
+    /// [`MockGatewayBuilder::ipn_log_limit`] (10,000 by default).
     pub fn ipn_attempts(&self) -> Vec<IpnAttempt> {
         self.shared.deliveries.attempts()
+    }
+
+    /// How many IPN delivery attempts were made in all, including those the log no longer keeps.
+    pub fn ipn_attempts_made(&self) -> usize {
+        self.shared.deliveries.made()
+    }
+
+    /// Waits (up to `limit`) until at least `count` IPN delivery attempts were made in all,
+    /// answered or not.
+    pub async fn wait_for_ipn_attempts_made(
+        &self,
+        count: usize,
+        limit: Duration,
+    ) -> Result<(), MockError> {
+        tokio::time::timeout(limit, self.shared.deliveries.wait_for_made(count))
+            .await
+            .map_err(|_| MockError::IpnTimeout(format!("{count} delivery attempt(s)")))
     }
 
     /// Waits (up to `limit`) until the notification for `transaction_no` is acknowledged, and returns

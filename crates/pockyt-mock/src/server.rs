@@ -24,6 +24,15 @@ use crate::{FinishError, cashier};
 /// The largest request body read (64 KiB); larger ones are refused while reading.
 pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
+/// How long a request's headers may take to arrive.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a request's body may take to arrive once its headers are in, by default.
+pub(crate) const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The first and the longest wait after a failed `accept` (e.g. out of file descriptors).
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
+
 /// State shared by every connection.
 pub(crate) struct Shared {
     pub(crate) store: Store,
@@ -34,6 +43,7 @@ pub(crate) struct Shared {
     pub(crate) fault_counter: Mutex<HashMap<String, u32>>,
     pub(crate) opening_balance: Amount,
     pub(crate) expiries: crate::expiry::Expiries,
+    pub(crate) body_timeout: Duration,
 }
 
 impl Shared {
@@ -286,55 +296,82 @@ pub(crate) async fn serve(
     request: http::Request<Incoming>,
 ) -> Result<Response<MockBody>, Dropped> {
     let path = request.uri().path().to_owned();
+    // Faults that lose the answer fire after the handler ran; the others instead of it.
+    let mut after_handling = None;
     if let Some(fault) = shared.take_fault(&path) {
         match fault {
             FaultKind::Latency(wait) => tokio::time::sleep(wait).await,
+            kind @ (FaultKind::LoseAnswer | FaultKind::AnswerAfter(_)) => {
+                after_handling = Some(kind)
+            }
             other => return injected(other),
         }
     }
+    let response = route(&shared, request, &path).await;
+    match after_handling {
+        Some(FaultKind::AnswerAfter(wait)) => {
+            tokio::time::sleep(wait).await;
+            Ok(response)
+        }
+        Some(_) => Err(Dropped),
+        None => Ok(response),
+    }
+}
+
+/// The simulator proper: cashier pages and the API.
+async fn route(
+    shared: &Arc<Shared>,
+    request: http::Request<Incoming>,
+    path: &str,
+) -> Response<MockBody> {
     let method = request.method().clone();
     if method == Method::GET
         || path.starts_with("/cashier/")
         || path.starts_with("/auto-debit/authorize/")
     {
-        return Ok(cashier::page(
-            &shared,
-            &method,
-            &path,
-            request.uri().query(),
-        ));
+        return cashier::page(shared, &method, path, request.uri().query());
     }
     if method != Method::POST {
-        return Ok(json(
+        return json(
             StatusCode::METHOD_NOT_ALLOWED,
             &gateway::error_envelope(&GatewayError::invalid("the API accepts POST only")),
-        ));
+        );
     }
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
+    // Headers have a read deadline (hyper's); the body gets one of its own, so a client trickling
+    // bytes cannot hold a connection open for ever.
+    let read = Limited::new(request.into_body(), MAX_REQUEST_BYTES).collect();
+    let body = match tokio::time::timeout(shared.body_timeout, read).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(_)) => {
             let error = GatewayError::invalid(format!(
                 "the request body exceeds {MAX_REQUEST_BYTES} bytes or was cut short"
             ));
-            return Ok(json(
+            return json(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &gateway::error_envelope(&error),
+            );
+        }
+        Err(_) => {
+            let error = GatewayError::invalid(format!(
+                "the request body did not arrive within {} ms",
+                shared.body_timeout.as_millis()
             ));
+            return json(
+                StatusCode::REQUEST_TIMEOUT,
+                &gateway::error_envelope(&error),
+            );
         }
     };
     let envelope = match crate::params::parse(content_type.as_deref(), &body) {
-        Ok(params) => gateway::handle(&shared, &path, &params),
+        Ok(params) => gateway::handle(shared, path, &params),
         Err(error) => gateway::error_envelope(&GatewayError::invalid(error.0)),
     };
-    Ok(json(StatusCode::OK, &envelope))
+    json(StatusCode::OK, &envelope)
 }
 
 /// The HTML error page a proxy in front of the gateway answers with, titled by its status.
@@ -369,6 +406,8 @@ fn injected(fault: FaultKind) -> Result<Response<MockBody>, Dropped> {
             let value = serde_json::json!({ "ret_code": "000100", "ret_msg": "ok", "result": { "padding": padding } });
             Ok(json(StatusCode::OK, &value))
         }
+        // Handled in `serve`, after the request ran.
+        FaultKind::LoseAnswer | FaultKind::AnswerAfter(_) => Err(Dropped),
         FaultKind::SlowBody(tick) => {
             let body = Bytes::from_static(br#"{"ret_code":"000100","ret_msg":"ok","result":{}}"#);
             let mut response = Response::new(MockBody::Slow {
@@ -392,18 +431,35 @@ pub(crate) async fn accept_loop(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
+    let mut backoff = AcceptBackoff::default();
     loop {
         tokio::select! {
             _ = stop.changed() => break,
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => {
+                        backoff.succeeded();
+                        stream
+                    }
+                    Err(_) => {
+                        // Out of descriptors (EMFILE) and the like clear as connections close;
+                        // retrying at once would spin a core and starve those connections.
+                        let wait = backoff.failed();
+                        tokio::select! {
+                            _ = stop.changed() => break,
+                            _ = tokio::time::sleep(wait) => {}
+                            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                        }
+                        continue;
+                    }
+                };
                 let shared = shared.clone();
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |request| serve(shared.clone(), request));
                     let io = hyper_util::rt::TokioIo::new(stream);
                     // A failed connection (a client that vanished, a dropped fault) ends only itself.
                     let _ = hyper::server::conn::http1::Builder::new()
-                        .header_read_timeout(Duration::from_secs(10))
+                        .header_read_timeout(HEADER_READ_TIMEOUT)
                         .timer(hyper_util::rt::TokioTimer::new())
                         .serve_connection(io, service)
                         .await;
@@ -413,4 +469,57 @@ pub(crate) async fn accept_loop(
         }
     }
     connections.abort_all();
+}
+
+/// Exponential wait after consecutive failed accepts, reset by a success.
+#[derive(Debug)]
+struct AcceptBackoff {
+    next: Duration,
+}
+
+impl Default for AcceptBackoff {
+    fn default() -> Self {
+        Self {
+            next: ACCEPT_BACKOFF.0,
+        }
+    }
+}
+
+impl AcceptBackoff {
+    /// How long to wait after this failure.
+    fn failed(&mut self) -> Duration {
+        let wait = self.next;
+        self.next = (self.next * 2).min(ACCEPT_BACKOFF.1);
+        wait
+    }
+
+    fn succeeded(&mut self) {
+        self.next = ACCEPT_BACKOFF.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_failures_back_off_exponentially_and_reset() {
+        let mut backoff = AcceptBackoff::default();
+        let waits: Vec<Duration> = (0..10).map(|_| backoff.failed()).collect();
+        assert_eq!(waits[0], Duration::from_millis(5));
+        assert_eq!(waits[1], Duration::from_millis(10));
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(waits[9], Duration::from_secs(1));
+        backoff.succeeded();
+        assert_eq!(backoff.failed(), Duration::from_millis(5));
+    }
+
+    #[test]
+    fn error_pages_carry_their_own_status() {
+        let page = error_page(StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            page.contains("<title>503 Service Unavailable</title>"),
+            "{page}"
+        );
+    }
 }

@@ -85,16 +85,19 @@ impl TransportError {
     }
 }
 
+/// What failed, where and why (the detail), and whether anything was sent. The cause is not
+/// repeated here: it is [`StdError::source`], so a chain printer shows each layer once.
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.kind.describe())?;
         if let Some(detail) = &self.detail {
             write!(f, ": {detail}")?;
         }
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
+        f.write_str(if self.maybe_sent {
+            "; the request may have reached the gateway"
+        } else {
+            "; nothing was sent"
+        })
     }
 }
 

@@ -209,11 +209,16 @@ impl Transport for HyperTransport {
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
+            let host = request
+                .uri()
+                .authority()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default();
             let response = self
                 .client
                 .request(request.map(Full::new))
                 .await
-                .map_err(classify)?;
+                .map_err(|e| classify(e, &host))?;
             read_capped(response, self.max_response_bytes).await
         })
     }
@@ -250,8 +255,51 @@ async fn read_capped(
     Ok(http::Response::from_parts(parts, buf.freeze()))
 }
 
-/// Maps hyper-util's error to a kind, and decides whether the request may have left.
-fn classify(err: hyper_util::client::legacy::Error) -> TransportError {
+/// Maps hyper-util's error to a kind, decides whether the request may have left, and says where
+/// and why in the detail (hyper-util's own message is only "client error (Connect)").
+fn classify(err: hyper_util::client::legacy::Error, host: &str) -> TransportError {
+    let why = cause(&err);
+    let detail = if host.is_empty() {
+        why
+    } else {
+        format!("{host}: {why}")
+    };
+    classify_kind(err).with_detail(detail)
+}
+
+/// The innermost cause's message, looking inside `io::Error` wrappers; DNS failures say so.
+fn cause(err: &(dyn StdError + 'static)) -> String {
+    let mut innermost = err;
+    let mut dns = false;
+    let mut current = Some(err);
+    while let Some(e) = current {
+        dns |= e.to_string().starts_with("dns error");
+        innermost = e;
+        current = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    let message = innermost.to_string();
+    let message = match innermost
+        .downcast_ref::<std::io::Error>()
+        .map(|io| io.kind())
+    {
+        Some(std::io::ErrorKind::ConnectionRefused) => "connection refused".to_owned(),
+        Some(std::io::ErrorKind::ConnectionReset) => "connection reset".to_owned(),
+        _ => message,
+    };
+    if dns && !message.to_ascii_lowercase().contains("dns") {
+        format!("DNS lookup failed: {message}")
+    } else {
+        message
+    }
+}
+
+fn classify_kind(err: hyper_util::client::legacy::Error) -> TransportError {
     if err.is_connect() {
         let kind = if chain_has(&err, |e| e.is::<rustls::Error>()) {
             TransportErrorKind::Tls

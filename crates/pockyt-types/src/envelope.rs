@@ -139,7 +139,7 @@ pub struct Envelope<T> {
 pub enum EnvelopeError {
     /// The body is not a JSON object (an HTML error page, a truncated body…).
     #[error("the response is not a JSON object: {0}")]
-    NotJson(#[source] serde_json::Error),
+    NotJson(serde_json::Error),
     /// The object has no `ret_code` (nor the docs' `re_code` spelling).
     #[error("the response has no ret_code")]
     MissingRetCode,

@@ -309,7 +309,7 @@ impl Client {
                 Ok(Ok(response)) => return Ok((response, attempt)),
                 Ok(Err(error)) if is_final(&error) => {
                     return Err(Error::Transport {
-                        source: error,
+                        error,
                         attempts: attempt,
                     });
                 }
@@ -365,7 +365,7 @@ impl Failure {
 
     fn into_result(self, attempts: u32) -> Result<(http::Response<Bytes>, u32), Error> {
         match self {
-            Failure::Transport(source) => Err(Error::Transport { source, attempts }),
+            Failure::Transport(error) => Err(Error::Transport { error, attempts }),
             Failure::Timeout { overall } => Err(Error::Timeout {
                 attempts,
                 overall,
@@ -414,8 +414,8 @@ pub(crate) fn decode<E: Endpoint>(
             attempts,
         });
     }
-    let decode_error = |source| Error::Decode {
-        source,
+    let decode_error = |error| Error::Decode {
+        error,
         snippet: snippet(body),
     };
     let envelope = envelope.map_err(decode_error)?;

@@ -12,12 +12,15 @@ use crate::config::ConfigError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    // Each variant either shows its inner error in its message or returns it from `source()`,
+    // never both (smithy-rs RFC 0022), so a chain printer shows every layer once. The message of
+    // each says what failed, where, why, and whether anything was sent.
     /// The configuration cannot be used. Nothing was sent.
     #[error("invalid configuration: {0}")]
-    Config(#[from] ConfigError),
+    Config(ConfigError),
     /// The request failed validation. Nothing was sent; fix the named field.
     #[error("{0} (nothing was sent)")]
-    InvalidRequest(#[from] ValidationError),
+    InvalidRequest(ValidationError),
     /// [`crate::Client::send_raw`] was given a path that is not an endpoint path. Nothing was sent.
     #[error(
         "`{path}` is not an endpoint path: it must start with `/`, e.g. `/app-data-search/v3/tran-query` (nothing was sent)"
@@ -28,13 +31,12 @@ pub enum Error {
     },
     /// The parameters could not be signed (a name appears twice). Nothing was sent.
     #[error("cannot sign the request: {0} (nothing was sent)")]
-    Signing(#[from] SignError),
-    /// The transport failed on the last attempt.
-    #[error("{source} (after {attempts} attempt(s))")]
+    Signing(SignError),
+    /// The transport failed on the last attempt: its message says where and why.
+    #[error("{error} (after {attempts} attempt(s))")]
     Transport {
-        /// The last failure.
-        #[source]
-        source: TransportError,
+        /// The last failure (its own `source()` is the HTTP stack's error).
+        error: TransportError,
         /// Attempts made.
         attempts: u32,
     },
@@ -71,23 +73,49 @@ pub enum Error {
         ret_msg: String,
     },
     /// The response could not be decoded.
-    #[error("cannot decode the gateway's response: {source}; body starts: {snippet}")]
+    #[error("cannot decode the gateway's response: {error}; body starts: {snippet}")]
     Decode {
         /// What went wrong.
-        #[source]
-        source: EnvelopeError,
+        error: EnvelopeError,
         /// The start of the body, redacted.
         snippet: String,
     },
 }
 
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Error::InvalidRequest(error)
+    }
+}
+
+impl From<SignError> for Error {
+    fn from(error: SignError) -> Self {
+        Error::Signing(error)
+    }
+}
+
 impl Error {
+    /// The transport's error, for [`Error::Transport`]: its kind, and through `source()` the HTTP
+    /// stack's own error.
+    pub fn transport_error(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
     /// Whether the failure is transient (network, timeout, 5xx/429) so that the same call may
     /// succeed later. For a payment, check [`Error::outcome_unknown`] first.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { source, .. } => matches!(
-                source.kind(),
+            Error::Transport { error, .. } => matches!(
+                error.kind(),
                 TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
             ),
             Error::Timeout { .. } => true,
@@ -99,7 +127,7 @@ impl Error {
     /// Whether the call ran out of time.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
-            || matches!(self, Error::Transport { source, .. } if source.kind() == TransportErrorKind::Timeout)
+            || matches!(self, Error::Transport { error, .. } if error.kind() == TransportErrorKind::Timeout)
     }
 
     /// The gateway's return code, for [`Error::Api`].
@@ -138,7 +166,7 @@ impl Error {
             | Error::InvalidRequest(_)
             | Error::InvalidPath { .. }
             | Error::Signing(_) => false,
-            Error::Transport { source, .. } => source.request_may_have_been_sent(),
+            Error::Transport { error, .. } => error.request_may_have_been_sent(),
             Error::Timeout { maybe_sent, .. } => *maybe_sent,
             Error::HttpStatus { .. } | Error::Api { .. } | Error::Decode { .. } => true,
         }
@@ -219,18 +247,18 @@ mod tests {
         };
         assert!(!not_found.is_retryable() && !not_found.outcome_unknown());
         let decode = Error::Decode {
-            source: EnvelopeError::MissingRetCode,
+            error: EnvelopeError::MissingRetCode,
             snippet: String::new(),
         };
         assert!(decode.outcome_unknown());
         let connect = Error::Transport {
-            source: TransportError::connect("refused"),
+            error: TransportError::connect("refused"),
             attempts: 3,
         };
         assert!(connect.is_retryable() && !connect.request_may_have_been_sent());
         assert!(!connect.outcome_unknown());
         let reset = Error::Transport {
-            source: TransportError::io("reset after sending"),
+            error: TransportError::io("reset after sending"),
             attempts: 1,
         };
         assert!(reset.outcome_unknown());
