@@ -360,3 +360,42 @@ async fn a_trickling_body_is_cut_off_at_its_deadline() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }
+
+#[tokio::test]
+async fn each_simulator_numbers_its_transactions_from_its_own_start() {
+    let first = World::start().await;
+    let second = World::start().await;
+    let number = |world: &World| {
+        let request = world.payment("1.00", "numbering-1");
+        let client = world.client.clone();
+        async move {
+            client
+                .secure_pay(&request)
+                .await
+                .unwrap()
+                .transaction_no
+                .unwrap()
+        }
+    };
+    let (a, b) = (number(&first).await, number(&second).await);
+    assert_eq!((a.len(), b.len()), (18, 18));
+    assert_ne!(a, b);
+}
+
+#[tokio::test]
+async fn ipn_attempts_carry_a_typed_status() {
+    let world = World::start().await;
+    let payment = world
+        .client
+        .secure_pay(&world.payment("2.00", "typed-1"))
+        .await
+        .unwrap();
+    let number = payment.transaction_no.unwrap();
+    world.gateway.pay(&number).unwrap();
+    let attempts = world.gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.status == TransactionStatus::Success)
+    );
+}

@@ -242,7 +242,11 @@ async fn an_unpaid_payment_closes_on_its_own_and_notifies() {
         .filter(|a| a.transaction_no == paid)
         .map(|a| a.status)
         .collect();
-    assert_eq!(about_paid, ["success"], "no closing IPN for a paid payment");
+    assert_eq!(
+        about_paid,
+        [TransactionStatus::Success],
+        "no closing IPN for a paid payment"
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use pockyt_sign::SigningKey;
 use pockyt_transport::{HyperTransport, Transport};
+use pockyt_types::TransactionStatus;
 use tokio::sync::{Notify, Semaphore};
 
 use crate::config::IpnSchedule;
@@ -20,9 +21,9 @@ pub struct IpnAttempt {
     /// What it is about: the payment's `transactionNo`, or for the other kinds the agreement's
     /// `autoDebitNo` or the funding account's `accountToken`.
     pub transaction_no: String,
-    /// The status it announced (`authorized` for an auto-debit notice, the account status for a
-    /// payee-account notice).
-    pub status: String,
+    /// The status it announced, typed as [`pockyt::ipn::Notification::status`] is (an auto-debit
+    /// notice's `authorized` and an account's `ACTIVATED` arrive as `Unknown`).
+    pub status: TransactionStatus,
     /// Where it was sent.
     pub url: String,
     /// 1 for the first try.
@@ -173,7 +174,7 @@ impl Deliveries {
 /// A notification ready to go: what it is about, where, and the signed form.
 pub(crate) struct Outgoing {
     pub(crate) subject: String,
-    pub(crate) status: String,
+    pub(crate) status: TransactionStatus,
     pub(crate) url: String,
     pub(crate) body: String,
 }

@@ -15,7 +15,12 @@ pub(crate) struct BodyError(pub(crate) String);
 pub(crate) fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Params, BodyError> {
     let is_form =
         content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if is_form || (!body.starts_with(b"{") && !body.is_empty()) {
+    // A byte-order mark or leading whitespace does not make a JSON body a form: reading it as one
+    // would hide the cause behind "merchantNo and storeNo are required".
+    let body = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    let looks_like_json = start.is_some_and(|i| body[i] == b'{');
+    if is_form || (!looks_like_json && start.is_some()) {
         return form(body);
     }
     json(body)
@@ -129,6 +134,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn json_after_a_bom_or_whitespace_is_still_json() {
+        for body in [
+            &b"\xef\xbb\xbf{\"a\":\"x\"}"[..],
+            b"\n  {\"a\":\"x\"}",
+            b"\xef\xbb\xbf \r\n{\"a\":\"x\"}",
+        ] {
+            let params = parse(Some("application/json"), body).unwrap();
+            assert_eq!(params["a"], "x");
+        }
+        // A broken one says it is broken JSON, not a form without identity.
+        let err = parse(None, b"  {\"a\":").unwrap_err();
+        assert!(err.0.contains("malformed JSON"), "{}", err.0);
     }
 
     #[test]

@@ -111,7 +111,7 @@ impl Shared {
             self.deliveries.clone(),
             ipn::Outgoing {
                 subject: payment.transaction_no.clone(),
-                status: payment.status.to_string(),
+                status: payment.status.clone(),
                 url: url.clone(),
                 body,
             },
@@ -135,7 +135,7 @@ impl Shared {
             self.deliveries.clone(),
             ipn::Outgoing {
                 subject: subject.to_owned(),
-                status: status.to_owned(),
+                status: TransactionStatus::from(status),
                 url: url.to_owned(),
                 body,
             },

@@ -123,7 +123,7 @@ pub(crate) struct Store {
     inner: Mutex<Inner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Inner {
     counter: u64,
     pub(crate) payments: HashMap<String, Payment>,
@@ -146,6 +146,32 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            counter: random_start(),
+            payments: HashMap::new(),
+            references: HashMap::new(),
+            refund_references: HashMap::new(),
+            agreements: HashMap::new(),
+            authorizations: HashMap::new(),
+            customers: HashMap::new(),
+            payee_accounts: HashMap::new(),
+            payouts: HashMap::new(),
+        }
+    }
+}
+
+/// Where an instance's numbers start: random, so two simulators (or a restarted one) never hand
+/// out the same transaction numbers, and a test cannot come to rely on fixed ones.
+fn random_start() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(0);
+    // Up to 10^10: 18-digit numbers for any number of payments a simulator will ever make.
+    hasher.finish() % 10_000_000_000
 }
 
 impl Inner {

@@ -14,9 +14,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use pockyt::SigningKey;
 use pockyt::ipn;
@@ -30,28 +33,52 @@ pub struct Receiver {
     pub body_deadline: Duration,
 }
 
-/// The router: `POST /pockyt/ipn`.
+/// The router: `POST /pockyt/ipn`, its body capped at [`ipn::MAX_BODY_BYTES`] and due within
+/// the deadline.
 pub fn app(receiver: Receiver) -> Router {
+    let receiver = Arc::new(receiver);
     Router::new()
         .route("/pockyt/ipn", post(pockyt_ipn))
-        .with_state(Arc::new(receiver))
+        .layer(DefaultBodyLimit::max(ipn::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            receiver.clone(),
+            body_deadline,
+        ))
+        .with_state(receiver)
+}
+
+/// The body is read by the `Bytes` extractor inside `next`, so the deadline covers it.
+async fn body_deadline(
+    State(receiver): State<Arc<Receiver>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(receiver.body_deadline, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "body too slow").into_response(),
+    }
 }
 
 /// Takes the raw body (not `Form<HashMap<..>>`, which would hide duplicate names) and verifies it.
 async fn pockyt_ipn(
     State(receiver): State<Arc<Receiver>>,
-    body: Body,
+    body: Result<Bytes, BytesRejection>,
 ) -> (StatusCode, &'static str) {
-    let read = axum::body::to_bytes(body, ipn::MAX_BODY_BYTES);
-    let body = match tokio::time::timeout(receiver.body_deadline, read).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(error)) if too_large(&error) => return (StatusCode::PAYLOAD_TOO_LARGE, "too large"),
-        Ok(Err(_)) => return (StatusCode::BAD_REQUEST, "unreadable body"),
-        Err(_) => return (StatusCode::REQUEST_TIMEOUT, "body too slow"),
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "too large");
+        }
+        Err(_) => return (StatusCode::BAD_REQUEST, "unreadable body"),
     };
     match ipn::verify_form(&body, &receiver.key) {
         Ok(notification) => {
-            // Record it idempotently (keyed on transactionNo + status) before acknowledging.
+            // Record it idempotently before acknowledging: the gateway may send it again. E.g.
+            //   INSERT INTO pockyt_notifications (transaction_no, status, reference, amount)
+            //   VALUES ($1, $2, $3, $4) ON CONFLICT (transaction_no, status) DO NOTHING;
+            // then fulfil the order only when the row is new and `notification.is_success()`,
+            // and answer `success` only once the row is stored (a failure here: answer 500, and
+            // the gateway retries).
             println!(
                 "verified: {:?} {:?}",
                 notification.reference, notification.status
@@ -63,18 +90,6 @@ async fn pockyt_ipn(
             (StatusCode::BAD_REQUEST, "rejected")
         }
     }
-}
-
-/// Whether reading stopped at the size cap (not, say, at a client that went away).
-fn too_large(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(error) = source {
-        if error.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = error.source();
-    }
-    false
 }
 
 #[allow(dead_code)] // The abuse tests include this file and call `app` directly.
