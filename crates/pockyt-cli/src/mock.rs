@@ -131,12 +131,28 @@ pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault), String> {
     };
     let kind = match name {
         "latency" => FaultKind::Latency(Duration::from_millis(number("milliseconds")?)),
-        "status" => FaultKind::Status(
-            u16::try_from(number("an HTTP status")?)
+        "status" => {
+            // `status:CODE`, or `status:CODE:RETRY_AFTER` (seconds or an HTTP date, which has
+            // colons of its own).
+            let (code, after) = match arg.split_once(':') {
+                Some((code, after)) => (code, Some(after)),
+                None => (arg, None),
+            };
+            let code = code
+                .parse::<u16>()
                 .ok()
                 .filter(|c| (100..600).contains(c))
-                .ok_or_else(|| format!("fault `{spec}`: not an HTTP status"))?,
-        ),
+                .ok_or_else(|| {
+                    format!("fault `{spec}`: `status` needs an HTTP status, e.g. status:503")
+                })?;
+            match after {
+                Some(after) if !after.is_empty() => {
+                    FaultKind::StatusRetryAfter(code, after.to_owned())
+                }
+                Some(_) => return Err(format!("fault `{spec}`: Retry-After value is empty")),
+                None => FaultKind::Status(code),
+            }
+        }
         "drop" => FaultKind::DropConnection,
         "truncate" => FaultKind::TruncatedBody,
         "html" => FaultKind::HtmlPage,
@@ -175,6 +191,20 @@ mod tests {
         let (path, fault) = parse_fault("/app-data-search/v3/tran-query=status:503").unwrap();
         assert_eq!(path, "/app-data-search/v3/tran-query");
         assert_eq!(fault, Fault::always(FaultKind::Status(503)));
+        let (_, fault) = parse_fault("/x=status:503:120").unwrap();
+        assert_eq!(
+            fault,
+            Fault::always(FaultKind::StatusRetryAfter(503, "120".into()))
+        );
+        let (_, fault) = parse_fault("/x=status:429:Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        assert_eq!(
+            fault,
+            Fault::always(FaultKind::StatusRetryAfter(
+                429,
+                "Wed, 21 Oct 2015 07:28:00 GMT".into()
+            ))
+        );
+        assert!(parse_fault("/x=status:503:").is_err());
         assert!(parse_fault("*=latency:20").is_ok());
         assert!(parse_fault("x=status:99").is_err());
         assert!(parse_fault("x=nap").is_err());

@@ -97,6 +97,9 @@ pub enum FaultKind {
     Latency(Duration),
     /// Answer this HTTP status with an HTML error page (e.g. 502, 503).
     Status(u16),
+    /// As [`FaultKind::Status`], with a `Retry-After` header of this value: seconds (`"120"`) or
+    /// an HTTP date (`"Wed, 21 Oct 2015 07:28:00 GMT"`), sent as given.
+    StatusRetryAfter(u16, String),
     /// Close the connection without answering.
     DropConnection,
     /// Answer 200 with a body cut short (the connection closes mid-body).

@@ -232,6 +232,7 @@ impl MockGatewayBuilder {
             opening_balance: self.opening_balance,
             expiries: expiry::Expiries::new(self.minute),
             body_timeout: self.body_timeout,
+            accepted: std::sync::atomic::AtomicUsize::new(0),
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(expiry::close_when_due(shared.clone(), stopped.clone()));
@@ -354,6 +355,14 @@ impl MockHandle {
     /// [`MockGatewayBuilder::ipn_log_limit`] (10,000 by default).
     pub fn ipn_attempts(&self) -> Vec<IpnAttempt> {
         self.shared.deliveries.attempts()
+    }
+
+    /// How many TCP connections the simulator has accepted: clients that share a connection pool
+    /// open few, however many calls and merchants they serve.
+    pub fn connections_accepted(&self) -> usize {
+        self.shared
+            .accepted
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many IPN delivery attempts were made in all, including those the log no longer keeps.

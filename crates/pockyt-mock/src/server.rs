@@ -44,6 +44,8 @@ pub(crate) struct Shared {
     pub(crate) opening_balance: Amount,
     pub(crate) expiries: crate::expiry::Expiries,
     pub(crate) body_timeout: Duration,
+    /// Connections accepted so far (to show that clients share theirs).
+    pub(crate) accepted: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -390,6 +392,14 @@ fn injected(fault: FaultKind) -> Result<Response<MockBody>, Dropped> {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
             Ok(html(status, error_page(status)))
         }
+        FaultKind::StatusRetryAfter(code, after) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let mut response = html(status, error_page(status));
+            if let Ok(value) = header::HeaderValue::from_str(&after) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
         FaultKind::DropConnection => Err(Dropped),
         FaultKind::HtmlPage => Ok(html(StatusCode::OK, error_page(StatusCode::BAD_GATEWAY))),
         FaultKind::TruncatedBody => {
@@ -439,6 +449,7 @@ pub(crate) async fn accept_loop(
                 let stream = match accepted {
                     Ok((stream, _)) => {
                         backoff.succeeded();
+                        shared.accepted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         stream
                     }
                     Err(_) => {

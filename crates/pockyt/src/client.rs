@@ -13,6 +13,7 @@ use tokio::time::Instant;
 use crate::config::Config;
 use crate::error::{Error, remaining, snippet};
 use crate::json_body::json_body;
+use crate::options::CallOptions;
 
 /// The Pockyt API client. Cheap to clone (an `Arc` inside); `Send + Sync`, so share one per
 /// merchant account across tasks.
@@ -22,6 +23,8 @@ use crate::json_body::json_body;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// This view's overrides (none for a client as built).
+    options: CallOptions,
 }
 
 struct Inner {
@@ -79,6 +82,7 @@ impl ClientBuilder {
                 headers,
                 origin,
             }),
+            options: CallOptions::default(),
         })
     }
 }
@@ -136,6 +140,22 @@ impl Client {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// A view of this client whose calls use `options` on top of the client's timeouts and retry
+    /// policy: the same connections, key and configuration, for the price of an `Arc` clone.
+    /// Fails if the merged timeouts are zero or the attempt timeout exceeds the deadline.
+    pub fn with_options(&self, options: CallOptions) -> Result<Client, Error> {
+        options.validate(self.inner.config.timeouts)?;
+        Ok(Client {
+            inner: self.inner.clone(),
+            options,
+        })
+    }
+
+    /// This view's overrides (empty for a client as built).
+    pub fn options(&self) -> &CallOptions {
+        &self.options
     }
 
     /// Sends any request and returns its typed result.
@@ -291,12 +311,14 @@ impl Client {
         encoded: Encoded,
     ) -> Result<(http::Response<Bytes>, u32), Error> {
         let config = &self.inner.config;
-        let deadline = Instant::now() + config.timeouts.overall;
+        let timeouts = self.options.timeouts(config.timeouts);
+        let retry = self.options.retry_policy(&config.retry);
+        let deadline = Instant::now() + timeouts.overall;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let budget = remaining(deadline);
-            let per_attempt = config.timeouts.attempt.min(budget);
+            let per_attempt = timeouts.attempt.min(budget);
             let request = self.http_request(&encoded);
             let started = Instant::now();
             let outcome =
@@ -315,14 +337,16 @@ impl Client {
                 }
                 Ok(Err(error)) => Failure::Transport(error),
                 Err(_) => Failure::Timeout {
-                    overall: per_attempt < config.timeouts.attempt,
+                    overall: per_attempt < timeouts.attempt,
                 },
             };
             let maybe_sent = failure.maybe_sent();
-            let wait = config.retry.backoff_after(attempt);
-            if !config.retry.allows(attempt, call.idempotent, maybe_sent)
-                || wait >= remaining(deadline)
-            {
+            // A 429 or 503 may say when to come back; that replaces the back-off, and if it is
+            // past the deadline the call fails at once with the wait in the error.
+            let wait = failure
+                .retry_after()
+                .unwrap_or_else(|| retry.backoff_after(attempt));
+            if !retry.allows(attempt, call.idempotent, maybe_sent) || wait >= remaining(deadline) {
                 return failure.into_result(attempt);
             }
             tokio::time::sleep(wait).await;
@@ -360,6 +384,17 @@ impl Failure {
             Failure::Transport(error) => error.request_may_have_been_sent(),
             Failure::Timeout { .. } => true,
             Failure::Status(response) => response.status() != http::StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Failure::Status(response) => crate::retry::retry_after(
+                response.status(),
+                response.headers(),
+                std::time::SystemTime::now(),
+            ),
+            _ => None,
         }
     }
 
@@ -412,6 +447,11 @@ pub(crate) fn decode<E: Endpoint>(
             status: status.as_u16(),
             snippet: snippet(body),
             attempts,
+            retry_after: crate::retry::retry_after(
+                status,
+                response.headers(),
+                std::time::SystemTime::now(),
+            ),
         });
     }
     let decode_error = |error| Error::Decode {

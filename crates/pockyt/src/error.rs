@@ -55,7 +55,10 @@ pub enum Error {
         maybe_sent: bool,
     },
     /// The gateway (or a proxy in front of it) answered with an HTTP error status.
-    #[error("the gateway answered HTTP {status} after {attempts} attempt(s): {snippet}")]
+    #[error(
+        "the gateway answered HTTP {status} after {attempts} attempt(s){}: {snippet}",
+        retry_hint(*retry_after)
+    )]
     HttpStatus {
         /// The status code.
         status: u16,
@@ -63,6 +66,10 @@ pub enum Error {
         snippet: String,
         /// Attempts made.
         attempts: u32,
+        /// How long a 429 or 503 asked the client to wait (`Retry-After`), when it said. When
+        /// set, the wait did not fit in the call's deadline (or the call may not be retried):
+        /// try again after it.
+        retry_after: Option<Duration>,
     },
     /// The gateway refused the request with a return code other than `000100`.
     #[error("the gateway refused the request: {ret_code} `{ret_msg}` ({})", ret_code.meaning())]
@@ -173,6 +180,16 @@ impl Error {
     }
 }
 
+fn retry_hint(retry_after: Option<Duration>) -> String {
+    match retry_after {
+        Some(wait) => format!(
+            "; it asks to retry after {} s",
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        ),
+        None => String::new(),
+    }
+}
+
 /// The start of a body for an error message: at most 160 characters, whitespace collapsed, and
 /// anything that looks like a key, signature or card number masked.
 pub(crate) fn snippet(body: &[u8]) -> String {
@@ -238,12 +255,15 @@ mod tests {
             status: 503,
             snippet: String::new(),
             attempts: 1,
+            retry_after: Some(Duration::from_secs(30)),
         };
+        assert!(http.to_string().contains("retry after 30 s"), "{http}");
         assert!(http.is_retryable() && http.outcome_unknown());
         let not_found = Error::HttpStatus {
             status: 404,
             snippet: String::new(),
             attempts: 1,
+            retry_after: None,
         };
         assert!(!not_found.is_retryable() && !not_found.outcome_unknown());
         let decode = Error::Decode {

@@ -53,11 +53,13 @@ mod error;
 pub mod form;
 pub mod ipn;
 mod json_body;
+mod options;
 mod retry;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{Config, ConfigError, EnvProblem, Environment, Timeouts, USER_AGENT};
 pub use error::Error;
+pub use options::CallOptions;
 pub use pockyt_sign::SigningKey;
 #[cfg(feature = "test-util")]
 pub use pockyt_transport::{CapturedRequest, MockTransport, transport_fn};
@@ -87,3 +89,7 @@ struct ErrorsGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/webhooks.md")]
 struct WebhooksGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/many-merchants.md")]
+struct ManyMerchantsGuide;

@@ -2,7 +2,9 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
 
 /// How the client retries. Applied by the client to every transport.
 ///
@@ -63,6 +65,11 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// Whether mutating calls are retried after failures that may have reached the gateway.
+    pub fn retries_mutating(&self) -> bool {
+        self.retry_mutating
+    }
+
     /// Whether a failure may be retried, given whether it may have reached the gateway.
     pub(crate) fn allows(&self, attempt: u32, idempotent: bool, maybe_sent: bool) -> bool {
         attempt < self.max_attempts && (!maybe_sent || idempotent || self.retry_mutating)
@@ -80,6 +87,29 @@ impl RetryPolicy {
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         half + Duration::from_nanos(random() % nanos.saturating_add(1))
     }
+}
+
+/// How long a 429 or 503 answer asks the client to wait (`Retry-After`, in seconds or as an
+/// HTTP date, RFC 9110 §10.2.3). A date in the past means now; anything unreadable is ignored, and
+/// the usual back-off applies.
+pub(crate) fn retry_after(
+    status: StatusCode,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Option<Duration> {
+    if status != StatusCode::TOO_MANY_REQUESTS && status != StatusCode::SERVICE_UNAVAILABLE {
+        return None;
+    }
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// A random number from the standard library's per-instance hash keys; jitter needs no more.
@@ -102,6 +132,39 @@ mod tests {
         assert!(!policy.allows(3, true, false));
         assert!(policy.clone().retry_mutating(true).allows(1, false, true));
         assert!(!RetryPolicy::never().allows(1, true, false));
+    }
+
+    #[test]
+    fn retry_after_in_seconds_and_as_a_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // 2015-10-21T07:28:00Z
+        let headers = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(http::header::RETRY_AFTER, value.parse().unwrap());
+            h
+        };
+        let busy = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            retry_after(busy, &headers("120"), now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(busy, &headers("Wed, 21 Oct 2015 07:28:30 GMT"), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers("Wed, 21 Oct 2015 07:00:00 GMT"),
+                now
+            ),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(busy, &headers("soon"), now), None);
+        assert_eq!(retry_after(busy, &HeaderMap::new(), now), None);
+        assert_eq!(
+            retry_after(StatusCode::BAD_GATEWAY, &headers("5"), now),
+            None
+        );
     }
 
     #[test]

@@ -116,6 +116,7 @@ async fn http_status_keeps_a_redacted_snippet() {
             status,
             snippet,
             attempts,
+            ..
         } => {
             assert_eq!((*status, *attempts), (404, 1));
             assert!(!snippet.contains(TOKEN_MD5), "{snippet}");
@@ -453,4 +454,162 @@ async fn send_raw_refuses_a_path_that_would_corrupt_the_uri() {
         .unwrap_err();
     assert!(err.to_string().contains("not a valid URL"), "{err}");
     assert!(mock.requests().is_empty(), "nothing sent");
+}
+
+/// A transport that answers `first` once (with `Retry-After: after` when given), then succeeds;
+/// it counts the calls.
+fn busy_then_ok(
+    calls: &Arc<AtomicU32>,
+    first: u16,
+    after: Option<String>,
+) -> impl pockyt::Transport {
+    let calls = calls.clone();
+    transport_fn(move |_request| {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        let after = after.clone();
+        async move {
+            let mut response = if n == 0 {
+                let mut busy = http::Response::new(bytes::Bytes::from_static(b"busy"));
+                *busy.status_mut() = http::StatusCode::from_u16(first).unwrap();
+                if let Some(after) = after {
+                    busy.headers_mut()
+                        .insert(http::header::RETRY_AFTER, after.parse().unwrap());
+                }
+                busy
+            } else {
+                http::Response::new(bytes::Bytes::from_static(SUCCESS.as_bytes()))
+            };
+            response.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            Ok(response)
+        }
+    })
+}
+
+fn client_over(transport: impl pockyt::Transport) -> Client {
+    Client::builder(config())
+        .transport(transport)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_in_seconds_replaces_the_backoff() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let client = client_over(busy_then_ok(&calls, 503, Some("20".into())));
+    let started = tokio::time::Instant::now();
+    client.tran_query(&query()).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(started.elapsed(), Duration::from_secs(20));
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_as_a_date_is_honoured() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let at = std::time::SystemTime::now() + Duration::from_secs(11);
+    let client = client_over(busy_then_ok(&calls, 429, Some(httpdate::fmt_http_date(at))));
+    let started = tokio::time::Instant::now();
+    client.tran_query(&query()).await.unwrap();
+    let waited = started.elapsed();
+    // The date has whole seconds: 10 to 11 s from now.
+    assert!(
+        waited >= Duration::from_secs(9) && waited <= Duration::from_secs(11),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_past_the_deadline_fails_at_once_and_says_when() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let client = client_over(busy_then_ok(&calls, 503, Some("120".into())));
+    let started = tokio::time::Instant::now();
+    let err = client.tran_query(&query()).await.unwrap_err();
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    match &err {
+        Error::HttpStatus {
+            status: 503,
+            retry_after: Some(wait),
+            ..
+        } => assert_eq!(*wait, Duration::from_secs(120)),
+        other => panic!("expected a 503 with its Retry-After, got {other:?}"),
+    }
+    assert!(err.to_string().contains("retry after 120 s"), "{err}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_per_call_deadline_shorter_and_longer_than_the_clients() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let client = silent_client(&calls);
+    // Shorter: the view gives up at 5 s, the client would wait 60.
+    let quick = client
+        .with_options(pockyt::CallOptions::new().overall_timeout(Duration::from_secs(5)))
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err = quick.tran_query(&query()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { overall: true, .. }), "{err}");
+    assert_eq!(started.elapsed(), Duration::from_secs(5));
+    // Longer: four 30 s attempts fit in a 150 s deadline where the client allows two.
+    let patient = client
+        .with_options(
+            pockyt::CallOptions::new()
+                .overall_timeout(Duration::from_secs(150))
+                .retry(
+                    RetryPolicy::default()
+                        .max_attempts(4)
+                        .backoff(Duration::ZERO, Duration::ZERO),
+                ),
+        )
+        .unwrap();
+    calls.store(0, Ordering::SeqCst);
+    let started = tokio::time::Instant::now();
+    let err = patient.tran_query(&query()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 4, .. }), "{err}");
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(started.elapsed(), Duration::from_secs(120));
+    // The client itself is unchanged by its views.
+    assert_eq!(client.options(), &pockyt::CallOptions::new());
+}
+
+#[tokio::test(start_paused = true)]
+async fn per_call_no_retry_and_a_payment_never_retried_whatever_the_options() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let client = client_over(busy_then_ok(&calls, 503, None));
+    let once = client
+        .with_options(pockyt::CallOptions::new().no_retry())
+        .unwrap();
+    let err = once.tran_query(&query()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::HttpStatus { attempts: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    let calls = Arc::new(AtomicU32::new(0));
+    let client = client_over(busy_then_ok(&calls, 503, None));
+    let eager = client
+        .with_options(
+            pockyt::CallOptions::new()
+                .retry(RetryPolicy::default().max_attempts(5).retry_mutating(true)),
+        )
+        .unwrap();
+    let err = eager.secure_pay(&payment()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::HttpStatus { attempts: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "a 503 payment was sent again"
+    );
+    // Options that make no sense are refused, not applied.
+    let bad = client.with_options(
+        pockyt::CallOptions::new()
+            .overall_timeout(Duration::from_secs(1))
+            .attempt_timeout(Duration::from_secs(2)),
+    );
+    assert!(matches!(bad, Err(Error::Config(_))));
 }
