@@ -24,10 +24,29 @@
 //! assert!(verify(params, "00000000000000000000000000000000", &key).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A notification (IPN) on a stack of your own: parse the raw form body with [`form::parse`]
+//! (exact bytes, repeated names kept so they can be refused), then check it as received:
+//!
+//! ```
+//! use pockyt_sign::{SigningKey, form, verify_embedded};
+//!
+//! let key = SigningKey::from_token("my-test-token-001");
+//! let body = b"transactionNo=305680500880311999&status=success&amount=12.50&currency=USD\
+//!     &settleCurrency=USD&reference=order-20240101-0001&time=20240101123045&note=gift+%26+wrap\
+//!     &verifySign=483259834717a8229294aece8041a8e3";
+//! let pairs = form::parse(body)?;
+//! verify_embedded(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())), &key)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! With `pockyt-types` (`Identity::signing_pairs`, `json_body`, `decode_response`) this is all a
+//! custom HTTP stack needs; `examples/custom-stack` shows one on `ureq`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod canonical;
 mod error;
+pub mod form;
 mod key;
 mod signature;
 mod signer;

@@ -262,7 +262,7 @@ fn none<T>() -> Option<T> {
 /// does not fit): the caller then takes the two-step path ([`RawEnvelope::parse`], then
 /// [`RawEnvelope::payload`]), which classifies the failure. Reading everything twice only when
 /// something is off halves the decoding cost of the usual answer.
-pub fn decode_success_under_result<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
+pub(crate) fn decode_success_under_result<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
     // One UTF-8 check of the whole body, then `from_str`, which skips the per-string checks that
     // `from_slice` makes (a typed result has a dozen or more strings).
     let body = std::str::from_utf8(body).ok()?;

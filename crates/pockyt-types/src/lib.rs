@@ -32,21 +32,51 @@
 //! assert_eq!(Vendor::from("newpay"), Vendor::Unknown("newpay".into()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! On an HTTP stack of your own, this crate and `pockyt-sign` do everything `pockyt::Client`
+//! does between the request type and the bytes, with the same functions: [`Identity`] puts the
+//! merchant's fields in front of the request's, `pockyt_sign::sign` signs them, [`json_body`]
+//! writes the body, and [`decode_response`] reads the answer into the typed payload or a
+//! [`ResponseError`] (`Status`, `Api`, `Decode`).
+//!
+//! ```
+//! use pockyt_types::{Endpoint, Identity, TranQueryRequest, decode_response, json_body};
+//!
+//! let identity = Identity::new("200043", "300014");
+//! let request = TranQueryRequest::new().reference("order-1");
+//! request.validate()?;
+//! let wire = request.wire_pairs();
+//! let pairs = identity.signing_pairs(&request, &wire);
+//! // let signature = pockyt_sign::sign(pairs.clone(), &key)?.to_string();
+//! let signature = "a03e84b4ab1ec8e8f37b1b0b5e98a4dd";
+//! let body = json_body(pairs.clone(), signature, pairs.len());
+//! // POST `body` to the base URL + TranQueryRequest::PATH with your client, then:
+//! let answer = br#"{"ret_code":"000100","ret_msg":"query success","result":{"status":"success"}}"#;
+//! let envelope = decode_response::<TranQueryRequest>(200, answer)?;
+//! assert!(envelope.result.is_some() && !body.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod amount;
 mod endpoint;
 mod envelope;
 mod generated;
+mod identity;
+mod json_body;
 pub mod lenient;
 pub mod redact;
+mod response;
 mod validate;
 mod wire;
 mod wire_enum;
 
 pub use amount::{Amount, AmountError, currency_decimals};
 pub use endpoint::{Endpoint, Params, WirePairs};
-pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode, decode_success_under_result};
+pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode};
 pub use generated::*;
+pub use identity::{Identity, SigningPairs};
+pub use json_body::json_body;
+pub use response::{ResponseError, decode_response, snippet};
 pub use validate::{MAX_REQUEST_AMOUNT, Problem, ValidationError};
 
 /// What `Debug` prints in place of a secret or card data.

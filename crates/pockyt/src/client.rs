@@ -7,12 +7,11 @@ use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 use pockyt_transport::{Transport, TransportError, TransportErrorKind};
-use pockyt_types::{Endpoint, Envelope, RawEnvelope, TranQueryRequest, TranQueryResponse};
+use pockyt_types::{Endpoint, Envelope, TranQueryRequest, TranQueryResponse};
 use tokio::time::Instant;
 
 use crate::config::Config;
-use crate::error::{Error, remaining, snippet};
-use crate::json_body::json_body;
+use crate::error::{Error, remaining};
 use crate::options::CallOptions;
 
 /// The Pockyt API client. Cheap to clone (an `Arc` inside); `Send + Sync`, so share one per
@@ -219,9 +218,9 @@ impl Client {
 
     fn encode_request<E: Endpoint>(&self, request: &E) -> Result<Encoded, Error> {
         request.validate()?;
-        let pairs = request.wire_pairs();
-        let admin = E::ACCEPTS_STORE_ADMIN_NO && pairs.get("storeAdminNo").is_none();
-        self.encode_pairs(E::PATH, pairs.iter(), admin)
+        let wire = request.wire_pairs();
+        let pairs = self.inner.config.identity.signing_pairs(request, &wire);
+        self.encode_pairs(E::PATH, pairs)
     }
 
     /// One attempt's request: a POST of `encoded` with the client's headers.
@@ -247,37 +246,22 @@ impl Client {
         Ok(Uri::from_parts(parts).map_err(|_| invalid())?)
     }
 
-    /// Adds the identity fields to `pairs`, signs, and builds the POST. `add_admin` asks for the
-    /// configured `storeAdminNo`.
+    /// Signs `pairs` (identity included) and builds the body, with the lower crates' own
+    /// functions: what a custom stack does too.
     fn encode_pairs<'a>(
-        &'a self,
+        &self,
         path: &str,
         pairs: impl ExactSizeIterator<Item = (&'a str, &'a str)> + Clone,
-        add_admin: bool,
     ) -> Result<Encoded, Error> {
-        let config = &self.inner.config;
-        let mut identity: [(&str, &str); 4] = [
-            ("merchantNo", &config.merchant_no),
-            ("storeNo", &config.store_no),
-            ("", ""),
-            ("", ""),
-        ];
-        let mut count = 2;
-        if let Some(group) = &config.mer_group_no {
-            identity[count] = ("merGroupNo", group);
-            count += 1;
-        }
-        if let Some(admin) = config.store_admin_no.as_deref().filter(|_| add_admin) {
-            identity[count] = ("storeAdminNo", admin);
-            count += 1;
-        }
-        let len = pairs.len() + count;
-        let all = identity[..count].iter().copied().chain(pairs);
-        let signature = pockyt_sign::sign(all.clone(), &config.key)?;
-        let body = json_body(all, &signature, len);
+        let len = pairs.len();
+        let signature = pockyt_sign::sign(pairs.clone(), &self.inner.config.key)?;
+        let hex = signature.to_hex();
+        // Lowercase hex digits are ASCII; the fallback can never be taken.
+        let hex = std::str::from_utf8(&hex).unwrap_or_default();
+        let body = pockyt_types::json_body(pairs, hex, len);
         Ok(Encoded {
             uri: self.uri(path)?,
-            body,
+            body: Bytes::from(body),
         })
     }
 
@@ -295,7 +279,12 @@ impl Client {
                 path: path.to_owned(),
             });
         }
-        let encoded = self.encode_pairs(path, params.iter().copied(), false)?;
+        let pairs = self
+            .inner
+            .config
+            .identity
+            .with_pairs(params.iter().copied(), false);
+        let encoded = self.encode_pairs(path, pairs)?;
         let call = Call {
             name: "raw",
             path,
@@ -418,57 +407,18 @@ struct Encoded {
     body: Bytes,
 }
 
-/// Status first, envelope second, typed payload last, so each failure gets its own error.
+/// Status first, envelope second, typed payload last (by [`pockyt_types::decode_response`], the
+/// same function a custom stack uses), so each failure gets its own error.
 pub(crate) fn decode<E: Endpoint>(
     response: &http::Response<Bytes>,
     attempts: u32,
 ) -> Result<Envelope<E::Response>, Error> {
-    let body = response.body();
     let status = response.status();
-    if status.is_success()
-        && E::RESPONSE_KEYS == ["result"]
-        && let Some(envelope) = pockyt_types::decode_success_under_result(body)
-    {
-        return Ok(envelope);
-    }
-    let envelope = RawEnvelope::parse(body);
-    if !status.is_success() {
-        // Some proxies answer errors with the gateway's own envelope; prefer its code when present.
-        if let Ok(envelope) = &envelope
-            && let Ok(ret_code) = envelope.ret_code()
-            && !ret_code.is_success()
-        {
-            return Err(Error::Api {
-                ret_code,
-                ret_msg: envelope.ret_msg(),
-            });
-        }
-        return Err(Error::HttpStatus {
-            status: status.as_u16(),
-            snippet: snippet(body),
-            attempts,
-            retry_after: crate::retry::retry_after(
-                status,
-                response.headers(),
-                std::time::SystemTime::now(),
-            ),
-        });
-    }
-    let decode_error = |error| Error::Decode {
-        error,
-        snippet: snippet(body),
-    };
-    let envelope = envelope.map_err(decode_error)?;
-    let ret_code = envelope.ret_code().map_err(decode_error)?;
-    if !ret_code.is_success() {
-        return Err(Error::Api {
-            ret_code,
-            ret_msg: envelope.ret_msg(),
-        });
-    }
-    envelope
-        .into_envelope(E::RESPONSE_KEYS)
-        .map_err(decode_error)
+    pockyt_types::decode_response::<E>(status.as_u16(), response.body()).map_err(|error| {
+        let wait =
+            crate::retry::retry_after(status, response.headers(), std::time::SystemTime::now());
+        Error::from_response(error, attempts, wait)
+    })
 }
 
 /// What the retry loop and the traces need to know about a call.

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use pockyt_sign::SigningKey;
+use pockyt_types::Identity;
 
 use crate::retry::RetryPolicy;
 
@@ -214,10 +215,9 @@ impl EnvProblem {
 #[derive(Clone)]
 pub struct Config {
     pub(crate) environment: Environment,
-    pub(crate) merchant_no: String,
-    pub(crate) store_no: String,
-    pub(crate) mer_group_no: Option<String>,
-    pub(crate) store_admin_no: Option<String>,
+    /// merchantNo, storeNo and the optional merGroupNo / storeAdminNo, as `pockyt-types` puts
+    /// them in front of every request.
+    pub(crate) identity: Identity,
     pub(crate) key: SigningKey,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
@@ -244,10 +244,7 @@ impl Config {
         }
         Ok(Self {
             environment: Environment::Sandbox,
-            merchant_no,
-            store_no,
-            mer_group_no: None,
-            store_admin_no: None,
+            identity: Identity::new(merchant_no, store_no),
             key: SigningKey::from_token(token),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
@@ -317,14 +314,14 @@ impl Config {
 
     /// Sets the partner (service-provider) number, sent as `merGroupNo` on every call.
     pub fn mer_group_no(mut self, mer_group_no: impl Into<String>) -> Self {
-        self.mer_group_no = Some(mer_group_no.into());
+        self.identity = self.identity.mer_group_no(mer_group_no);
         self
     }
 
     /// Sets the cashier/clerk id, sent as `storeAdminNo` on calls that take it (unless the request
     /// sets its own).
     pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
-        self.store_admin_no = Some(store_admin_no.into());
+        self.identity = self.identity.store_admin_no(store_admin_no);
         self
     }
 
@@ -371,12 +368,17 @@ impl Config {
 
     /// The merchant number.
     pub fn merchant_no(&self) -> &str {
-        &self.merchant_no
+        self.identity.merchant_no()
     }
 
     /// The store number.
     pub fn store_no(&self) -> &str {
-        &self.store_no
+        self.identity.store_no()
+    }
+
+    /// The identity every request carries (what a custom stack builds with `pockyt-types`).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
     }
 
     /// The signing key (md5 of the token). It prints as `<redacted>`.
@@ -406,10 +408,10 @@ impl Config {
             return Err(ConfigError::Timeouts { attempt, overall });
         }
         for (name, value) in [
-            ("merGroupNo", &self.mer_group_no),
-            ("storeAdminNo", &self.store_admin_no),
+            ("merGroupNo", self.identity.mer_group_no_value()),
+            ("storeAdminNo", self.identity.store_admin_no_value()),
         ] {
-            if value.as_deref() == Some("") {
+            if value == Some("") {
                 return Err(ConfigError::Empty { name });
             }
         }
@@ -429,10 +431,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("environment", &self.environment)
-            .field("merchant_no", &self.merchant_no)
-            .field("store_no", &self.store_no)
-            .field("mer_group_no", &self.mer_group_no)
-            .field("store_admin_no", &self.store_admin_no)
+            .field("identity", &self.identity)
             .field("key", &self.key)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)

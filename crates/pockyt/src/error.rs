@@ -101,6 +101,36 @@ impl From<ValidationError> for Error {
     }
 }
 
+impl Error {
+    /// An answer that is not a success, from [`pockyt_types::decode_response`], with the attempts
+    /// made and the wait a 429 or 503 asked for.
+    pub(crate) fn from_response(
+        error: pockyt_types::ResponseError,
+        attempts: u32,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        use pockyt_types::ResponseError as R;
+        match error {
+            R::Status { status, snippet } => Error::HttpStatus {
+                status,
+                snippet,
+                attempts,
+                retry_after,
+            },
+            R::Api { ret_code, ret_msg } => Error::Api { ret_code, ret_msg },
+            R::Decode { error, snippet } => Error::Decode { error, snippet },
+            // A class added later: reported as a decode failure with its own words.
+            other => Error::Decode {
+                error: EnvelopeError::Payload {
+                    key: String::new(),
+                    message: other.to_string(),
+                },
+                snippet: String::new(),
+            },
+        }
+    }
+}
+
 impl From<SignError> for Error {
     fn from(error: SignError) -> Self {
         Error::Signing(error)
@@ -190,19 +220,6 @@ fn retry_hint(retry_after: Option<Duration>) -> String {
     }
 }
 
-/// The start of a body for an error message: at most 160 characters, whitespace collapsed, and
-/// anything that looks like a key, signature or card number masked.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let masked = pockyt_types::redact::mask(&collapsed);
-    let mut clipped: String = masked.chars().take(160).collect();
-    if clipped.len() < masked.len() || body.len() > 4096 {
-        clipped.push('…');
-    }
-    clipped
-}
-
 /// The time remaining before `deadline`, or zero.
 pub(crate) fn remaining(deadline: tokio::time::Instant) -> Duration {
     deadline.saturating_duration_since(tokio::time::Instant::now())
@@ -215,15 +232,15 @@ mod tests {
     #[test]
     fn snippets_are_short_and_masked() {
         let body = b"<html>\n  <body>Bad Gateway 186abea4b8610d7ff03768255588597a card 4111111111111111</body></html>";
-        let s = snippet(body);
+        let s = pockyt_types::snippet(body);
         assert!(
             s.starts_with("<html> <body>Bad Gateway <redacted> card <redacted>"),
             "{s}"
         );
         assert!(!s.contains("186abea4"));
         let long = "x".repeat(10_000);
-        assert!(snippet(long.as_bytes()).chars().count() <= 161);
-        assert_eq!(snippet(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
+        assert!(pockyt_types::snippet(long.as_bytes()).chars().count() <= 161);
+        assert_eq!(pockyt_types::snippet(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
     }
 
     #[test]

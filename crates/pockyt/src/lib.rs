@@ -50,9 +50,7 @@ mod client;
 mod config;
 mod endpoints;
 mod error;
-pub mod form;
 pub mod ipn;
-mod json_body;
 mod options;
 mod retry;
 
@@ -60,7 +58,7 @@ pub use client::{Client, ClientBuilder};
 pub use config::{Config, ConfigError, EnvProblem, Environment, Timeouts, USER_AGENT};
 pub use error::Error;
 pub use options::CallOptions;
-pub use pockyt_sign::SigningKey;
+pub use pockyt_sign::{SigningKey, form};
 #[cfg(feature = "test-util")]
 pub use pockyt_transport::{CapturedRequest, MockTransport, transport_fn};
 pub use pockyt_transport::{Transport, TransportError, TransportErrorKind};

@@ -1,17 +1,27 @@
 //! The request body: a flat JSON object of strings, written straight from the signed pairs.
 
-use bytes::Bytes;
+use crate::identity::SIGNATURE_PARAM;
 
-/// `{"name":"value",…,"verifySign":"…"}`.
+/// The body the gateway receives: `{"name":"value",…,"verifySign":"…"}`, the pairs in the order
+/// given (the signing order), then the signature.
+///
+/// `pairs` are the ones that were signed (see [`crate::Identity::signing_pairs`]), `signature`
+/// the lowercase hex `verifySign` over them (`pockyt_sign::sign`), `len` how many pairs there are
+/// (it sizes the buffer). This is the function `pockyt::Client` sends with, byte for byte.
 ///
 /// Names and values are nearly always plain text, which goes between quotes as is; only a string
 /// holding `"`, `\` or a control character is escaped, by serde_json, so the output is byte for byte
 /// what serde_json writes for the same map.
-pub(crate) fn json_body<'a>(
+///
+/// ```
+/// let body = pockyt_types::json_body([("amount", "1.00"), ("note", "a \"b\"")].into_iter(), "ab12", 2);
+/// assert_eq!(body, br#"{"amount":"1.00","note":"a \"b\"","verifySign":"ab12"}"#);
+/// ```
+pub fn json_body<'a>(
     pairs: impl Iterator<Item = (&'a str, &'a str)>,
-    signature: &pockyt_sign::Signature,
+    signature: &str,
     len: usize,
-) -> Bytes {
+) -> Vec<u8> {
     let mut buf = Vec::with_capacity(64 + len * 48);
     buf.push(b'{');
     for (name, value) in pairs {
@@ -20,11 +30,11 @@ pub(crate) fn json_body<'a>(
         string(&mut buf, value);
         buf.push(b',');
     }
-    string(&mut buf, pockyt_sign::SIGNATURE_PARAM);
-    buf.extend_from_slice(b":\"");
-    buf.extend_from_slice(&signature.to_hex());
-    buf.extend_from_slice(b"\"}");
-    Bytes::from(buf)
+    string(&mut buf, SIGNATURE_PARAM);
+    buf.push(b':');
+    string(&mut buf, signature);
+    buf.push(b'}');
+    buf
 }
 
 fn string(buf: &mut Vec<u8>, text: &str) {
@@ -70,8 +80,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn signature() -> pockyt_sign::Signature {
-        pockyt_sign::Signature::from_hex(&"ab".repeat(16)).unwrap()
+    fn signature() -> String {
+        "ab".repeat(16)
     }
 
     /// What serde_json's compact serializer writes for the same entries, in the same order.
@@ -117,7 +127,7 @@ mod tests {
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect();
-        assert_eq!(body.as_ref(), reference(&owned).as_slice());
+        assert_eq!(body.as_slice(), reference(&owned).as_slice());
     }
 
     proptest! {
@@ -135,7 +145,7 @@ mod tests {
                 pairs.len(),
             );
             let expected = reference(&pairs);
-            prop_assert_eq!(body.as_ref(), expected.as_slice());
+            prop_assert_eq!(body.as_slice(), expected.as_slice());
         }
 
         #[test]

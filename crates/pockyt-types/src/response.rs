@@ -1,0 +1,109 @@
+//! Reading an answer: HTTP status, then the envelope, then the typed payload, each failure its own.
+
+use crate::{Endpoint, Envelope, EnvelopeError, RetCode};
+
+/// Why an answer is not a success, in the classes `pockyt::Error` uses.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResponseError {
+    /// An HTTP error status (from the gateway or a proxy), with the start of the body, redacted.
+    #[error("the gateway answered HTTP {status}: {snippet}")]
+    Status {
+        /// The status code.
+        status: u16,
+        /// The start of the body, redacted.
+        snippet: String,
+    },
+    /// The gateway refused the request: a `ret_code` other than `000100`.
+    #[error("the gateway refused the request: {ret_code} `{ret_msg}` ({})", ret_code.meaning())]
+    Api {
+        /// The return code.
+        ret_code: RetCode,
+        /// The gateway's message.
+        ret_msg: String,
+    },
+    /// The body is not the expected envelope or payload.
+    #[error("cannot decode the gateway's response: {error}; body starts: {snippet}")]
+    Decode {
+        /// What went wrong.
+        error: EnvelopeError,
+        /// The start of the body, redacted.
+        snippet: String,
+    },
+}
+
+/// Decodes an answer to `E`: the status first, the envelope second, the typed payload last, so a
+/// business error is always [`ResponseError::Api`], never a JSON error. This is what
+/// `pockyt::Client` decodes with.
+///
+/// ```
+/// use pockyt_types::{ResponseError, RetCode, TranQueryRequest, decode_response};
+///
+/// let ok = br#"{"ret_code":"000100","ret_msg":"ok","result":{"transactionNo":"1","amount":"1.00"}}"#;
+/// let envelope = decode_response::<TranQueryRequest>(200, ok)?;
+/// assert_eq!(envelope.result.and_then(|r| r.transaction_no).as_deref(), Some("1"));
+///
+/// let refused = br#"{"ret_code":"000021","ret_msg":"no record"}"#;
+/// assert!(matches!(
+///     decode_response::<TranQueryRequest>(200, refused),
+///     Err(ResponseError::Api { ret_code: RetCode::NoRecord, .. })
+/// ));
+/// # Ok::<(), ResponseError>(())
+/// ```
+pub fn decode_response<E: Endpoint>(
+    status: u16,
+    body: &[u8],
+) -> Result<Envelope<E::Response>, ResponseError> {
+    let success = (200..300).contains(&status);
+    if success
+        && E::RESPONSE_KEYS == ["result"]
+        && let Some(envelope) = crate::envelope::decode_success_under_result(body)
+    {
+        return Ok(envelope);
+    }
+    let envelope = crate::RawEnvelope::parse(body);
+    if !success {
+        // Some proxies answer errors with the gateway's own envelope; prefer its code when present.
+        if let Ok(envelope) = &envelope
+            && let Ok(ret_code) = envelope.ret_code()
+            && !ret_code.is_success()
+        {
+            return Err(ResponseError::Api {
+                ret_code,
+                ret_msg: envelope.ret_msg(),
+            });
+        }
+        return Err(ResponseError::Status {
+            status,
+            snippet: snippet(body),
+        });
+    }
+    let decode_error = |error| ResponseError::Decode {
+        error,
+        snippet: snippet(body),
+    };
+    let envelope = envelope.map_err(decode_error)?;
+    let ret_code = envelope.ret_code().map_err(decode_error)?;
+    if !ret_code.is_success() {
+        return Err(ResponseError::Api {
+            ret_code,
+            ret_msg: envelope.ret_msg(),
+        });
+    }
+    envelope
+        .into_envelope(E::RESPONSE_KEYS)
+        .map_err(decode_error)
+}
+
+/// The start of a body for an error message: at most 160 characters, whitespace collapsed, and
+/// anything that looks like a key, signature or card number masked.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let masked = crate::redact::mask(&collapsed);
+    let mut clipped: String = masked.chars().take(160).collect();
+    if clipped.len() < masked.len() || body.len() > 4096 {
+        clipped.push('…');
+    }
+    clipped
+}
