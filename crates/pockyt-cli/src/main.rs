@@ -23,6 +23,7 @@ macro_rules! warn {
 mod call;
 mod demo;
 mod input;
+mod ipn_send;
 mod mock;
 mod signing;
 
@@ -50,6 +51,9 @@ enum Command {
     VerifyIpn(signing::VerifyArgs),
     /// Sends a signed request to any endpoint path and prints the JSON response.
     Call(call::Args),
+    /// Tools for a merchant's IPN handler: `pockyt ipn send` posts a signed notification to it.
+    #[command(subcommand)]
+    Ipn(ipn_send::IpnCommand),
 }
 
 /// What a command ended with.
@@ -114,6 +118,7 @@ async fn async_command(command: Command) -> Outcome {
         Command::Demo(args) => demo::run(&args).await,
         Command::Mock(args) => mock::run(&args).await,
         Command::Call(args) => call::run(&args).await,
+        Command::Ipn(command) => ipn_send::run(&command).await,
         Command::Sign(_) | Command::VerifyIpn(_) => {
             Outcome::BadInput("not an async command".into())
         }

@@ -14,15 +14,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use pockyt::SigningKey;
-use pockyt::ipn;
+use pockyt::axum::{Ack, IpnKey, VerifiedIpn};
 
 /// What the route needs: the key, and how long a client may take to send its body.
 #[derive(Debug)]
@@ -33,63 +31,45 @@ pub struct Receiver {
     pub body_deadline: Duration,
 }
 
-/// The router: `POST /pockyt/ipn`, its body capped at [`ipn::MAX_BODY_BYTES`] and due within
-/// the deadline.
-pub fn app(receiver: Receiver) -> Router {
-    let receiver = Arc::new(receiver);
-    Router::new()
-        .route("/pockyt/ipn", post(pockyt_ipn))
-        .layer(DefaultBodyLimit::max(ipn::MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(
-            receiver.clone(),
-            body_deadline,
-        ))
-        .with_state(receiver)
+/// The router's state; the extractor takes the key from it.
+#[derive(Debug, Clone)]
+struct AppState(Arc<Receiver>);
+
+impl FromRef<AppState> for IpnKey {
+    fn from_ref(state: &AppState) -> Self {
+        IpnKey(state.0.key.clone())
+    }
 }
 
-/// The body is read by the `Bytes` extractor inside `next`, so the deadline covers it.
-async fn body_deadline(
-    State(receiver): State<Arc<Receiver>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match tokio::time::timeout(receiver.body_deadline, next.run(request)).await {
+/// The router: `POST /pockyt/ipn`; the body is capped by the extractor and due within the deadline.
+pub fn app(receiver: Receiver) -> Router {
+    let state = AppState(Arc::new(receiver));
+    Router::new()
+        .route("/pockyt/ipn", post(pockyt_ipn))
+        .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
+        .with_state(state)
+}
+
+/// The body is read by the extractor inside `next`, so the deadline covers it.
+async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.0.body_deadline, next.run(request)).await {
         Ok(response) => response,
         Err(_) => (StatusCode::REQUEST_TIMEOUT, "body too slow").into_response(),
     }
 }
 
-/// Takes the raw body (not `Form<HashMap<..>>`, which would hide duplicate names) and verifies it.
-async fn pockyt_ipn(
-    State(receiver): State<Arc<Receiver>>,
-    body: Result<Bytes, BytesRejection>,
-) -> (StatusCode, &'static str) {
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return (StatusCode::PAYLOAD_TOO_LARGE, "too large");
-        }
-        Err(_) => return (StatusCode::BAD_REQUEST, "unreadable body"),
-    };
-    match ipn::verify_form(&body, &receiver.key) {
-        Ok(notification) => {
-            // Record it idempotently before acknowledging: the gateway may send it again. E.g.
-            //   INSERT INTO pockyt_notifications (transaction_no, status, reference, amount)
-            //   VALUES ($1, $2, $3, $4) ON CONFLICT (transaction_no, status) DO NOTHING;
-            // then fulfil the order only when the row is new and `notification.is_success()`,
-            // and answer `success` only once the row is stored (a failure here: answer 500, and
-            // the gateway retries).
-            println!(
-                "verified: {:?} {:?}",
-                notification.reference, notification.status
-            );
-            (StatusCode::OK, ipn::ACK_BODY)
-        }
-        Err(error) => {
-            eprintln!("rejected notification: {error}");
-            (StatusCode::BAD_REQUEST, "rejected")
-        }
-    }
+/// Runs only for a notification whose signature verified; anything else was answered 400 or 413.
+async fn pockyt_ipn(VerifiedIpn(notification): VerifiedIpn) -> Ack {
+    // Record it idempotently before acknowledging: the gateway may send it again. E.g.
+    //   INSERT INTO pockyt_notifications (transaction_no, status, reference, amount)
+    //   VALUES ($1, $2, $3, $4) ON CONFLICT (transaction_no, status) DO NOTHING;
+    // then fulfil the order only when the row is new and `notification.is_success()`, and
+    // acknowledge only once the row is stored (on a failure, return 500: the gateway retries).
+    println!(
+        "verified: {:?} {:?}",
+        notification.reference, notification.status
+    );
+    Ack
 }
 
 #[allow(dead_code)] // The abuse tests include this file and call `app` directly.

@@ -29,6 +29,8 @@ use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus};
 
 use crate::form::{self, FormError};
 
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod webhook;
 
 pub use webhook::{

@@ -46,6 +46,8 @@
 //! `rustls-aws-lc`, `rustls-native-roots`, `tracing` (one span per call, never a body or key), and
 //! `test-util` (re-exports `MockTransport` and `transport_fn`).
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod client;
 mod config;
 mod endpoints;
@@ -84,7 +86,8 @@ pub mod transport {
 #[doc = include_str!("../../../docs/errors-and-retries.md")]
 struct ErrorsGuide;
 
-#[cfg(doctest)]
+// Its axum and testing sections need those features (on in `cargo test --workspace`).
+#[cfg(all(doctest, feature = "axum", feature = "test-util"))]
 #[doc = include_str!("../../../docs/webhooks.md")]
 struct WebhooksGuide;
 

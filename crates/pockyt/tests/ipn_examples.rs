@@ -212,3 +212,17 @@ async fn both_examples_serve_a_thousand_connections_at_once() {
     serves_a_thousand_connections_at_once(start_hyper().await).await;
     serves_a_thousand_connections_at_once(start_axum().await).await;
 }
+
+#[tokio::test]
+async fn the_axum_extractor_acknowledges_a_replay_and_refuses_a_forgery() {
+    let addr = start_axum().await;
+    // The gateway sends a notification again until it is acknowledged: a replay verifies and is
+    // acknowledged again (the handler records it idempotently).
+    let body = signed("replayed-1");
+    assert_eq!(post(addr, &body).await, (200, "success".to_owned()));
+    assert_eq!(post(addr, &body).await, (200, "success".to_owned()));
+    // The same body with one value changed is refused before the handler runs.
+    let forged = String::from_utf8_lossy(&body).replace("12.50", "1250.00");
+    let (status, text) = post(addr, forged.as_bytes()).await;
+    assert_eq!((status, text.as_str()), (400, "rejected"));
+}

@@ -1,0 +1,128 @@
+//! The IPN handler as an axum extractor (feature `axum`): the body is read raw and capped,
+//! verified with the app's key, and the handler gets the typed notification. A forged, malformed
+//! or oversized body is answered before the handler runs, never with `success`.
+//!
+//! ```
+//! use axum::{Router, routing::post};
+//! use pockyt::axum::{Ack, IpnKey, VerifiedIpn};
+//!
+//! async fn pockyt_ipn(VerifiedIpn(notification): VerifiedIpn) -> Ack {
+//!     // Record it idempotently (keyed on transactionNo + status), then acknowledge.
+//!     let _ = notification.is_success();
+//!     Ack
+//! }
+//!
+//! let key = IpnKey(pockyt::SigningKey::from_token("my-test-token-001"));
+//! let app: Router = Router::new().route("/pockyt/ipn", post(pockyt_ipn)).with_state(key);
+//! # let _ = app;
+//! ```
+//!
+//! The key comes from the router's state: `IpnKey` itself, or any state that gives one through
+//! `FromRef`. Pair it with a body deadline (see `examples/ipn_axum.rs`): the extractor caps the
+//! size, a deadline bounds the time.
+
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::SigningKey;
+use crate::ipn::{self, IpnError, Notification};
+
+/// The key notifications are verified with, taken from the router's state.
+#[derive(Debug, Clone)]
+pub struct IpnKey(pub SigningKey);
+
+/// A notification whose signature verified: the handler runs only for these.
+#[derive(Debug, Clone)]
+pub struct VerifiedIpn(pub Notification);
+
+/// Why a notification was refused before the handler ran: 413 for a body over
+/// [`ipn::MAX_BODY_BYTES`], 400 for anything else (unreadable, not a form, not authentic).
+#[derive(Debug)]
+pub struct IpnRejection {
+    status: StatusCode,
+    reason: String,
+}
+
+impl IpnRejection {
+    /// The status answered.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Why, for logs (never echoed with secrets: the verifier's messages hold none).
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl IntoResponse for IpnRejection {
+    fn into_response(self) -> Response {
+        let body = if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too large"
+        } else {
+            "rejected"
+        };
+        (self.status, body).into_response()
+    }
+}
+
+impl<S> FromRequest<S> for VerifiedIpn
+where
+    S: Send + Sync,
+    IpnKey: FromRef<S>,
+{
+    type Rejection = IpnRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = IpnKey::from_ref(state);
+        let body = axum::body::to_bytes(request.into_body(), ipn::MAX_BODY_BYTES)
+            .await
+            .map_err(|error| {
+                let too_large = chain_has_length_limit(&error);
+                IpnRejection {
+                    status: if too_large {
+                        StatusCode::PAYLOAD_TOO_LARGE
+                    } else {
+                        StatusCode::BAD_REQUEST
+                    },
+                    reason: format!("unreadable body: {error}"),
+                }
+            })?;
+        verify(&body, &key.0).map(VerifiedIpn)
+    }
+}
+
+/// Whether reading stopped at the size cap (not, say, at a client that went away).
+fn chain_has_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
+fn verify(body: &Bytes, key: &SigningKey) -> Result<Notification, IpnRejection> {
+    ipn::verify_form(body, key).map_err(|error| IpnRejection {
+        status: match error {
+            IpnError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        },
+        reason: error.to_string(),
+    })
+}
+
+/// The acknowledgement: HTTP 200 with the body `success`. Return it only once the notification
+/// is recorded; anything else makes the gateway send it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ack;
+
+impl IntoResponse for Ack {
+    fn into_response(self) -> Response {
+        (StatusCode::OK, ipn::ACK_BODY).into_response()
+    }
+}
