@@ -29,6 +29,13 @@ pub enum Error {
         /// The path as given.
         path: String,
     },
+    /// A blocking-client call (feature `blocking`) was made on a thread of an async runtime (a
+    /// task, or `spawn_blocking`), where blocking would stall the runtime or nest runtimes.
+    /// Nothing was sent: use the async `pockyt::Client` there.
+    #[error(
+        "the blocking client was called on a thread of an async runtime: use the async pockyt::Client there (nothing was sent)"
+    )]
+    BlockingInAsync,
     /// The parameters could not be signed (a name appears twice). Nothing was sent.
     #[error("cannot sign the request: {0} (nothing was sent)")]
     Signing(SignError),
@@ -188,6 +195,7 @@ impl Error {
             Error::Config(_)
             | Error::InvalidRequest(_)
             | Error::InvalidPath { .. }
+            | Error::BlockingInAsync
             | Error::Signing(_)
             | Error::Api { .. } => false,
         }
@@ -202,6 +210,7 @@ impl Error {
             Error::Config(_)
             | Error::InvalidRequest(_)
             | Error::InvalidPath { .. }
+            | Error::BlockingInAsync
             | Error::Signing(_) => false,
             Error::Transport { error, .. } => error.request_may_have_been_sent(),
             Error::Timeout { maybe_sent, .. } => *maybe_sent,

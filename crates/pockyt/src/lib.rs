@@ -48,6 +48,8 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod config;
 mod endpoints;

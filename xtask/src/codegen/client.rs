@@ -42,3 +42,34 @@ pub fn endpoints_rs(api: &Api) -> String {
     out.push_str("}\n");
     out
 }
+
+/// `crates/pockyt/src/blocking/endpoints.rs`: the same methods on the blocking client.
+pub fn blocking_endpoints_rs(api: &Api) -> String {
+    let mut out = header();
+    out.push_str(
+        "//! One method per endpoint on the blocking client, each a shorthand for [`Client::send`].\n\n",
+    );
+    out.push_str(
+        "use pockyt_types::*;\n\nuse super::Client;\nuse crate::Error;\n\nimpl Client {\n",
+    );
+    for endpoint in &api.endpoints {
+        let first_sentence = endpoint.doc.split(". ").next().unwrap_or(&endpoint.doc);
+        let first_sentence = first_sentence.trim_end_matches('.');
+        out.push_str(&doc(&format!(
+            "{first_sentence}: `POST {}` (see [`crate::Client::{}`]).",
+            endpoint.path, endpoint.method
+        )));
+        if let Some(instead) = &endpoint.deprecated {
+            let _ = writeln!(out, "#[deprecated(note = {instead:?})]");
+        }
+        let _ = writeln!(
+            out,
+            "pub fn {method}(&self, request: &{name}Request) -> Result<{name}Response, Error> {{\n\
+             self.send(request)\n}}\n",
+            method = endpoint.method,
+            name = endpoint.name
+        );
+    }
+    out.push_str("}\n");
+    out
+}

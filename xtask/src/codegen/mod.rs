@@ -19,6 +19,7 @@ use model::Api;
 const API: &str = "api/pockyt-api.json";
 const TYPES_OUT: &str = "crates/pockyt-types/src/generated";
 const CLIENT_OUT: &str = "crates/pockyt/src/endpoints.rs";
+const BLOCKING_OUT: &str = "crates/pockyt/src/blocking/endpoints.rs";
 const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/endpoints.rs";
 
 /// Every file the generator owns, with its content.
@@ -38,6 +39,7 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         ));
     }
     files.push((root.join(CLIENT_OUT), client::endpoints_rs(&api)));
+    files.push((root.join(BLOCKING_OUT), client::blocking_endpoints_rs(&api)));
     files.push((root.join(CLIENT_TESTS_OUT), tests::endpoints_test_rs(&api)));
     files
         .into_iter()

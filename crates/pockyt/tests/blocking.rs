@@ -1,0 +1,148 @@
+//! The blocking client behaves as the async one: the same answers, errors, retries and
+//! timeouts, without async in the caller. No network: `MockTransport` and `transport_fn`.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use pockyt::blocking::Client;
+use pockyt::transport::{MockTransport, transport_fn};
+use pockyt::types::*;
+use pockyt::{CallOptions, Error, RetryPolicy};
+use support::{SUCCESS, assert_signed_post, config};
+
+fn over(mock: &MockTransport) -> Client {
+    let mock = mock.clone();
+    Client::from_async(|| pockyt::Client::builder(config()).transport(mock).build()).unwrap()
+}
+
+fn query() -> TranQueryRequest {
+    TranQueryRequest::new().reference("order-1")
+}
+
+fn payment() -> SecurePayRequest {
+    SecurePayRequest::new(
+        Amount::parse("12.50").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "order-1",
+        Terminal::Yip,
+    )
+}
+
+#[test]
+fn a_call_sends_the_same_signed_post_and_decodes_the_answer() {
+    let mock = MockTransport::new();
+    mock.push_json(
+        200,
+        r#"{"ret_code":"000100","ret_msg":"ok","result":{"transactionNo":"30001","status":"success"}}"#,
+    );
+    let client = over(&mock);
+    let found = client.tran_query(&query()).unwrap();
+    assert_eq!(found.transaction_no.as_deref(), Some("30001"));
+    assert_eq!(found.status, Some(TransactionStatus::Success));
+    assert_signed_post(&mock, TranQueryRequest::PATH, &query().wire_pairs());
+}
+
+#[test]
+fn errors_are_the_async_clients() {
+    let mock = MockTransport::new();
+    mock.push_json(200, r#"{"ret_code":"000021","ret_msg":"no record"}"#);
+    mock.push_response(404, "not here");
+    let client = over(&mock);
+    let api = client.tran_query(&query()).unwrap_err();
+    assert_eq!(api.ret_code(), Some(&RetCode::NoRecord));
+    let status = client.tran_query(&query()).unwrap_err();
+    assert!(
+        matches!(status, Error::HttpStatus { status: 404, .. }),
+        "{status}"
+    );
+    // Invalid: nothing is sent.
+    let bad = RefundRequest::new(
+        Amount::parse("0.00").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+    )
+    .transaction_no("1");
+    assert!(matches!(client.refund(&bad), Err(Error::InvalidRequest(_))));
+    assert_eq!(mock.requests().len(), 2);
+    // find_by_reference reads "no record" as None.
+    mock.push_json(200, r#"{"ret_code":"000021","ret_msg":"no record"}"#);
+    assert!(client.find_by_reference("nothing").unwrap().is_none());
+}
+
+#[test]
+fn a_query_is_retried_and_a_payment_is_not() {
+    let mock = MockTransport::new();
+    mock.push_response(503, "busy").push_json(200, SUCCESS);
+    let client = over(&mock);
+    client.tran_query(&query()).unwrap();
+    assert_eq!(mock.requests().len(), 2);
+
+    let mock = MockTransport::new();
+    mock.push_response(503, "busy").push_json(200, SUCCESS);
+    let client = over(&mock);
+    let err = client.secure_pay(&payment()).unwrap_err();
+    assert!(
+        matches!(err, Error::HttpStatus { attempts: 1, .. }),
+        "{err}"
+    );
+    assert!(err.outcome_unknown());
+    assert_eq!(mock.requests().len(), 1);
+    // Per-call options on the blocking client too.
+    let once = over(&MockTransport::new());
+    assert!(once.with_options(CallOptions::new().no_retry()).is_ok());
+}
+
+#[test]
+fn the_attempt_timeout_applies() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let counted = calls.clone();
+    let silent = transport_fn(move |_| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        std::future::pending()
+    });
+    let config = config()
+        .attempt_timeout(Duration::from_millis(50))
+        .overall_timeout(Duration::from_millis(120))
+        .retry(RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO));
+    let client =
+        Client::from_async(|| pockyt::Client::builder(config).transport(silent).build()).unwrap();
+    let err = client.secure_pay(&payment()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                attempts: 1,
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "a payment is not retried after a timeout"
+    );
+}
+
+#[test]
+fn inside_an_async_runtime_it_refuses_instead_of_panicking_and_drops_cleanly() {
+    let mock = MockTransport::new();
+    mock.push_json(200, SUCCESS);
+    let client = over(&mock);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let (err, client) =
+        runtime.block_on(async move { (client.tran_query(&query()).unwrap_err(), client) });
+    assert!(matches!(err, Error::BlockingInAsync), "{err}");
+    assert!(!err.outcome_unknown() && !err.request_may_have_been_sent());
+    assert!(mock.requests().is_empty(), "nothing was sent");
+    // Dropping the last handle inside a runtime must not panic either.
+    runtime.block_on(async move { drop(client) });
+}
