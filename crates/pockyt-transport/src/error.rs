@@ -9,6 +9,8 @@ pub enum TransportErrorKind {
     Connect,
     /// The TLS handshake failed (certificate, protocol). Nothing was sent.
     Tls,
+    /// The HTTP proxy could not be reached or refused the tunnel (407, 403, 502). Nothing was sent.
+    Proxy,
     /// The transport's own timeout fired (e.g. connecting).
     Timeout,
     /// The connection failed after it was made: reset, closed early, malformed HTTP.
@@ -24,6 +26,7 @@ impl TransportErrorKind {
         match self {
             Self::Connect => "could not connect to the gateway",
             Self::Tls => "TLS handshake with the gateway failed",
+            Self::Proxy => "the proxy did not open a tunnel to the gateway",
             Self::Timeout => "the transport timed out",
             Self::Io => "the connection failed during the exchange",
             Self::BodyTooLarge => "the response body exceeded the size cap",

@@ -13,6 +13,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::CertificateDer;
 
+use crate::proxy::{ProxyChoice, ProxyConnector, ProxyError};
 use crate::{BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, Transport, TransportError, TransportErrorKind};
 
 /// The default [`Transport`]: hyper 1 and hyper-util's pooled client, HTTP/1.1 keep-alive, rustls.
@@ -32,7 +33,7 @@ use crate::{BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, Transport, TransportError, Tr
 /// ```
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<HttpsConnector<ProxyConnector>, Full<Bytes>>,
     max_response_bytes: usize,
 }
 
@@ -66,6 +67,7 @@ pub struct HyperTransportBuilder {
     max_response_bytes: usize,
     built_in_roots: bool,
     extra_roots: Vec<Vec<u8>>,
+    proxy: ProxyChoice,
 }
 
 impl Default for HyperTransportBuilder {
@@ -77,6 +79,7 @@ impl Default for HyperTransportBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             built_in_roots: true,
             extra_roots: Vec::new(),
+            proxy: ProxyChoice::Environment,
         }
     }
 }
@@ -90,6 +93,7 @@ impl fmt::Debug for HyperTransportBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("built_in_roots", &self.built_in_roots)
             .field("extra_roots", &self.extra_roots.len())
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -135,20 +139,56 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Builds the transport. Fails if an added certificate is not valid DER or no TLS configuration
-    /// can be made.
+    /// Sends every HTTPS request through this HTTP proxy's CONNECT tunnel, whatever the
+    /// environment says: `http://host:port`, or `http://user:password@host:port` to send
+    /// `Proxy-Authorization` (the credentials never appear in `Debug` or errors). Loopback hosts
+    /// are never proxied.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyChoice::Url(url.into());
+        self
+    }
+
+    /// No proxy, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Off;
+        self
+    }
+
+    /// Reads the proxy variables through `lookup` instead of the process environment (for tests
+    /// and other configuration sources), the same way as the default: `HTTPS_PROXY` (or
+    /// `https_proxy`), else `ALL_PROXY` (or `all_proxy`), minus the hosts in `NO_PROXY` (or
+    /// `no_proxy`), as curl reads them. `HTTP_PROXY` applies to plain-http URLs only, and the
+    /// client sends plain http only to loopback hosts, which are never proxied.
+    pub fn proxy_from_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.proxy = ProxyChoice::Lookup(Arc::new(lookup));
+        self
+    }
+
+    /// Builds the transport. Fails if an added certificate is not valid DER, no TLS configuration
+    /// can be made, or the proxy URL cannot be used. By default, the proxy comes from the
+    /// environment (see [`HyperTransportBuilder::proxy_from_lookup`]).
     pub fn build(self) -> Result<HyperTransport, TransportError> {
         let tls = self.tls_config()?;
+        let matcher = self.proxy.matcher().map_err(|reason| {
+            TransportError::new(TransportErrorKind::Proxy, false).with_detail(reason)
+        })?;
         let mut http = HttpConnector::new();
         http.set_connect_timeout(self.connect_timeout);
         http.set_nodelay(true);
         // hyper-rustls decides between http and https; the connector must accept both schemes.
         http.enforce_http(false);
+        let connector = ProxyConnector {
+            http,
+            matcher: matcher.map(Arc::new),
+        };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(connector);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
@@ -301,7 +341,9 @@ fn cause(err: &(dyn StdError + 'static)) -> String {
 
 fn classify_kind(err: hyper_util::client::legacy::Error) -> TransportError {
     if err.is_connect() {
-        let kind = if chain_has(&err, |e| e.is::<rustls::Error>()) {
+        let kind = if chain_has(&err, |e| e.is::<ProxyError>()) {
+            TransportErrorKind::Proxy
+        } else if chain_has(&err, |e| e.is::<rustls::Error>()) {
             TransportErrorKind::Tls
         } else if chain_has(&err, |e| {
             e.downcast_ref::<std::io::Error>()

@@ -46,6 +46,8 @@ mod error;
 mod hyper_transport;
 #[cfg(feature = "test-util")]
 mod mock;
+#[cfg(feature = "hyper")]
+mod proxy;
 
 use std::future::Future;
 use std::pin::Pin;
