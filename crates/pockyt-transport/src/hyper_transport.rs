@@ -141,8 +141,8 @@ impl HyperTransportBuilder {
 
     /// Sends every HTTPS request through this HTTP proxy's CONNECT tunnel, whatever the
     /// environment says: `http://host:port`, or `http://user:password@host:port` to send
-    /// `Proxy-Authorization` (the credentials never appear in `Debug` or errors). Loopback hosts
-    /// are never proxied.
+    /// `Proxy-Authorization` (the credentials never appear in `Debug` or errors). Unlike the
+    /// environment's settings, it applies to loopback hosts too.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = ProxyChoice::Url(url.into());
         self
@@ -183,6 +183,7 @@ impl HyperTransportBuilder {
         let connector = ProxyConnector {
             http,
             matcher: matcher.map(Arc::new),
+            skip_loopback: self.proxy.skips_loopback(),
         };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)

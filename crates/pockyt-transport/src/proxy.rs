@@ -59,6 +59,12 @@ pub(crate) fn redacted(url: &str) -> String {
 }
 
 impl ProxyChoice {
+    /// Whether loopback hosts bypass this proxy: the environment's settings must not divert the
+    /// simulator or a local handler; a proxy given in code applies to every host.
+    pub(crate) fn skips_loopback(&self) -> bool {
+        !matches!(self, Self::Url(_))
+    }
+
     /// The matcher for this choice, `None` for no proxy at all.
     pub(crate) fn matcher(&self) -> Result<Option<Matcher>, String> {
         let from = |lookup: &dyn Fn(&str) -> Option<String>| {
@@ -104,7 +110,8 @@ fn check_url(url: &str) -> Result<(), String> {
     }
 }
 
-/// Loopback destinations (the simulator, a local IPN handler) are never proxied.
+/// Loopback destinations (the simulator, a local IPN handler) are never proxied by the
+/// environment's settings; an explicit proxy takes them too.
 fn is_loopback(dst: &Uri) -> bool {
     let host = dst.host().unwrap_or_default();
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -119,6 +126,8 @@ fn is_loopback(dst: &Uri) -> bool {
 pub(crate) struct ProxyConnector {
     pub(crate) http: HttpConnector,
     pub(crate) matcher: Option<Arc<Matcher>>,
+    /// Whether loopback hosts bypass the proxy (yes for the environment's settings).
+    pub(crate) skip_loopback: bool,
 }
 
 type Connecting = Pin<
@@ -138,7 +147,7 @@ impl Service<Uri> for ProxyConnector {
         let intercept = self
             .matcher
             .as_ref()
-            .filter(|_| !is_loopback(&dst))
+            .filter(|_| !(self.skip_loopback && is_loopback(&dst)))
             .and_then(|m| m.intercept(&dst));
         let Some(intercept) = intercept else {
             let connecting = self.http.call(dst);

@@ -1,0 +1,166 @@
+//! Through a real proxy server: Debian's tinyproxy, started here on loopback, in front of the
+//! simulator behind TLS. Run by `.ci/run`, which installs tinyproxy:
+//! `cargo test -p pockyt-e2e --features tinyproxy --test tinyproxy`.
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use pockyt::types::*;
+use pockyt::{Client, Config, RetryPolicy};
+use pockyt_e2e::{PATIENCE, World};
+use pockyt_mock::Merchant;
+use pockyt_transport::HyperTransport;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::net::{TcpListener, TcpStream};
+
+/// TLS for `localhost` in front of `upstream`; returns its address and the certificate.
+async fn tls_front(upstream: SocketAddr) -> (SocketAddr, Vec<u8>) {
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let cert = generated.cert.der().to_vec();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        generated.signing_key.serialize_der(),
+    ));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![CertificateDer::from(cert.clone())], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let (Ok(mut tls), Ok(mut plain)) = (
+                    acceptor.accept(stream).await,
+                    TcpStream::connect(upstream).await,
+                ) else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    (addr, cert)
+}
+
+/// tinyproxy in the foreground on a free loopback port, killed when dropped.
+struct Tinyproxy {
+    child: Child,
+    port: u16,
+    _dir: std::path::PathBuf,
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tinyproxy() -> Tinyproxy {
+    let binary = std::env::var("POCKYT_TINYPROXY").unwrap_or_else(|_| "tinyproxy".to_owned());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("pockyt-tinyproxy-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("tinyproxy.conf");
+    // No ConnectPort line: CONNECT to any port (the TLS front's is random).
+    std::fs::write(
+        &conf,
+        format!(
+            "Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nMaxClients 16\nLogLevel Error\n"
+        ),
+    )
+    .unwrap();
+    let child = Command::new(&binary)
+        .arg("-d")
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {binary} (apt-get install tinyproxy): {e}"));
+    Tinyproxy {
+        child,
+        port,
+        _dir: dir,
+    }
+}
+
+/// Waits until tinyproxy accepts connections (it starts in a few milliseconds).
+async fn ready(port: u16) {
+    // A refused connection fails at once; yielding between tries keeps this loop cheap.
+    let up = async {
+        while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(PATIENCE, up)
+        .await
+        .expect("tinyproxy is listening");
+}
+
+#[tokio::test]
+async fn a_checkout_through_tinyproxy() {
+    let proxy = tinyproxy();
+    ready(proxy.port).await;
+    let world = World::start().await;
+    let (tls, cert) = tls_front(world.gateway.addr()).await;
+    let transport = HyperTransport::builder()
+        .built_in_roots(false)
+        .add_root_certificate_der(cert)
+        .proxy(format!("http://127.0.0.1:{}", proxy.port))
+        .build()
+        .unwrap();
+    let config = || {
+        Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+            .unwrap()
+            .base_url(format!("https://localhost:{}", tls.port()))
+            .retry(RetryPolicy::never())
+    };
+    let client = Client::builder(config())
+        .transport(transport)
+        .build()
+        .unwrap();
+    let payment = client
+        .secure_pay(&world.payment("6.60", "tinyproxy-1"))
+        .await
+        .unwrap();
+    let number = payment.transaction_no.unwrap();
+    world.gateway.pay(&number).unwrap();
+    let found = client
+        .tran_query(&TranQueryRequest::new().transaction_no(number))
+        .await
+        .unwrap();
+    assert_eq!(found.status, Some(TransactionStatus::Success));
+
+    // The calls went through tinyproxy: without it, a fresh client cannot get there.
+    let port = proxy.port;
+    drop(proxy);
+    let transport = HyperTransport::builder()
+        .built_in_roots(false)
+        .proxy(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let err = Client::builder(config())
+        .transport(transport)
+        .build()
+        .unwrap()
+        .tran_query(&TranQueryRequest::new().reference("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.transport_error().map(|e| e.kind()),
+        Some(pockyt::TransportErrorKind::Proxy),
+        "{err}"
+    );
+}
