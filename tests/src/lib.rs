@@ -81,3 +81,45 @@ pub async fn browser(method: http::Method, url: &str) -> http::Response<Bytes> {
         .await
         .expect("the simulator answers")
 }
+
+/// Terminates TLS for `host` (a certificate made here) on a loopback port and forwards the bytes
+/// to `upstream`. Returns the port's address and the certificate (DER) a client must trust.
+pub async fn tls_front(
+    upstream: std::net::SocketAddr,
+    host: &str,
+) -> (std::net::SocketAddr, Vec<u8>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let generated = rcgen::generate_simple_self_signed(vec![host.to_owned()]).expect("certificate");
+    let cert = generated.cert.der().to_vec();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        generated.signing_key.serialize_der(),
+    ));
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocols")
+    .with_no_client_auth()
+    .with_single_cert(vec![CertificateDer::from(cert.clone())], key)
+    .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let (Ok(mut tls), Ok(mut plain)) = (
+                    acceptor.accept(stream).await,
+                    tokio::net::TcpStream::connect(upstream).await,
+                ) else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    (addr, cert)
+}

@@ -10,47 +10,11 @@ use pockyt::{Client, Config, Error, RetryPolicy, TransportErrorKind};
 use pockyt_e2e::World;
 use pockyt_mock::Merchant;
 use pockyt_transport::HyperTransport;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// `user:pass`, base64: what the proxy expects in `Proxy-Authorization: Basic …`.
 const CREDENTIALS: &str = "dXNlcjpwYXNz";
-
-/// TLS for `gateway.test` in front of `upstream`; returns its address and the certificate.
-async fn tls_front(upstream: SocketAddr) -> (SocketAddr, Vec<u8>) {
-    let generated = rcgen::generate_simple_self_signed(vec!["gateway.test".to_owned()]).unwrap();
-    let cert = generated.cert.der().to_vec();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-        generated.signing_key.serialize_der(),
-    ));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![CertificateDer::from(cert.clone())], key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let (Ok(mut tls), Ok(mut plain)) = (
-                    acceptor.accept(stream).await,
-                    TcpStream::connect(upstream).await,
-                ) else {
-                    return;
-                };
-                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
-            });
-        }
-    });
-    (addr, cert)
-}
 
 /// A CONNECT proxy: answers 407 without the right `Proxy-Authorization`, else tunnels every
 /// target to `upstream`. Records the targets it was asked for.
@@ -122,7 +86,7 @@ fn client(tls: SocketAddr, cert: Vec<u8>, env: Vec<(&'static str, String)>) -> C
 #[tokio::test]
 async fn a_checkout_through_a_connect_proxy_set_by_https_proxy_alone() {
     let world = World::start().await;
-    let (tls, cert) = tls_front(world.gateway.addr()).await;
+    let (tls, cert) = pockyt_e2e::tls_front(world.gateway.addr(), "gateway.test").await;
     let (proxy, targets) = connect_proxy(tls).await;
     let env = vec![("HTTPS_PROXY", format!("http://user:pass@{proxy}"))];
     let client = client(tls, cert, env);
@@ -151,7 +115,7 @@ async fn a_checkout_through_a_connect_proxy_set_by_https_proxy_alone() {
 #[tokio::test]
 async fn a_proxy_that_wants_credentials_is_a_distinct_error_and_nothing_was_sent() {
     let world = World::start().await;
-    let (tls, cert) = tls_front(world.gateway.addr()).await;
+    let (tls, cert) = pockyt_e2e::tls_front(world.gateway.addr(), "gateway.test").await;
     let (proxy, _) = connect_proxy(tls).await;
     let env = vec![("https_proxy", format!("http://user:wrong@{proxy}"))];
     let err = client(tls, cert, env)
@@ -173,7 +137,7 @@ async fn a_proxy_that_wants_credentials_is_a_distinct_error_and_nothing_was_sent
 #[tokio::test]
 async fn no_proxy_bypasses_it_and_an_unreachable_proxy_says_so() {
     let world = World::start().await;
-    let (tls, cert) = tls_front(world.gateway.addr()).await;
+    let (tls, cert) = pockyt_e2e::tls_front(world.gateway.addr(), "gateway.test").await;
     let (proxy, targets) = connect_proxy(tls).await;
     // NO_PROXY: the client goes direct, and `gateway.test` does not resolve here.
     let env = vec![

@@ -2,52 +2,14 @@
 //! simulator behind TLS. Run by `.ci/run`, which installs tinyproxy:
 //! `cargo test -p pockyt-e2e --features tinyproxy --test tinyproxy`.
 
-use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 
 use pockyt::types::*;
 use pockyt::{Client, Config, RetryPolicy};
 use pockyt_e2e::{PATIENCE, World};
 use pockyt_mock::Merchant;
 use pockyt_transport::HyperTransport;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::net::{TcpListener, TcpStream};
-
-/// TLS for `localhost` in front of `upstream`; returns its address and the certificate.
-async fn tls_front(upstream: SocketAddr) -> (SocketAddr, Vec<u8>) {
-    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let cert = generated.cert.der().to_vec();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-        generated.signing_key.serialize_der(),
-    ));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![CertificateDer::from(cert.clone())], key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let (Ok(mut tls), Ok(mut plain)) = (
-                    acceptor.accept(stream).await,
-                    TcpStream::connect(upstream).await,
-                ) else {
-                    return;
-                };
-                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
-            });
-        }
-    });
-    (addr, cert)
-}
+use tokio::net::TcpStream;
 
 /// tinyproxy in the foreground on a free loopback port, killed when dropped.
 struct Tinyproxy {
@@ -114,7 +76,7 @@ async fn a_checkout_through_tinyproxy() {
     let proxy = tinyproxy();
     ready(proxy.port).await;
     let world = World::start().await;
-    let (tls, cert) = tls_front(world.gateway.addr()).await;
+    let (tls, cert) = pockyt_e2e::tls_front(world.gateway.addr(), "localhost").await;
     let transport = HyperTransport::builder()
         .built_in_roots(false)
         .add_root_certificate_der(cert)
