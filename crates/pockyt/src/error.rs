@@ -310,4 +310,43 @@ mod tests {
         assert!(reset.outcome_unknown());
         assert!(connect.to_string().contains("after 3 attempt(s)"));
     }
+
+    #[test]
+    fn each_predicate_has_a_true_and_a_false_case() {
+        let status = |status| Error::HttpStatus {
+            status,
+            snippet: String::new(),
+            attempts: 1,
+            retry_after: None,
+        };
+        for retryable in [500, 502, 503, 599, 429] {
+            assert!(status(retryable).is_retryable(), "{retryable}");
+        }
+        for final_status in [400, 401, 404, 428, 430, 499] {
+            assert!(!status(final_status).is_retryable(), "{final_status}");
+        }
+        let api = Error::Api {
+            ret_code: RetCode::AccessDenied,
+            ret_msg: String::new(),
+        };
+        let transport = |error| Error::Transport { error, attempts: 1 };
+        let timed_out = transport(TransportError::new(TransportErrorKind::Timeout, true));
+        assert!(timed_out.is_timeout() && timed_out.is_retryable());
+        for not_a_timeout in [
+            api,
+            status(503),
+            transport(TransportError::connect("refused")),
+            Error::BlockingInAsync,
+        ] {
+            assert!(!not_a_timeout.is_timeout(), "{not_a_timeout}");
+        }
+        let tls = transport(TransportError::new(TransportErrorKind::Tls, false));
+        assert!(!tls.is_retryable());
+        assert_eq!(
+            tls.transport_error().map(|e| e.kind()),
+            Some(TransportErrorKind::Tls)
+        );
+        assert!(status(503).transport_error().is_none());
+        assert_eq!(status(503).ret_code(), None);
+    }
 }

@@ -329,4 +329,55 @@ mod tests {
         let forged = query.replace("success", "closed");
         assert!(parse_callback(&forged, &key()).is_err());
     }
+
+    #[test]
+    fn only_success_is_success() {
+        for status in [
+            "closed", "failed", "pending", "init", "fail", "reversed", "paid", "",
+        ] {
+            let n = Notification {
+                status: Some(TransactionStatus::from(status)),
+                ..Notification::default()
+            };
+            assert!(!n.is_success(), "{status}");
+        }
+        assert!(
+            !Notification::default().is_success(),
+            "no status is not success"
+        );
+        let paid = Notification {
+            status: Some(TransactionStatus::Success),
+            ..Notification::default()
+        };
+        assert!(paid.is_success());
+    }
+
+    #[test]
+    fn the_size_cap_is_64_kib_at_the_limit_and_one_past_it() {
+        assert_eq!(MAX_BODY_BYTES, 65_536);
+        let at = vec![b'a'; MAX_BODY_BYTES];
+        let past = vec![b'a'; MAX_BODY_BYTES + 1];
+        // At the cap the body is read (and refused for its signature), past it not at all.
+        assert!(matches!(
+            verify_form(&at, &key()),
+            Err(IpnError::Signature(_))
+        ));
+        assert_eq!(
+            verify_form(&past, &key()),
+            Err(IpnError::TooLarge {
+                len: MAX_BODY_BYTES + 1,
+                max: MAX_BODY_BYTES
+            })
+        );
+        let at = "a".repeat(MAX_BODY_BYTES);
+        let past = "a".repeat(MAX_BODY_BYTES + 1);
+        assert!(matches!(
+            parse_callback(&at, &key()),
+            Ok(Callback::Unverified(_))
+        ));
+        assert!(matches!(
+            parse_callback(&past, &key()),
+            Err(IpnError::TooLarge { .. })
+        ));
+    }
 }

@@ -180,4 +180,26 @@ mod tests {
         let zero = RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO);
         assert_eq!(zero.backoff_after(3), Duration::ZERO);
     }
+
+    #[test]
+    fn attempts_are_counted_from_the_first_and_never_zero() {
+        assert_eq!(RetryPolicy::default().attempts(), 3);
+        assert_eq!(RetryPolicy::never().attempts(), 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+        let four = RetryPolicy::default().max_attempts(4);
+        assert!(four.allows(3, true, true));
+        assert!(!four.allows(4, true, true));
+        assert!(!four.retries_mutating());
+        assert!(four.retry_mutating(true).retries_mutating());
+    }
+
+    #[test]
+    fn the_backoff_is_jittered() {
+        let policy =
+            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(100));
+        let waits: std::collections::HashSet<Duration> =
+            (0..50).map(|_| policy.backoff_after(1)).collect();
+        // Fifty draws from 50 ms of nanoseconds: all equal only if the jitter is gone.
+        assert!(waits.len() > 1, "no jitter: {waits:?}");
+    }
 }
