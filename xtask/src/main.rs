@@ -6,6 +6,7 @@ mod conformance;
 mod deny;
 mod fuzz;
 mod install;
+mod mutants;
 mod page;
 mod process;
 mod python;
@@ -30,6 +31,10 @@ Tasks:
                     the core count), on nightly; a crash becomes a regression input and fails the
                     task; figures go into docs/reliability.md unless --check
   deny              licence, ban and source checks of deny.toml, offline (installs cargo-deny)
+  mutants [--in-diff FILE] [--package P]
+                    cargo-mutants over the money path (installs it on first use); writes the
+                    table of caught and missed mutants into docs/reliability.md; --in-diff FILE
+                    (the mutants in a diff) or --package P (one area) print, write nothing
   conformance [--record]
                     replay the requests the official Python SDK sends (tests/conformance/) against
                     the simulator and the client; --record installs the SDK (target/bench-venv)
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         ["deny"] => deny::run(&workspace_root()),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
+        ["mutants", rest @ ..] => mutants::run(&workspace_root(), rest),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);

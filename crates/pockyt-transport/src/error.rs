@@ -122,3 +122,54 @@ impl StdError for TransportError {
             .map(|s| s as &(dyn StdError + 'static))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_says_what_where_and_whether_sent_and_the_cause_stays_a_source() {
+        let refused = TransportError::connect(std::io::Error::other("os says no"))
+            .with_detail("mapi.example:443: connection refused");
+        let text = refused.to_string();
+        assert_eq!(
+            text,
+            "could not connect to the gateway: mapi.example:443: connection refused; nothing was sent"
+        );
+        assert!(!text.contains("os says no"));
+        assert_eq!(
+            refused.source().map(|s| s.to_string()).as_deref(),
+            Some("os says no")
+        );
+        let reset = TransportError::io(std::io::Error::other("reset"));
+        assert!(
+            reset
+                .to_string()
+                .ends_with("the request may have reached the gateway")
+        );
+        assert!(reset.request_may_have_been_sent());
+        let shown = format!("{reset:?}");
+        assert!(
+            shown.contains("Io") && shown.contains("maybe_sent: true"),
+            "{shown}"
+        );
+        let descriptions: std::collections::HashSet<&str> = [
+            TransportErrorKind::Connect,
+            TransportErrorKind::Tls,
+            TransportErrorKind::Proxy,
+            TransportErrorKind::Timeout,
+            TransportErrorKind::Io,
+            TransportErrorKind::BodyTooLarge,
+            TransportErrorKind::Other,
+        ]
+        .into_iter()
+        .map(TransportErrorKind::describe)
+        .collect();
+        assert_eq!(
+            descriptions.len(),
+            7,
+            "each kind says what failed in its own words"
+        );
+        assert!(descriptions.iter().all(|d| d.len() > 10));
+    }
+}

@@ -227,7 +227,21 @@ mod tests {
             "http://proxy.example:3128"
         );
         let choice = ProxyChoice::Url("http://user:s3cret@proxy.example:3128".into());
-        assert!(!format!("{choice:?}").contains("s3cret"));
+        let shown = format!("{choice:?}");
+        assert!(
+            !shown.contains("s3cret") && shown.contains("proxy.example:3128"),
+            "{shown}"
+        );
+        let error = ProxyError::boxed(
+            &"http://user:s3cret@proxy.example:3128".parse().unwrap(),
+            std::io::Error::other("tunnel error: proxy authorization required"),
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("proxy proxy.example:3128: ") && text.contains("407"),
+            "{text}"
+        );
+        assert!(!text.contains("s3cret"));
     }
 
     #[test]
@@ -265,11 +279,14 @@ mod tests {
             None
         );
         assert_eq!(via(ProxyChoice::Off), None);
-        assert!(
-            ProxyChoice::Url("socks5://p:1080".into())
-                .matcher()
-                .is_err()
-        );
+        let socks = ProxyChoice::Url("socks5://p:1080".into())
+            .matcher()
+            .unwrap_err();
+        assert!(socks.contains("only http:// proxies"), "{socks}");
+        // The environment never diverts loopback; a proxy given in code does.
+        assert!(ProxyChoice::Environment.skips_loopback());
+        assert!(vars(&[]).skips_loopback());
+        assert!(!ProxyChoice::Url("http://p:1".into()).skips_loopback());
         let bad = ProxyChoice::Url("http://user:pw@".into())
             .matcher()
             .unwrap_err();

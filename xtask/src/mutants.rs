@@ -1,0 +1,167 @@
+//! `cargo xtask mutants [--in-diff FILE] [--package P]`: cargo-mutants over the money path, area by
+//! area, with the table of what the tests catch written into `docs/reliability.md`.
+//!
+//! Each area's mutants are tested by their own package's unit and integration tests (doctests
+//! excluded: `--tests`), one mutant at a time. `--in-diff` limits a quick local run to a change,
+//! `--package` to one area; either prints the counts and leaves the page alone.
+
+use std::path::Path;
+use std::process::Command;
+
+/// (area, package, files): the code that decides whether money moved.
+const AREAS: &[(&str, &str, &[&str])] = &[
+    (
+        "signing (`pockyt-sign`)",
+        "pockyt-sign",
+        &["crates/pockyt-sign/src/*.rs"],
+    ),
+    (
+        "amount, envelope, validation, bodies (`pockyt-types`)",
+        "pockyt-types",
+        &[
+            "crates/pockyt-types/src/amount.rs",
+            "crates/pockyt-types/src/envelope.rs",
+            "crates/pockyt-types/src/validate.rs",
+            "crates/pockyt-types/src/response.rs",
+            "crates/pockyt-types/src/json_body.rs",
+            "crates/pockyt-types/src/identity.rs",
+        ],
+    ),
+    (
+        "client, retry, errors, options, IPN (`pockyt`)",
+        "pockyt",
+        &[
+            "crates/pockyt/src/client.rs",
+            "crates/pockyt/src/retry.rs",
+            "crates/pockyt/src/error.rs",
+            "crates/pockyt/src/options.rs",
+            "crates/pockyt/src/ipn.rs",
+            "crates/pockyt/src/ipn/webhook.rs",
+        ],
+    ),
+    (
+        "error classification, proxy (`pockyt-transport`)",
+        "pockyt-transport",
+        &[
+            "crates/pockyt-transport/src/error.rs",
+            "crates/pockyt-transport/src/proxy.rs",
+        ],
+    ),
+    (
+        "refunds, cancels, state (`pockyt-mock`)",
+        "pockyt-mock",
+        &[
+            "crates/pockyt-mock/src/state.rs",
+            "crates/pockyt-mock/src/routes.rs",
+        ],
+    ),
+];
+
+pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    let (mut in_diff, mut only) = (None, None);
+    let mut rest = args;
+    while let [flag, value, tail @ ..] = rest {
+        match *flag {
+            "--in-diff" => in_diff = Some(*value),
+            "--package" => only = Some(*value),
+            other => return Err(format!("mutants: unknown argument {other}")),
+        }
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(format!("mutants: unknown arguments {rest:?}"));
+    }
+    let partial = in_diff.is_some() || only.is_some();
+    crate::install::ensure("mutants", "cargo-mutants")?;
+    let mut rows = Vec::new();
+    for (area, package, files) in AREAS
+        .iter()
+        .filter(|(_, p, _)| only.is_none_or(|o| o == *p))
+    {
+        let out = root.join("target/mutants").join(package);
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let mut command = Command::new("cargo");
+        command
+            .current_dir(root)
+            .args(["mutants", "--package", package, "--no-shuffle"])
+            .args(["--cargo-test-arg=--tests", "--timeout-multiplier", "3"])
+            .arg("--output")
+            .arg(&out);
+        for file in *files {
+            command.args(["--file", file]);
+        }
+        if let Some(diff) = in_diff {
+            command.args(["--in-diff", diff]);
+        }
+        println!("mutants: {area}");
+        // Exit 2 (missed mutants) and 3 (timeouts) are results the table records; anything
+        // else (a failing baseline, bad arguments) means there is no result to record.
+        let status = command
+            .status()
+            .map_err(|e| format!("cargo mutants: {e}"))?;
+        if !matches!(status.code(), Some(0 | 2 | 3)) {
+            return Err(format!("cargo mutants failed for {package} ({status})"));
+        }
+        rows.push((area, counts(&out.join("mutants.out/outcomes.json"))?));
+    }
+    if partial {
+        for (area, c) in &rows {
+            println!("{area}: {c:?}");
+        }
+        return Ok(());
+    }
+    crate::page::replace_block(root, "docs/reliability.md", "mutants", &table(&rows))?;
+    println!("mutants: table written to docs/reliability.md");
+    Ok(())
+}
+
+/// caught, missed, unviable, timeout.
+#[derive(Debug, Default)]
+struct Counts {
+    caught: u64,
+    missed: u64,
+    unviable: u64,
+    timeout: u64,
+}
+
+fn counts(outcomes: &Path) -> Result<Counts, String> {
+    let text = std::fs::read_to_string(outcomes)
+        .map_err(|e| format!("{}: {e} (did cargo mutants run?)", outcomes.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", outcomes.display()))?;
+    let n = |key: &str| {
+        json.get(key)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    Ok(Counts {
+        caught: n("caught"),
+        missed: n("missed"),
+        unviable: n("unviable"),
+        timeout: n("timeout"),
+    })
+}
+
+fn table(rows: &[(&&str, Counts)]) -> String {
+    let mut out = format!(
+        "Measured {} on {} cores by `cargo xtask mutants` (cargo-mutants; each mutant tested by its package's unit and integration tests, doctests excluded).\n\n\
+         | area | mutants | caught | missed | unviable | timeouts | caught of viable |\n|---|---|---|---|---|---|---|\n",
+        crate::page::today(),
+        crate::page::cores()
+    );
+    for (area, c) in rows {
+        let viable = c.caught + c.missed + c.timeout;
+        let total = viable + c.unviable;
+        let share = if viable == 0 {
+            "—".to_owned()
+        } else {
+            format!("{:.0} %", 100.0 * c.caught as f64 / viable as f64)
+        };
+        out.push_str(&format!(
+            "| {area} | {total} | {} | {} | {} | {} | {share} |\n",
+            c.caught, c.missed, c.unviable, c.timeout
+        ));
+    }
+    out.push('\n');
+    out
+}
