@@ -76,7 +76,7 @@ pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode};
 pub use generated::*;
 pub use identity::{Identity, SigningPairs};
 pub use json_body::json_body;
-pub use response::{ResponseError, decode_response, snippet};
+pub use response::{ResponseError, decode_response};
 pub use validate::{MAX_REQUEST_AMOUNT, Problem, ValidationError};
 
 /// What `Debug` prints in place of a secret or card data.

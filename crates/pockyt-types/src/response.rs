@@ -97,7 +97,7 @@ pub fn decode_response<E: Endpoint>(
 
 /// The start of a body for an error message: at most 160 characters, whitespace collapsed, and
 /// anything that looks like a key, signature or card number masked.
-pub fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let masked = crate::redact::mask(&collapsed);
@@ -106,4 +106,23 @@ pub fn snippet(body: &[u8]) -> String {
         clipped.push('…');
     }
     clipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_short_and_masked() {
+        let body = b"<html>\n  <body>Bad Gateway 186abea4b8610d7ff03768255588597a card 4111111111111111</body></html>";
+        let s = snippet(body);
+        assert!(
+            s.starts_with("<html> <body>Bad Gateway <redacted> card <redacted>"),
+            "{s}"
+        );
+        assert!(!s.contains("186abea4"));
+        let long = "x".repeat(10_000);
+        assert!(snippet(long.as_bytes()).chars().count() <= 161);
+        assert_eq!(snippet(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
+    }
 }

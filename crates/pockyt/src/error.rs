@@ -239,20 +239,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn snippets_are_short_and_masked() {
-        let body = b"<html>\n  <body>Bad Gateway 186abea4b8610d7ff03768255588597a card 4111111111111111</body></html>";
-        let s = pockyt_types::snippet(body);
-        assert!(
-            s.starts_with("<html> <body>Bad Gateway <redacted> card <redacted>"),
-            "{s}"
-        );
-        assert!(!s.contains("186abea4"));
-        let long = "x".repeat(10_000);
-        assert!(pockyt_types::snippet(long.as_bytes()).chars().count() <= 161);
-        assert_eq!(pockyt_types::snippet(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
-    }
-
-    #[test]
     fn predicates() {
         let api = Error::Api {
             ret_code: RetCode::NoRecord,
