@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, Config, RetryPolicy};
-use pockyt_mock::{IpnReceiver, Merchant, MockGateway, MockHandle};
+use pockyt_mock::{Merchant, MockGateway, MockHandle};
 use pockyt_transport::{HyperTransport, Transport};
 
 /// How long a test waits for an event before failing (events normally take milliseconds).

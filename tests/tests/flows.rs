@@ -478,10 +478,11 @@ async fn ipn_gives_up_after_eight_attempts() {
         .start()
         .await
         .unwrap();
-    let receiver =
-        pockyt_mock::IpnReceiver::start(pockyt::SigningKey::from_token(Merchant::DEMO_TOKEN))
-            .await
-            .unwrap();
+    let receiver = pockyt::ipn::testing::IpnReceiver::start(pockyt::SigningKey::from_token(
+        Merchant::DEMO_TOKEN,
+    ))
+    .await
+    .unwrap();
     receiver.fail_next(100);
     let client = pockyt::Client::new(pockyt_e2e::config(&gateway)).unwrap();
     let request = SecurePayRequest::new(

@@ -4,9 +4,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use clap::Args as ClapArgs;
+use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, Config, Error};
-use pockyt_mock::{IpnReceiver, Merchant, MockGateway, MockHandle};
+use pockyt_mock::{Merchant, MockGateway, MockHandle};
 use pockyt_transport::{HyperTransport, Transport};
 use serde_json::json;
 

@@ -121,7 +121,7 @@ pub(crate) fn fill_macros(url: &str, payment: &Payment) -> String {
         ("{yuansferId}", payment.transaction_no.as_str()),
     ];
     values.iter().fold(url.to_owned(), |acc, (name, value)| {
-        acc.replace(name, &pockyt::form::encode([("", *value)])[1..])
+        acc.replace(name, &pockyt_sign::form::escape(value))
     })
 }
 

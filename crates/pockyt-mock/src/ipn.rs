@@ -21,7 +21,7 @@ pub struct IpnAttempt {
     /// What it is about: the payment's `transactionNo`, or for the other kinds the agreement's
     /// `autoDebitNo` or the funding account's `accountToken`.
     pub transaction_no: String,
-    /// The status it announced, typed as [`pockyt::ipn::Notification::status`] is (an auto-debit
+    /// The status it announced, typed as `pockyt::ipn::Notification::status` is (an auto-debit
     /// notice's `authorized` and an account's `ACTIVATED` arrive as `Unknown`).
     pub status: TransactionStatus,
     /// Where it was sent.
@@ -220,7 +220,7 @@ pub(crate) fn signed_form(pairs: Vec<(&str, &str)>, key: &SigningKey) -> String 
     let signature = pockyt_sign::sign(pairs.iter().copied(), key)
         .map(|s| s.to_string())
         .unwrap_or_default();
-    pockyt::form::encode(
+    pockyt_sign::form::encode(
         pairs
             .into_iter()
             .chain([(pockyt_sign::SIGNATURE_PARAM, signature.as_str())]),

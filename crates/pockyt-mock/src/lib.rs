@@ -42,7 +42,6 @@ mod expiry;
 mod gateway;
 mod ipn;
 mod params;
-pub mod receiver;
 mod routes;
 mod server;
 mod state;
@@ -59,7 +58,6 @@ use tokio::task::JoinHandle;
 
 pub use config::{Fault, FaultKind, IpnSchedule, Merchant};
 pub use ipn::IpnAttempt;
-pub use receiver::IpnReceiver;
 pub use state::{Payment, Refund};
 
 use server::Shared;

@@ -27,8 +27,8 @@ pub(crate) fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Params, B
 }
 
 fn form(body: &[u8]) -> Result<Params, BodyError> {
-    let pairs =
-        pockyt::form::parse(body).map_err(|e| BodyError(format!("malformed form body: {e}")))?;
+    let pairs = pockyt_sign::form::parse(body)
+        .map_err(|e| BodyError(format!("malformed form body: {e}")))?;
     let mut params = Params::new();
     for (name, value) in pairs {
         if params.contains_key(&name) {

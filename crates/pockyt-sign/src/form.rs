@@ -93,6 +93,13 @@ pub fn encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String
     out
 }
 
+/// Escapes one value the way [`encode`] does (for a value that goes into a URL's query).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
 fn escape_into(text: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &byte in text.as_bytes() {
@@ -114,6 +121,13 @@ fn escape_into(text: &str, out: &mut String) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn escape_is_one_encoded_value() {
+        assert_eq!(escape("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
+        assert_eq!(escape("safe-_.*09AZaz"), "safe-_.*09AZaz");
+        assert_eq!(format!("x={}", escape("1 & 2")), encode([("x", "1 & 2")]));
+    }
 
     #[test]
     fn decodes_plus_and_escapes() {

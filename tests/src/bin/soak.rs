@@ -13,9 +13,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, RetryPolicy};
-use pockyt_mock::{IpnReceiver, IpnSchedule, Merchant, MockGateway, MockHandle};
+use pockyt_mock::{IpnSchedule, Merchant, MockGateway, MockHandle};
 
 struct Counters {
     checkouts: AtomicUsize,

@@ -16,6 +16,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod receiver;
+
+pub use receiver::{IpnReceiver, ReceiverError};
+
 use pockyt_sign::{SigningKey, form};
 use pockyt_types::{Amount, TransactionStatus};
 

@@ -1,19 +1,47 @@
-//! A merchant-side IPN receiver on loopback, for tests and the demo: it verifies each notification
-//! with `pockyt::ipn`, records it, and answers `success` (or fails on purpose, to exercise retries).
+//! A merchant-side IPN receiver on loopback, for tests and demos: it verifies each notification
+//! with [`crate::ipn`], records it, and answers `success` (or fails on purpose, to exercise retries).
+//!
+//! It lives on the merchant's side of the house (the facade), not in the gateway simulator, so the
+//! simulator depends on nothing of the SDK it is used to test.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::ipn::{self, Notification};
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
-use pockyt::ipn::{self, Notification};
 use pockyt_sign::SigningKey;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::MockError;
+/// Why a receiver could not start, or what it waited for did not arrive.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiverError {
+    /// The loopback address could not be bound.
+    #[error("cannot listen on {addr}")]
+    #[non_exhaustive]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Fewer notifications than awaited were verified and acknowledged in time.
+    #[error("{verified} of {awaited} notification(s) verified in {limit:?}")]
+    #[non_exhaustive]
+    Timeout {
+        /// How many were awaited.
+        awaited: usize,
+        /// How many had arrived.
+        verified: usize,
+        /// How long was waited.
+        limit: Duration,
+    },
+}
 
 /// What the receiver saw: verified notifications and rejected bodies.
 #[derive(Debug, Default)]
@@ -45,14 +73,14 @@ impl std::fmt::Debug for IpnReceiver {
 
 impl IpnReceiver {
     /// Starts a receiver on `127.0.0.1` (a free port) that verifies with `key`.
-    pub async fn start(key: SigningKey) -> Result<Self, MockError> {
+    pub async fn start(key: SigningKey) -> Result<Self, ReceiverError> {
         let addr = SocketAddr::from(([127, 0, 0, 1], 0));
         let listener = TcpListener::bind(addr)
             .await
-            .map_err(|source| MockError::Bind { addr, source })?;
+            .map_err(|source| ReceiverError::Bind { addr, source })?;
         let addr = listener
             .local_addr()
-            .map_err(|source| MockError::Bind { addr, source })?;
+            .map_err(|source| ReceiverError::Bind { addr, source })?;
         let log = Arc::new(Mutex::new(Log::default()));
         let changed = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
@@ -113,7 +141,7 @@ impl IpnReceiver {
         &self,
         count: usize,
         limit: Duration,
-    ) -> Result<Vec<Notification>, MockError> {
+    ) -> Result<Vec<Notification>, ReceiverError> {
         let wait = async {
             loop {
                 let notified = self.changed.notified();
@@ -125,7 +153,11 @@ impl IpnReceiver {
         };
         tokio::time::timeout(limit, wait)
             .await
-            .map_err(|_| MockError::IpnTimeout(format!("{count} notification(s)")))?;
+            .map_err(|_| ReceiverError::Timeout {
+                awaited: count,
+                verified: lock(&self.log).verified.len(),
+                limit,
+            })?;
         Ok(self.verified())
     }
 }
