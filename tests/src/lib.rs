@@ -6,7 +6,7 @@ use bytes::Bytes;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, Config, RetryPolicy};
-use pockyt_mock::{Merchant, MockGateway, MockHandle};
+use pockyt_mock::{Merchant, MockGateway};
 use pockyt_transport::{HyperTransport, Transport};
 
 /// How long a test waits for an event before failing (events normally take milliseconds).
@@ -15,7 +15,7 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 /// A simulator with the demo merchant, an IPN receiver, and a client aimed at them.
 pub struct World {
     /// The simulator.
-    pub gateway: MockHandle,
+    pub gateway: MockGateway,
     /// The merchant's IPN endpoint.
     pub receiver: IpnReceiver,
     /// The SDK client.
@@ -62,7 +62,7 @@ impl World {
 }
 
 /// The demo merchant's configuration, aimed at `gateway`, with millisecond back-off.
-pub fn config(gateway: &MockHandle) -> Config {
+pub fn config(gateway: &MockGateway) -> Config {
     Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .expect("valid config")
         .base_url(gateway.base_url())

@@ -16,7 +16,7 @@ fn merchant(i: usize) -> Merchant {
     )
 }
 
-fn config(gateway: &pockyt_mock::MockHandle, i: usize, token_of: usize) -> Config {
+fn config(gateway: &pockyt_mock::MockGateway, i: usize, token_of: usize) -> Config {
     Config::new(
         format!("6{i:05}"),
         format!("7{i:05}"),
@@ -94,7 +94,7 @@ fn busy(status: u16, after: &str) -> Fault {
     Fault::times(FaultKind::StatusRetryAfter(status, after.to_owned()), 1)
 }
 
-async fn client_for(gateway: &pockyt_mock::MockHandle) -> Client {
+async fn client_for(gateway: &pockyt_mock::MockGateway) -> Client {
     Client::new(
         Config::new("200043", "300014", Merchant::DEMO_TOKEN)
             .unwrap()

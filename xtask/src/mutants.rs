@@ -52,7 +52,9 @@ const AREAS: &[(&str, &str, &[&str])] = &[
         "pockyt-mock",
         &[
             "crates/pockyt-mock/src/state.rs",
-            "crates/pockyt-mock/src/routes.rs",
+            "crates/pockyt-mock/src/sim.rs",
+            "crates/pockyt-mock/src/routes/refunds.rs",
+            "crates/pockyt-mock/src/routes/new_payment.rs",
         ],
     ),
 ];

@@ -7,7 +7,7 @@ use clap::Args as ClapArgs;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, Config, Error};
-use pockyt_mock::{Merchant, MockGateway, MockHandle};
+use pockyt_mock::{Merchant, MockGateway};
 use pockyt_transport::{HyperTransport, Transport};
 use serde_json::json;
 
@@ -142,7 +142,7 @@ pub(crate) async fn run(args: &Args) -> Outcome {
 }
 
 struct Flow<'a> {
-    gateway: &'a MockHandle,
+    gateway: &'a MockGateway,
     receiver: &'a IpnReceiver,
 }
 

@@ -5,33 +5,34 @@ use std::sync::Arc;
 use http::{Method, Response, StatusCode};
 use pockyt_types::TransactionStatus;
 
-use crate::server::{MockBody, Shared, html, redirect};
+use crate::respond::{MockBody, html, redirect};
+use crate::sim::{FinishError, Simulator};
 use crate::state::Payment;
 
 /// Serves `/cashier/{transactionNo}[/pay|/cancel|/qrcode]` and `/auto-debit/authorize/{no}`.
-pub(crate) fn page(
-    shared: &Arc<Shared>,
+pub(crate) fn route(
+    sim: &Arc<Simulator>,
     method: &Method,
     path: &str,
     _query: Option<&str>,
 ) -> Response<MockBody> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method, parts.as_slice()) {
-        (&Method::GET, ["cashier", number]) => show(shared, number),
+        (&Method::GET, ["cashier", number]) => show_payment(sim, number),
         (&Method::POST, ["cashier", number, "pay"]) => {
-            decide(shared, number, TransactionStatus::Success)
+            pay_or_cancel(sim, number, TransactionStatus::Success)
         }
         (&Method::POST, ["cashier", number, "cancel"]) => {
-            decide(shared, number, TransactionStatus::Closed)
+            pay_or_cancel(sim, number, TransactionStatus::Closed)
         }
         (&Method::GET, ["cashier", number, "qrcode"]) => html(
             StatusCode::OK,
             format!(
                 "<html><body><pre>QR code for {}</pre></body></html>",
-                escape(&shared.cashier_url(number))
+                escape(&sim.cashier_url(number))
             ),
         ),
-        (&Method::GET, ["auto-debit", "authorize", number]) => authorize(shared, number),
+        (&Method::GET, ["auto-debit", "authorize", number]) => authorize(sim, number),
         _ => not_found(),
     }
 }
@@ -44,9 +45,9 @@ fn not_found() -> Response<MockBody> {
 }
 
 /// Shows the payment; opening the page moves it from `init` to `pending`, as a wallet page would.
-fn show(shared: &Arc<Shared>, number: &str) -> Response<MockBody> {
+fn show_payment(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
     let payment = {
-        let mut store = shared.store.lock();
+        let mut store = sim.store.lock();
         let Some(payment) = store.payment_mut(number) else {
             return not_found();
         };
@@ -87,14 +88,18 @@ fn render(payment: &Payment) -> String {
 }
 
 /// The shopper paid or cancelled: finish the payment, notify, and send the browser back.
-fn decide(shared: &Arc<Shared>, number: &str, status: TransactionStatus) -> Response<MockBody> {
-    match shared.finish(number, None, status) {
+fn pay_or_cancel(
+    sim: &Arc<Simulator>,
+    number: &str,
+    status: TransactionStatus,
+) -> Response<MockBody> {
+    match sim.finish(number, None, status) {
         Ok(payment) => match &payment.callback_url {
             Some(url) => redirect(&fill_macros(url, &payment)),
             None => html(StatusCode::OK, render(&payment)),
         },
-        Err(crate::FinishError::NotFound) => not_found(),
-        Err(crate::FinishError::NotOpen(status)) => html(
+        Err(FinishError::NotFound) => not_found(),
+        Err(FinishError::NotOpen(status)) => html(
             StatusCode::CONFLICT,
             format!(
                 "<html><body><p id=\"status\">This payment is already {}.</p></body></html>",
@@ -125,8 +130,8 @@ pub(crate) fn fill_macros(url: &str, payment: &Payment) -> String {
     })
 }
 
-fn authorize(shared: &Arc<Shared>, number: &str) -> Response<MockBody> {
-    let mut store = shared.store.lock();
+fn authorize(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
+    let mut store = sim.store.lock();
     match store.agreements.get_mut(number) {
         Some(agreement) if !agreement.revoked => {
             let first = !agreement.authorized;
@@ -134,7 +139,7 @@ fn authorize(shared: &Arc<Shared>, number: &str) -> Response<MockBody> {
             let agreement = agreement.clone();
             drop(store);
             if first {
-                shared.notify_authorized(&agreement);
+                sim.notify_authorized(&agreement);
             }
             redirect(&agreement.redirect_url)
         }

@@ -2,19 +2,16 @@
 //! gateway does for any change of a transaction.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use pockyt_types::TransactionStatus;
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 use tokio::time::Instant;
-
-use crate::server::Shared;
 
 /// The open payments' deadlines, earliest first.
 pub(crate) struct Expiries {
     due: Mutex<BTreeSet<(Instant, String)>>,
-    changed: Notify,
+    pub(crate) changed: Notify,
     /// How long one minute of a payment's `timeout` lasts.
     minute: Duration,
 }
@@ -48,7 +45,7 @@ impl Expiries {
         self.due.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn take_due(&self, now: Instant) -> Vec<String> {
+    pub(crate) fn take_due(&self, now: Instant) -> Vec<String> {
         let mut due = self.lock();
         let mut numbers = Vec::new();
         while due.first().is_some_and(|(at, _)| *at <= now) {
@@ -57,30 +54,7 @@ impl Expiries {
         numbers
     }
 
-    fn next(&self) -> Option<Instant> {
+    pub(crate) fn next(&self) -> Option<Instant> {
         self.lock().first().map(|(at, _)| *at)
-    }
-}
-
-/// Runs until the simulator stops: closes each payment still open at its deadline.
-pub(crate) async fn close_when_due(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
-    loop {
-        let changed = shared.expiries.changed.notified();
-        for number in shared.expiries.take_due(Instant::now()) {
-            // A payment that was paid, failed or cancelled meanwhile is not open: nothing to do.
-            let _ = shared.finish(&number, None, TransactionStatus::Closed);
-        }
-        let next = shared.expiries.next();
-        let wait = async {
-            match next {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = stop.changed() => return,
-            () = changed => {}
-            () = wait => {}
-        }
     }
 }

@@ -1,4 +1,5 @@
-//! Request handling: authenticate, parse into the typed request, run the endpoint, wrap the answer.
+//! The handler kit every route uses: the gateway's refusal (`GatewayError`), what a handler sees
+//! (`Ctx`), and [`run`]: parse the typed request, run the handler, wrap the answer in the envelope.
 
 use std::sync::Arc;
 
@@ -6,8 +7,7 @@ use pockyt_types::{Endpoint, Params, RetCode, ValidationError};
 use serde_json::{Map, Value};
 
 use crate::config::Merchant;
-use crate::routes;
-use crate::server::Shared;
+use crate::sim::Simulator;
 
 /// A refusal, answered as the gateway's error envelope (HTTP 200).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,30 +52,15 @@ impl From<ValidationError> for GatewayError {
     }
 }
 
-/// What a handler sees: the shared state, the authenticated merchant and the raw parameters.
+/// What a handler sees: the simulator, the authenticated merchant and the raw parameters.
 pub(crate) struct Ctx<'a> {
-    pub(crate) shared: &'a Arc<Shared>,
+    pub(crate) sim: &'a Arc<Simulator>,
     pub(crate) merchant: &'a Merchant,
     pub(crate) params: &'a Params,
 }
 
 /// A handler returns the payload as wire-named JSON fields.
 pub(crate) type Payload = Map<String, Value>;
-
-/// Runs one API call: the answer is a whole envelope, success or error.
-pub(crate) fn handle(shared: &Arc<Shared>, path: &str, params: &Params) -> Value {
-    match authenticate(shared, params).and_then(|merchant| {
-        let ctx = Ctx {
-            shared,
-            merchant,
-            params,
-        };
-        routes::dispatch(&ctx, path)
-    }) {
-        Ok(envelope) => envelope,
-        Err(error) => error_envelope(&error),
-    }
-}
 
 pub(crate) fn error_envelope(error: &GatewayError) -> Value {
     let mut envelope = Map::new();
@@ -85,33 +70,6 @@ pub(crate) fn error_envelope(error: &GatewayError) -> Value {
     );
     envelope.insert("ret_msg".into(), Value::String(error.message.clone()));
     Value::Object(envelope)
-}
-
-/// Identity first, then the signature over every received parameter exactly as received.
-fn authenticate<'a>(shared: &'a Shared, params: &Params) -> Result<&'a Merchant, GatewayError> {
-    let merchant_no = params.get("merchantNo").filter(|v| !v.is_empty());
-    let store_no = params.get("storeNo").filter(|v| !v.is_empty());
-    let (Some(merchant_no), Some(store_no)) = (merchant_no, store_no) else {
-        return Err(GatewayError::missing("merchantNo and storeNo are required"));
-    };
-    let merchant = shared
-        .merchants
-        .iter()
-        .find(|m| m.merchant_no == *merchant_no && m.store_no == *store_no)
-        .ok_or_else(|| {
-            GatewayError::new(RetCode::AccessDenied, "merchant or store does not exist")
-        })?;
-    let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-    match pockyt_sign::verify_embedded(pairs, &merchant.key) {
-        Ok(()) => Ok(merchant),
-        Err(pockyt_sign::VerifyError::Missing) => {
-            Err(GatewayError::missing("verifySign is required"))
-        }
-        Err(_) => Err(GatewayError::new(
-            RetCode::AccessDenied,
-            "verifySign is invalid",
-        )),
-    }
 }
 
 /// Parses the typed request (the gateway's own validation), runs `handler`, and wraps its payload.

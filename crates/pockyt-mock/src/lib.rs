@@ -42,8 +42,10 @@ mod expiry;
 mod gateway;
 mod ipn;
 mod params;
+mod respond;
 mod routes;
 mod server;
+mod sim;
 mod state;
 
 use std::collections::HashMap;
@@ -60,7 +62,7 @@ pub use config::{Fault, FaultKind, IpnSchedule, Merchant};
 pub use ipn::IpnAttempt;
 pub use state::{Payment, Refund};
 
-use server::Shared;
+use sim::{FinishError, Simulator};
 
 /// Why the simulator could not start or act.
 #[derive(Debug, thiserror::Error)]
@@ -94,38 +96,12 @@ pub enum MockError {
 /// Reads a request body the way the simulator does: a JSON object of scalar values (Java, C#, Go,
 /// Python SDKs) or a form (PHP, JS), each name once. Exposed for fuzzing and for tools that need the
 /// gateway's reading of a body.
+#[doc(hidden)]
 pub fn parse_request_body(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<pockyt_types::Params, String> {
     params::parse(content_type, body).map_err(|e| e.0)
-}
-
-/// Why a payment could not be finished.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FinishError {
-    NotFound,
-    NotOpen(TransactionStatus),
-}
-
-/// The simulator. Start one with [`MockGateway::builder`].
-#[derive(Debug)]
-pub struct MockGateway;
-
-impl MockGateway {
-    /// A builder: no merchants yet, 127.0.0.1 on a free port, fast IPN retries, no faults.
-    pub fn builder() -> MockGatewayBuilder {
-        MockGatewayBuilder {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            merchants: Vec::new(),
-            schedule: IpnSchedule::default(),
-            faults: HashMap::new(),
-            opening_balance: Amount::parse("10000.00").unwrap_or_else(|_| Amount::zero()),
-            minute: Duration::from_secs(60),
-            body_timeout: server::BODY_READ_TIMEOUT,
-            delivery_limits: ipn::DeliveryLimits::default(),
-        }
-    }
 }
 
 /// Settings of a simulator.
@@ -142,8 +118,8 @@ pub struct MockGatewayBuilder {
 }
 
 impl MockGatewayBuilder {
-    /// How many IPN attempts [`MockHandle::ipn_attempts`] keeps (default 10,000): the latest ones.
-    /// The counts ([`MockHandle::ipn_attempts_made`], [`MockHandle::ipn_acknowledged`]) cover
+    /// How many IPN attempts [`MockGateway::ipn_attempts`] keeps (default 10,000): the latest ones.
+    /// The counts ([`MockGateway::ipn_attempts_made`], [`MockGateway::ipn_acknowledged`]) cover
     /// every attempt, so a long run's memory stays flat.
     pub fn ipn_log_limit(mut self, attempts: usize) -> Self {
         self.delivery_limits.logged = attempts;
@@ -204,7 +180,7 @@ impl MockGatewayBuilder {
     }
 
     /// Binds and starts serving. Needs a Tokio runtime.
-    pub async fn start(self) -> Result<MockHandle, MockError> {
+    pub async fn start(self) -> Result<MockGateway, MockError> {
         let listener = TcpListener::bind(self.addr)
             .await
             .map_err(|source| MockError::Bind {
@@ -220,7 +196,7 @@ impl MockGatewayBuilder {
         } else {
             self.merchants
         };
-        let shared = Arc::new(Shared {
+        let sim = Arc::new(Simulator {
             store: state::Store::default(),
             merchants,
             base_url: format!("http://{addr}"),
@@ -233,35 +209,50 @@ impl MockGatewayBuilder {
             accepted: std::sync::atomic::AtomicUsize::new(0),
         });
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(expiry::close_when_due(shared.clone(), stopped.clone()));
-        let task = tokio::spawn(server::accept_loop(listener, shared.clone(), stopped));
-        Ok(MockHandle {
+        tokio::spawn(sim::close_when_due(sim.clone(), stopped.clone()));
+        let task = tokio::spawn(server::accept_loop(listener, sim.clone(), stopped));
+        Ok(MockGateway {
             addr,
-            shared,
+            sim,
             stop,
             task: Mutex::new(Some(task)),
         })
     }
 }
 
-/// A running simulator: its address, the shopper's actions, the IPN record, and shutdown.
-pub struct MockHandle {
+/// A running simulator: its address, the shopper's actions, the IPN record, and shutdown. Start
+/// one with [`MockGateway::builder`]; dropping it stops the server.
+pub struct MockGateway {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    sim: Arc<Simulator>,
     stop: watch::Sender<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
-impl std::fmt::Debug for MockHandle {
+impl std::fmt::Debug for MockGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockHandle")
+        f.debug_struct("MockGateway")
             .field("addr", &self.addr)
-            .field("merchants", &self.shared.merchants)
+            .field("merchants", &self.sim.merchants)
             .finish_non_exhaustive()
     }
 }
 
-impl MockHandle {
+impl MockGateway {
+    /// A builder: no merchants yet, 127.0.0.1 on a free port, fast IPN retries, no faults.
+    pub fn builder() -> MockGatewayBuilder {
+        MockGatewayBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            merchants: Vec::new(),
+            schedule: IpnSchedule::default(),
+            faults: HashMap::new(),
+            opening_balance: Amount::parse("10000.00").unwrap_or_else(|_| Amount::zero()),
+            minute: Duration::from_secs(60),
+            body_timeout: server::BODY_READ_TIMEOUT,
+            delivery_limits: ipn::DeliveryLimits::default(),
+        }
+    }
+
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -269,12 +260,12 @@ impl MockHandle {
 
     /// `http://127.0.0.1:PORT`, the base URL to give the client.
     pub fn base_url(&self) -> String {
-        self.shared.base_url.clone()
+        self.sim.base_url.clone()
     }
 
     /// The merchants accepted.
     pub fn merchants(&self) -> &[Merchant] {
-        &self.shared.merchants
+        &self.sim.merchants
     }
 
     /// The shopper pays: the payment becomes `success` and the IPN is sent.
@@ -297,7 +288,7 @@ impl MockHandle {
         transaction_no: &str,
         status: TransactionStatus,
     ) -> Result<Payment, MockError> {
-        self.shared
+        self.sim
             .finish(transaction_no, None, status)
             .map_err(|e| match e {
                 FinishError::NotFound => MockError::NotFound(transaction_no.to_owned()),
@@ -311,7 +302,7 @@ impl MockHandle {
     /// The shopper approves an auto-debit agreement (what its `authUrl` page does).
     pub fn authorize_auto_debit(&self, auto_debit_no: &str) -> Result<(), MockError> {
         let (first, agreement) = {
-            let mut store = self.shared.store.lock();
+            let mut store = self.sim.store.lock();
             let agreement = store
                 .agreements
                 .get_mut(auto_debit_no)
@@ -321,14 +312,14 @@ impl MockHandle {
             (first, agreement.clone())
         };
         if first {
-            self.shared.notify_authorized(&agreement);
+            self.sim.notify_authorized(&agreement);
         }
         Ok(())
     }
 
     /// A payment as it is now.
     pub fn payment(&self, transaction_no: &str) -> Option<Payment> {
-        self.shared
+        self.sim
             .store
             .lock()
             .payment_mut(transaction_no)
@@ -337,14 +328,7 @@ impl MockHandle {
 
     /// Every payment, in transaction-number order.
     pub fn payments(&self) -> Vec<Payment> {
-        let mut all: Vec<Payment> = self
-            .shared
-            .store
-            .lock()
-            .payments
-            .values()
-            .cloned()
-            .collect();
+        let mut all: Vec<Payment> = self.sim.store.lock().payments.values().cloned().collect();
         all.sort_by(|a, b| a.transaction_no.cmp(&b.transaction_no));
         all
     }
@@ -352,20 +336,18 @@ impl MockHandle {
     /// The latest IPN delivery attempts, oldest first: every one, up to the builder's
     /// [`MockGatewayBuilder::ipn_log_limit`] (10,000 by default).
     pub fn ipn_attempts(&self) -> Vec<IpnAttempt> {
-        self.shared.deliveries.attempts()
+        self.sim.deliveries.attempts()
     }
 
     /// How many TCP connections the simulator has accepted: clients that share a connection pool
     /// open few, however many calls and merchants they serve.
     pub fn connections_accepted(&self) -> usize {
-        self.shared
-            .accepted
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.sim.accepted.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many IPN delivery attempts were made in all, including those the log no longer keeps.
     pub fn ipn_attempts_made(&self) -> usize {
-        self.shared.deliveries.made()
+        self.sim.deliveries.made()
     }
 
     /// Waits (up to `limit`) until at least `count` IPN delivery attempts were made in all,
@@ -375,7 +357,7 @@ impl MockHandle {
         count: usize,
         limit: Duration,
     ) -> Result<(), MockError> {
-        tokio::time::timeout(limit, self.shared.deliveries.wait_for_made(count))
+        tokio::time::timeout(limit, self.sim.deliveries.wait_for_made(count))
             .await
             .map_err(|_| MockError::IpnTimeout(format!("{count} delivery attempt(s)")))
     }
@@ -392,7 +374,7 @@ impl MockHandle {
                 .iter()
                 .any(|a| a.transaction_no == transaction_no && a.acknowledged)
         };
-        tokio::time::timeout(limit, self.shared.deliveries.wait_until(done))
+        tokio::time::timeout(limit, self.sim.deliveries.wait_until(done))
             .await
             .map_err(|_| MockError::IpnTimeout(transaction_no.to_owned()))?;
         Ok(self
@@ -404,7 +386,7 @@ impl MockHandle {
 
     /// How many notifications have been acknowledged so far.
     pub fn ipn_acknowledged(&self) -> usize {
-        self.shared.deliveries.acknowledged()
+        self.sim.deliveries.acknowledged()
     }
 
     /// Waits (up to `limit`) until at least `count` notifications in all were acknowledged.
@@ -413,7 +395,7 @@ impl MockHandle {
         count: usize,
         limit: Duration,
     ) -> Result<(), MockError> {
-        tokio::time::timeout(limit, self.shared.deliveries.wait_for_acknowledged(count))
+        tokio::time::timeout(limit, self.sim.deliveries.wait_for_acknowledged(count))
             .await
             .map_err(|_| MockError::IpnTimeout(format!("{count} acknowledged notification(s)")))
     }
@@ -432,7 +414,7 @@ impl MockHandle {
                 .count()
                 >= count
         };
-        tokio::time::timeout(limit, self.shared.deliveries.wait_until(enough))
+        tokio::time::timeout(limit, self.sim.deliveries.wait_until(enough))
             .await
             .map_err(|_| MockError::IpnTimeout(transaction_no.to_owned()))?;
         Ok(self
@@ -445,12 +427,12 @@ impl MockHandle {
     /// Sets (or replaces) the fault on `path` (`*` for all paths).
     pub fn set_fault(&self, path: impl Into<String>, fault: Fault) {
         let path = path.into();
-        self.shared
+        self.sim
             .fault_counter
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&path);
-        self.shared
+        self.sim
             .faults
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -459,7 +441,7 @@ impl MockHandle {
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        self.shared
+        self.sim
             .faults
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -476,7 +458,7 @@ impl MockHandle {
     }
 }
 
-impl Drop for MockHandle {
+impl Drop for MockGateway {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
     }

@@ -1,25 +1,24 @@
-//! The HTTP side: accept loop, routing (API, cashier, auto-debit authorization), fault injection.
+//! The HTTP side: accept loop, routing (API, cashier, auto-debit authorization), authentication and
+//! fault injection. It sits on top: it carries requests to the pages and routes, which reach the
+//! state through [`Simulator`]; nothing below imports it.
 
-use std::collections::HashMap;
-use std::future::Future as _;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Response, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Body, Frame, Incoming};
-use pockyt_types::{Amount, Currency, TransactionStatus};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use pockyt_types::{Params, RetCode};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::config::{Fault, FaultKind, Merchant};
-use crate::gateway::{self, GatewayError};
-use crate::ipn::{self, Deliveries};
-use crate::state::{Payment, Store};
-use crate::{FinishError, cashier};
+use crate::cashier;
+use crate::config::{FaultKind, Merchant};
+use crate::gateway::{self, Ctx, GatewayError};
+use crate::respond::{MockBody, error_page, html, json};
+use crate::routes;
+use crate::sim::Simulator;
 
 /// The largest request body read (64 KiB); larger ones are refused while reading.
 pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -32,253 +31,6 @@ pub(crate) const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The first and the longest wait after a failed `accept` (e.g. out of file descriptors).
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(5), Duration::from_secs(1));
-
-/// State shared by every connection.
-pub(crate) struct Shared {
-    pub(crate) store: Store,
-    pub(crate) merchants: Vec<Merchant>,
-    pub(crate) base_url: String,
-    pub(crate) deliveries: Arc<Deliveries>,
-    pub(crate) faults: Mutex<HashMap<String, Fault>>,
-    pub(crate) fault_counter: Mutex<HashMap<String, u32>>,
-    pub(crate) opening_balance: Amount,
-    pub(crate) expiries: crate::expiry::Expiries,
-    pub(crate) body_timeout: Duration,
-    /// Connections accepted so far (to show that clients share theirs).
-    pub(crate) accepted: std::sync::atomic::AtomicUsize,
-}
-
-impl Shared {
-    pub(crate) fn cashier_url(&self, transaction_no: &str) -> String {
-        format!("{}/cashier/{transaction_no}", self.base_url)
-    }
-
-    /// The payout balance: the opening balance minus payouts in that currency.
-    pub(crate) fn balance(&self, merchant_no: &str, currency: &Currency) -> Amount {
-        let store = self.store.lock();
-        self.balance_in(&store, merchant_no, currency)
-    }
-
-    /// [`Shared::balance`] with the store already locked.
-    pub(crate) fn balance_in(
-        &self,
-        store: &crate::state::Inner,
-        merchant_no: &str,
-        currency: &Currency,
-    ) -> Amount {
-        store
-            .payouts
-            .iter()
-            .filter(|((merchant, _), p)| merchant == merchant_no && p.currency == *currency)
-            .try_fold(self.opening_balance.clone(), |left, (_, p)| {
-                left.checked_sub(&p.amount)
-            })
-            .unwrap_or_else(Amount::zero)
-    }
-
-    /// Moves an open payment to `status` and starts notifying the merchant.
-    pub(crate) fn finish(
-        self: &Arc<Self>,
-        transaction_no: &str,
-        merchant_no: Option<&str>,
-        status: TransactionStatus,
-    ) -> Result<Payment, FinishError> {
-        let payment = {
-            let mut store = self.store.lock();
-            let payment = store
-                .payment_mut(transaction_no)
-                .filter(|p| merchant_no.is_none_or(|m| p.merchant_no == m))
-                .ok_or(FinishError::NotFound)?;
-            if !payment.is_open() {
-                return Err(FinishError::NotOpen(payment.status.clone()));
-            }
-            payment.status = status;
-            payment.clone()
-        };
-        if let Some(at) = payment.expires_at {
-            self.expiries.forget(at, transaction_no);
-        }
-        self.notify(&payment);
-        Ok(payment)
-    }
-
-    /// Starts delivering the payment's current state to its `ipnUrl`, if it has one.
-    pub(crate) fn notify(self: &Arc<Self>, payment: &Payment) {
-        let (Some(url), Some(merchant)) = (&payment.ipn_url, self.merchant(&payment.merchant_no))
-        else {
-            return;
-        };
-        let body = ipn::notification_body(payment, &merchant.key);
-        tokio::spawn(ipn::deliver(
-            self.deliveries.clone(),
-            ipn::Outgoing {
-                subject: payment.transaction_no.clone(),
-                status: payment.status.clone(),
-                url: url.clone(),
-                body,
-            },
-        ));
-    }
-
-    /// Starts delivering a notice that is not about a payment (an auto-debit authorisation, a
-    /// payee account) to `url`, signed with the merchant's key.
-    pub(crate) fn notify_other(
-        self: &Arc<Self>,
-        merchant_no: &str,
-        url: &str,
-        (subject, status): (&str, &str),
-        pairs: Vec<(&str, &str)>,
-    ) {
-        let Some(merchant) = self.merchant(merchant_no) else {
-            return;
-        };
-        let body = ipn::signed_form(pairs, &merchant.key);
-        tokio::spawn(ipn::deliver(
-            self.deliveries.clone(),
-            ipn::Outgoing {
-                subject: subject.to_owned(),
-                status: TransactionStatus::from(status),
-                url: url.to_owned(),
-                body,
-            },
-        ));
-    }
-
-    /// Tells the merchant that the shopper authorised an auto-debit agreement, at its
-    /// `autoIpnUrl` (docs.yuansfer `recurring-payments/consult`).
-    pub(crate) fn notify_authorized(self: &Arc<Self>, agreement: &crate::state::Agreement) {
-        let Some(url) = &agreement.auto_ipn_url else {
-            return;
-        };
-        let time = crate::clock::gateway_time(std::time::SystemTime::now());
-        let mut pairs = vec![
-            ("autoDebitNo", agreement.auto_debit_no.as_str()),
-            ("autoReference", agreement.auto_reference.as_str()),
-            ("vendor", agreement.vendor.as_str()),
-            ("time", time.as_str()),
-        ];
-        if let Some(note) = agreement.note.as_deref() {
-            pairs.push(("note", note));
-        }
-        self.notify_other(
-            &agreement.merchant_no,
-            url,
-            (&agreement.auto_debit_no, "authorized"),
-            pairs,
-        );
-    }
-
-    fn merchant(&self, merchant_no: &str) -> Option<&Merchant> {
-        self.merchants.iter().find(|m| m.merchant_no == merchant_no)
-    }
-
-    /// The fault to apply to this request on `path`, if any (counting it).
-    fn take_fault(&self, path: &str) -> Option<FaultKind> {
-        let mut faults = self.faults.lock().unwrap_or_else(|p| p.into_inner());
-        let key = if faults.contains_key(path) { path } else { "*" };
-        let fault = faults.get_mut(key)?;
-        let mut counters = self.fault_counter.lock().unwrap_or_else(|p| p.into_inner());
-        let seen = counters.entry(key.to_owned()).or_insert(0);
-        *seen += 1;
-        if !(*seen).is_multiple_of(fault.every) {
-            return None;
-        }
-        let kind = fault.kind.clone();
-        match &mut fault.remaining {
-            Some(0) => return None,
-            Some(n) => *n -= 1,
-            None => {}
-        }
-        Some(kind)
-    }
-}
-
-/// A response body: whole, or one of the faulty kinds.
-pub(crate) enum MockBody {
-    Full(Full<Bytes>),
-    /// Sends the bytes, then fails, so the connection closes mid-body.
-    Truncated(Option<Bytes>),
-    /// Sends one byte per tick.
-    Slow {
-        rest: Bytes,
-        tick: Duration,
-        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    },
-}
-
-impl Body for MockBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        match self.get_mut() {
-            MockBody::Full(full) => Pin::new(full)
-                .poll_frame(cx)
-                .map_err(|never| match never {}),
-            MockBody::Truncated(data) => Poll::Ready(Some(match data.take() {
-                Some(bytes) => Ok(Frame::data(bytes)),
-                None => Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "truncated by fault injection",
-                )),
-            })),
-            MockBody::Slow { rest, tick, sleep } => {
-                if rest.is_empty() {
-                    return Poll::Ready(None);
-                }
-                let timer = sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep(*tick)));
-                match timer.as_mut().poll(cx) {
-                    Poll::Pending => Poll::Pending,
-                    Poll::Ready(()) => {
-                        *sleep = None;
-                        Poll::Ready(Some(Ok(Frame::data(rest.split_to(1)))))
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn full(
-    status: StatusCode,
-    content_type: &'static str,
-    body: impl Into<Bytes>,
-) -> Response<MockBody> {
-    let mut response = Response::new(MockBody::Full(Full::new(body.into())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(content_type),
-    );
-    response
-}
-
-pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response<MockBody> {
-    full(
-        status,
-        "application/json; charset=utf-8",
-        serde_json::to_vec(value).unwrap_or_default(),
-    )
-}
-
-pub(crate) fn html(status: StatusCode, page: String) -> Response<MockBody> {
-    full(status, "text/html; charset=utf-8", page)
-}
-
-pub(crate) fn redirect(location: &str) -> Response<MockBody> {
-    let mut response = full(
-        StatusCode::SEE_OTHER,
-        "text/plain; charset=utf-8",
-        format!("see {location}"),
-    );
-    if let Ok(value) = header::HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
 
 /// Why a connection should be dropped without an answer.
 #[derive(Debug)]
@@ -294,13 +46,13 @@ impl std::error::Error for Dropped {}
 
 /// One request, start to finish.
 pub(crate) async fn serve(
-    shared: Arc<Shared>,
+    sim: Arc<Simulator>,
     request: http::Request<Incoming>,
 ) -> Result<Response<MockBody>, Dropped> {
     let path = request.uri().path().to_owned();
     // Faults that lose the answer fire after the handler ran; the others instead of it.
     let mut after_handling = None;
-    if let Some(fault) = shared.take_fault(&path) {
+    if let Some(fault) = sim.take_fault(&path) {
         match fault {
             FaultKind::Latency(wait) => tokio::time::sleep(wait).await,
             kind @ (FaultKind::LoseAnswer | FaultKind::AnswerAfter(_)) => {
@@ -309,7 +61,7 @@ pub(crate) async fn serve(
             other => return injected(other),
         }
     }
-    let response = route(&shared, request, &path).await;
+    let response = route(&sim, request, &path).await;
     match after_handling {
         Some(FaultKind::AnswerAfter(wait)) => {
             tokio::time::sleep(wait).await;
@@ -322,7 +74,7 @@ pub(crate) async fn serve(
 
 /// The simulator proper: cashier pages and the API.
 async fn route(
-    shared: &Arc<Shared>,
+    sim: &Arc<Simulator>,
     request: http::Request<Incoming>,
     path: &str,
 ) -> Response<MockBody> {
@@ -331,7 +83,7 @@ async fn route(
         || path.starts_with("/cashier/")
         || path.starts_with("/auto-debit/authorize/")
     {
-        return cashier::page(shared, &method, path, request.uri().query());
+        return cashier::route(sim, &method, path, request.uri().query());
     }
     if method != Method::POST {
         return json(
@@ -347,7 +99,7 @@ async fn route(
     // Headers have a read deadline (hyper's); the body gets one of its own, so a client trickling
     // bytes cannot hold a connection open for ever.
     let read = Limited::new(request.into_body(), MAX_REQUEST_BYTES).collect();
-    let body = match tokio::time::timeout(shared.body_timeout, read).await {
+    let body = match tokio::time::timeout(sim.body_timeout, read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(_)) => {
             let error = GatewayError::invalid(format!(
@@ -361,7 +113,7 @@ async fn route(
         Err(_) => {
             let error = GatewayError::invalid(format!(
                 "the request body did not arrive within {} ms",
-                shared.body_timeout.as_millis()
+                sim.body_timeout.as_millis()
             ));
             return json(
                 StatusCode::REQUEST_TIMEOUT,
@@ -370,19 +122,10 @@ async fn route(
         }
     };
     let envelope = match crate::params::parse(content_type.as_deref(), &body) {
-        Ok(params) => gateway::handle(shared, path, &params),
+        Ok(params) => handle(sim, path, &params),
         Err(error) => gateway::error_envelope(&GatewayError::invalid(error.0)),
     };
     json(StatusCode::OK, &envelope)
-}
-
-/// The HTML error page a proxy in front of the gateway answers with, titled by its status.
-fn error_page(status: StatusCode) -> String {
-    let reason = status.canonical_reason().unwrap_or("Error");
-    format!(
-        "<html><head><title>{} {reason}</title></head><body><h1>{reason}</h1></body></html>",
-        status.as_u16()
-    )
 }
 
 fn injected(fault: FaultKind) -> Result<Response<MockBody>, Dropped> {
@@ -437,7 +180,7 @@ fn injected(fault: FaultKind) -> Result<Response<MockBody>, Dropped> {
 /// Accepts connections until `stop` flips, serving each on its own task.
 pub(crate) async fn accept_loop(
     listener: TcpListener,
-    shared: Arc<Shared>,
+    sim: Arc<Simulator>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
@@ -449,7 +192,7 @@ pub(crate) async fn accept_loop(
                 let stream = match accepted {
                     Ok((stream, _)) => {
                         backoff.succeeded();
-                        shared.accepted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        sim.accepted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         stream
                     }
                     Err(_) => {
@@ -464,9 +207,9 @@ pub(crate) async fn accept_loop(
                         continue;
                     }
                 };
-                let shared = shared.clone();
+                let sim = sim.clone();
                 connections.spawn(async move {
-                    let service = hyper::service::service_fn(move |request| serve(shared.clone(), request));
+                    let service = hyper::service::service_fn(move |request| serve(sim.clone(), request));
                     let io = hyper_util::rt::TokioIo::new(stream);
                     // A failed connection (a client that vanished, a dropped fault) ends only itself.
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -506,6 +249,48 @@ impl AcceptBackoff {
 
     fn succeeded(&mut self) {
         self.next = ACCEPT_BACKOFF.0;
+    }
+}
+
+/// Runs one API call: the answer is a whole envelope, success or error.
+pub(crate) fn handle(sim: &Arc<Simulator>, path: &str, params: &Params) -> serde_json::Value {
+    match authenticate(sim, params).and_then(|merchant| {
+        let ctx = Ctx {
+            sim,
+            merchant,
+            params,
+        };
+        routes::dispatch(&ctx, path)
+    }) {
+        Ok(envelope) => envelope,
+        Err(error) => gateway::error_envelope(&error),
+    }
+}
+
+/// Identity first, then the signature over every received parameter exactly as received.
+fn authenticate<'a>(sim: &'a Simulator, params: &Params) -> Result<&'a Merchant, GatewayError> {
+    let merchant_no = params.get("merchantNo").filter(|v| !v.is_empty());
+    let store_no = params.get("storeNo").filter(|v| !v.is_empty());
+    let (Some(merchant_no), Some(store_no)) = (merchant_no, store_no) else {
+        return Err(GatewayError::missing("merchantNo and storeNo are required"));
+    };
+    let merchant = sim
+        .merchants
+        .iter()
+        .find(|m| m.merchant_no == *merchant_no && m.store_no == *store_no)
+        .ok_or_else(|| {
+            GatewayError::new(RetCode::AccessDenied, "merchant or store does not exist")
+        })?;
+    let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    match pockyt_sign::verify_embedded(pairs, &merchant.key) {
+        Ok(()) => Ok(merchant),
+        Err(pockyt_sign::VerifyError::Missing) => {
+            Err(GatewayError::missing("verifySign is required"))
+        }
+        Err(_) => Err(GatewayError::new(
+            RetCode::AccessDenied,
+            "verifySign is invalid",
+        )),
     }
 }
 

@@ -117,14 +117,43 @@ pub(crate) struct Payout {
     pub(crate) currency: Currency,
 }
 
+/// A customer or v3 payee: the profile fields as received, echoed back on retrieve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CustomerRecord {
+    pub(crate) merchant_no: String,
+    pub(crate) profile: HashMap<String, String>,
+}
+
+/// A payee's funding account (PayPal, Venmo, bank), owned by one customer of one merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PayeeAccount {
+    pub(crate) merchant_no: String,
+    pub(crate) customer_no: String,
+    /// `accountTag`, `accountType` and, for a bank account, what was received.
+    pub(crate) fields: HashMap<String, String>,
+}
+
+impl PayeeAccount {
+    pub(crate) fn is_owned_by(&self, merchant_no: &str, customer_no: &str) -> bool {
+        self.merchant_no == merchant_no && self.customer_no == customer_no
+    }
+}
+
+/// A payout's identity: `invoiceId` is unique per merchant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct PayoutKey {
+    pub(crate) merchant_no: String,
+    pub(crate) invoice_id: String,
+}
+
 /// Everything, behind one lock: handlers never hold it across an `.await`.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    inner: Mutex<Inner>,
+    inner: Mutex<Records>,
 }
 
 #[derive(Debug)]
-pub(crate) struct Inner {
+pub(crate) struct Records {
     counter: u64,
     pub(crate) payments: HashMap<String, Payment>,
     /// (merchantNo, reference) → transactionNo.
@@ -132,15 +161,15 @@ pub(crate) struct Inner {
     pub(crate) refund_references: HashMap<(String, String), String>,
     pub(crate) agreements: HashMap<String, Agreement>,
     pub(crate) authorizations: HashMap<String, Authorization>,
-    /// customerNo → (merchantNo, fields as received).
-    pub(crate) customers: HashMap<String, (String, HashMap<String, String>)>,
-    /// accountToken → (merchantNo, customerNo, fields).
-    pub(crate) payee_accounts: HashMap<String, (String, String, HashMap<String, String>)>,
-    pub(crate) payouts: HashMap<(String, String), Payout>,
+    /// customerNo → the customer (or v3 payee).
+    pub(crate) customers: HashMap<String, CustomerRecord>,
+    /// accountToken → the payee's funding account.
+    pub(crate) payee_accounts: HashMap<String, PayeeAccount>,
+    pub(crate) payouts: HashMap<PayoutKey, Payout>,
 }
 
 impl Store {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Records> {
         // A handler that panicked must not take the whole simulator down with it.
         self.inner
             .lock()
@@ -148,7 +177,7 @@ impl Store {
     }
 }
 
-impl Default for Inner {
+impl Default for Records {
     fn default() -> Self {
         Self {
             counter: random_start(),
@@ -174,7 +203,7 @@ fn random_start() -> u64 {
     hasher.finish() % 10_000_000_000
 }
 
-impl Inner {
+impl Records {
     /// A new 18-digit number, unique for the simulator's life, shaped like the gateway's.
     pub(crate) fn next_number(&mut self) -> String {
         self.counter += 1;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, RetryPolicy};
-use pockyt_mock::{IpnSchedule, Merchant, MockGateway, MockHandle};
+use pockyt_mock::{IpnSchedule, Merchant, MockGateway};
 
 struct Counters {
     checkouts: AtomicUsize,
@@ -171,7 +171,7 @@ async fn soak(
 
 async fn checkout(
     client: &Client,
-    gateway: &MockHandle,
+    gateway: &MockGateway,
     counters: &Counters,
     ipn_url: &str,
     reference: &str,
@@ -233,7 +233,7 @@ async fn checkout(
 }
 
 fn judge(
-    gateway: &MockHandle,
+    gateway: &MockGateway,
     receiver: &IpnReceiver,
     created: &[String],
     counters: &Counters,

@@ -1,0 +1,150 @@
+//! Online payments: `secure-pay` (v3 and v4) and `prepay` open a hosted checkout; `express-pay`,
+//! card `process` and v4 `capture` charge at once; `acquire/create` (the WeChat mini-program and
+//! in-app order) waits for the app. Client tokens are answered for the `YIP` and `APP` terminals.
+
+use super::*;
+
+/// This group's handler for `path`, if it has one.
+pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {
+    Some(match path {
+        SecurePayRequest::PATH => run(ctx, "prepay success", |c, r: SecurePayRequest| {
+            let spec = NewPayment::new(
+                r.reference,
+                r.amount,
+                r.currency,
+                r.settle_currency,
+                r.vendor,
+                "secure_pay",
+            )
+            .urls(r.ipn_url, r.callback_url)
+            .note(r.note)
+            .timeout(r.timeout);
+            hosted(c, spec, matches!(r.terminal, Terminal::Yip | Terminal::App))
+        }),
+        SecurePayV4Request::PATH => run(ctx, "prepay success", |c, r: SecurePayV4Request| {
+            let spec = NewPayment::new(
+                r.reference,
+                r.amount,
+                r.currency,
+                r.settle_currency,
+                r.vendor,
+                "secure_pay_v4",
+            )
+            .urls(Some(r.ipn_url), r.callback_url)
+            .note(r.note)
+            .timeout(r.timeout);
+            hosted(c, spec, false)
+        }),
+        CreditPayProcessRequest::PATH => {
+            run(ctx, "process success", |c, r: CreditPayProcessRequest| {
+                settle(c, &r.transaction_no, TransactionStatus::Success)
+            })
+        }
+        OrderProcessV4Request::PATH => {
+            run(ctx, "process success", |c, r: OrderProcessV4Request| {
+                settle(c, &r.transaction_no, TransactionStatus::Success)
+            })
+        }
+        OrderCaptureV4Request::PATH => {
+            run(ctx, "capture success", |c, r: OrderCaptureV4Request| {
+                let spec = NewPayment::new(
+                    r.reference,
+                    r.amount,
+                    r.currency,
+                    r.settle_currency,
+                    r.vendor,
+                    "order_capture_v4",
+                )
+                .urls(r.ipn_url, None)
+                .note(r.note)
+                .customer(r.customer_no);
+                paid_at_once(c, spec)
+            })
+        }
+        AcquireCreateRequest::PATH => run(ctx, "success", |c, r: AcquireCreateRequest| {
+            let amount = r
+                .amount
+                .or(r.rmb_amount)
+                .ok_or_else(|| GatewayError::missing("amount is required"))?;
+            let spec = NewPayment::new(
+                r.reference,
+                amount,
+                r.currency,
+                r.settle_currency,
+                r.vendor,
+                "acquire_create",
+            )
+            .urls(r.ipn_url, None)
+            .note(r.note)
+            .timeout(r.timeout);
+            created(c, spec)
+        }),
+        PrepayRequest::PATH => run(ctx, "prepay success", |c, r: PrepayRequest| {
+            let spec = NewPayment::new(
+                r.reference,
+                r.amount,
+                r.currency,
+                r.settle_currency,
+                r.vendor.clone(),
+                "prepay",
+            )
+            .urls(r.ipn_url, r.callback_url)
+            .note(r.note)
+            .timeout(r.timeout);
+            let payment = create(c, spec)?;
+            let mut payload = payment_payload(&payment);
+            payload.insert("merchantNo".into(), json!(payment.merchant_no));
+            match r.vendor {
+                Vendor::WechatPay if r.terminal == Terminal::MiniProgram => {
+                    // The mini-program object names differ in case from the app's (audit M5).
+                    for (field, value) in [
+                        ("timeStamp", "1700000000"),
+                        ("nonceStr", "simulator"),
+                        ("signType", "MD5"),
+                        ("paySign", "simulator-sign"),
+                    ] {
+                        payload.insert(field.into(), json!(value));
+                    }
+                    payload.insert(
+                        "package".into(),
+                        json!(format!("prepay_id=wx{}", payment.transaction_no)),
+                    );
+                }
+                Vendor::WechatPay => {
+                    for (field, value) in [
+                        ("appid", "wx-sandbox"),
+                        ("partnerid", "1900000109"),
+                        ("package", "Sign=WXPay"),
+                        ("noncestr", "simulator"),
+                        ("sign", "simulator-sign"),
+                    ] {
+                        payload.insert(field.into(), json!(value));
+                    }
+                    payload.insert(
+                        "prepayid".into(),
+                        json!(format!("wx{}", payment.transaction_no)),
+                    );
+                }
+                _ => {
+                    payload.insert(
+                        "payInfo".into(),
+                        json!(c.sim.cashier_url(&payment.transaction_no)),
+                    );
+                }
+            }
+            Ok(payload)
+        }),
+        ExpressPayRequest::PATH => run(ctx, "pay success", |c, r: ExpressPayRequest| {
+            let spec = NewPayment::new(
+                r.reference,
+                r.amount,
+                r.currency,
+                r.settle_currency,
+                Vendor::CreditCard,
+                "express_pay",
+            );
+            paid_at_once(c, spec)
+        }),
+        _ => return None,
+    })
+}
