@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pockyt_types::Endpoint;
+use pockyt_types::FromWire;
 
 fuzz_target!(|data: &[u8]| {
     for content_type in [Some("application/json"), Some("application/x-www-form-urlencoded"), None] {

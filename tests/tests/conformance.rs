@@ -146,7 +146,9 @@ async fn gateway_accepts(recorded: &Recorded) -> Result<(), String> {
 }
 
 /// (b) Our client, given the same inputs, sends the same names and the same signature.
-async fn client_matches<E: Endpoint>(recorded: &Recorded) -> Result<(), String> {
+async fn client_matches<E: Endpoint + pockyt_types::FromWire>(
+    recorded: &Recorded,
+) -> Result<(), String> {
     let file = &recorded.file;
     let request = E::from_wire(&recorded.inputs())
         .map_err(|e| format!("{file}: our client cannot build the request: {e}"))?;

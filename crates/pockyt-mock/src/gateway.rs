@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use pockyt_types::{Endpoint, Params, RetCode, ValidationError};
+use pockyt_types::{Endpoint, FromWire, Params, RetCode, ValidationError};
 use serde_json::{Map, Value};
 
 use crate::config::Merchant;
@@ -73,7 +73,7 @@ pub(crate) fn error_envelope(error: &GatewayError) -> Value {
 }
 
 /// Parses the typed request (the gateway's own validation), runs `handler`, and wraps its payload.
-pub(crate) fn run<E: Endpoint>(
+pub(crate) fn run<E: Endpoint + FromWire>(
     ctx: &Ctx<'_>,
     message: &str,
     handler: impl FnOnce(&Ctx<'_>, E) -> Result<Payload, GatewayError>,

@@ -128,7 +128,7 @@ mod tests {
         fn arbitrary_bodies_never_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
             for content_type in [Some("application/json"), Some("application/x-www-form-urlencoded"), None] {
                 if let Ok(params) = parse(content_type, &body) {
-                    use pockyt_types::Endpoint as _;
+                    use pockyt_types::FromWire as _;
                     let _ = pockyt_types::SecurePayRequest::from_wire(&params);
                     let _ = pockyt_types::RefundRequest::from_wire(&params);
                 }

@@ -1,16 +1,12 @@
 //! The contract between a request type and the client that sends it.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::validate::ValidationError;
-
-/// Request parameters as the gateway receives them: decoded names and values, each name once.
-pub type Params = BTreeMap<String, String>;
 
 /// One API call: its path, whether it may be retried, where its answer lives, and its wire form.
 ///
@@ -32,9 +28,12 @@ pub trait Endpoint: fmt::Debug + Send + Sync {
     const NAME: &'static str;
     /// True for read-only queries, which are safe to retry after a network or server failure.
     const IDEMPOTENT: bool;
-    /// The envelope keys that may hold the payload, first present wins; `"."` is the envelope itself.
+    /// The envelope keys that may hold the payload, first present wins; `"."` is the envelope
+    /// itself. Read by the decoders, not meant for users.
+    #[doc(hidden)]
     const RESPONSE_KEYS: &'static [&'static str];
     /// Whether the call takes `storeAdminNo`, which the client then fills in from its config.
+    #[doc(hidden)]
     const ACCEPTS_STORE_ADMIN_NO: bool;
 
     /// Checks the request before anything is sent: required fields, empty strings, lengths,
@@ -44,12 +43,6 @@ pub trait Endpoint: fmt::Debug + Send + Sync {
     /// The set fields as name/value text, in canonical (byte) order of the names; unset optional
     /// fields are absent. This is exactly what is signed and sent.
     fn wire_pairs(&self) -> WirePairs<'_>;
-
-    /// Builds and validates the request from the parameters a gateway received (used by
-    /// `pockyt-mock`). Parameters the request does not define are ignored.
-    fn from_wire(params: &Params) -> Result<Self, ValidationError>
-    where
-        Self: Sized;
 }
 
 /// A request's fields as wire text, borrowed where possible.
@@ -61,6 +54,7 @@ pub struct WirePairs<'a> {
 }
 
 impl<'a> WirePairs<'a> {
+    #[doc(hidden)]
     /// An empty set with room for `capacity` pairs.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
@@ -68,11 +62,13 @@ impl<'a> WirePairs<'a> {
         }
     }
 
+    #[doc(hidden)]
     /// Adds a text value.
     pub fn push(&mut self, name: &'static str, value: &'a str) {
         self.pairs.push((name, Cow::Borrowed(value)));
     }
 
+    #[doc(hidden)]
     /// Adds a text value if it is set.
     pub fn push_opt(&mut self, name: &'static str, value: Option<&'a str>) {
         if let Some(value) = value {
@@ -80,11 +76,13 @@ impl<'a> WirePairs<'a> {
         }
     }
 
+    #[doc(hidden)]
     /// Adds an integer as decimal text.
     pub fn push_int(&mut self, name: &'static str, value: u32) {
         self.pairs.push((name, Cow::Owned(value.to_string())));
     }
 
+    #[doc(hidden)]
     /// Adds an integer as decimal text if it is set.
     pub fn push_opt_int(&mut self, name: &'static str, value: Option<u32>) {
         if let Some(value) = value {
@@ -92,11 +90,13 @@ impl<'a> WirePairs<'a> {
         }
     }
 
+    #[doc(hidden)]
     /// Adds a boolean as `true` or `false`.
     pub fn push_bool(&mut self, name: &'static str, value: bool) {
         self.push(name, if value { "true" } else { "false" });
     }
 
+    #[doc(hidden)]
     /// Adds a boolean if it is set.
     pub fn push_opt_bool(&mut self, name: &'static str, value: Option<bool>) {
         if let Some(value) = value {

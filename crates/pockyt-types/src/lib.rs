@@ -63,21 +63,24 @@ mod envelope;
 mod generated;
 mod identity;
 mod json_body;
-pub mod lenient;
+mod lenient;
 pub mod redact;
 mod response;
 mod validate;
+#[cfg(feature = "from-wire")]
 mod wire;
 mod wire_enum;
 
 pub use amount::{Amount, AmountError, currency_decimals};
-pub use endpoint::{Endpoint, Params, WirePairs};
+pub use endpoint::{Endpoint, WirePairs};
 pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode};
 pub use generated::*;
 pub use identity::{Identity, SigningPairs};
 pub use json_body::json_body;
 pub use response::{ResponseError, decode_response};
 pub use validate::{MAX_REQUEST_AMOUNT, Problem, ValidationError};
+#[cfg(feature = "from-wire")]
+pub use wire::{FromWire, Params};
 
 /// What `Debug` prints in place of a secret or card data.
 pub const REDACTED: &str = "<redacted>";

@@ -202,6 +202,19 @@ impl Format {
     }
 }
 
+/// A field that must be set and not empty.
+pub(crate) const REQUIRED: Rule = Rule::required();
+/// A field that may be absent, but not empty when set.
+pub(crate) const OPTIONAL: Rule = Rule::optional();
+
+/// Checks text (and enum) values in order, each by its rule; the first failure is the answer.
+/// Generated `validate` methods list their fields here, one row each.
+pub(crate) fn texts(fields: &[(&'static str, Option<&str>, Rule)]) -> Result<(), ValidationError> {
+    fields
+        .iter()
+        .try_for_each(|&(field, value, rule)| text(field, value, rule))
+}
+
 /// Checks a text (or enum) value.
 pub(crate) fn text(
     field: &'static str,

@@ -1,8 +1,21 @@
-//! Reading request fields from received parameters (the gateway's side of `from_wire`).
+//! Reading a request from the parameters a gateway received: the simulator's side of the wire
+//! (feature `from-wire`). SDK users never decode requests, so they do not compile this.
+
+use std::collections::BTreeMap;
 
 use crate::Amount;
-use crate::endpoint::Params;
+use crate::endpoint::Endpoint;
 use crate::validate::{Problem, ValidationError};
+
+/// Request parameters as the gateway receives them: decoded names and values, each name once.
+pub type Params = BTreeMap<String, String>;
+
+/// A request that can be read back from received parameters (what `pockyt-mock` does with
+/// every call). Implemented by every generated request type.
+pub trait FromWire: Endpoint + Sized {
+    /// Builds and validates the request. Parameters the request does not define are ignored.
+    fn from_wire(params: &Params) -> Result<Self, ValidationError>;
+}
 
 type Parser<T> = fn(&'static str, &str) -> Result<T, ValidationError>;
 

@@ -52,7 +52,12 @@ pub mod axum;
 pub mod blocking;
 mod client;
 mod config;
-mod endpoints;
+/// Code written by `cargo xtask codegen`: the named method of every endpoint.
+mod generated {
+    #[cfg(feature = "blocking")]
+    mod blocking_endpoints;
+    mod endpoints;
+}
 mod error;
 pub mod ipn;
 mod options;

@@ -7,6 +7,7 @@
 mod support;
 
 use pockyt::types::*;
+use pockyt_types::FromWire;
 
 #[tokio::test]
 async fn secure_pay() {

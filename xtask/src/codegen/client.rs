@@ -1,4 +1,5 @@
-//! Emits `crates/pockyt/src/endpoints.rs`: one named method per endpoint on `Client`.
+//! Emits `crates/pockyt/src/generated/endpoints.rs` (one named method per endpoint on `Client`)
+//! and `generated/blocking_endpoints.rs` (the same on the blocking client).
 
 use std::fmt::Write as _;
 
@@ -43,14 +44,14 @@ pub fn endpoints_rs(api: &Api) -> String {
     out
 }
 
-/// `crates/pockyt/src/blocking/endpoints.rs`: the same methods on the blocking client.
+/// The same methods on the blocking client.
 pub fn blocking_endpoints_rs(api: &Api) -> String {
     let mut out = header();
     out.push_str(
         "//! One method per endpoint on the blocking client, each a shorthand for [`Client::send`].\n\n",
     );
     out.push_str(
-        "use pockyt_types::*;\n\nuse super::Client;\nuse crate::Error;\n\nimpl Client {\n",
+        "use pockyt_types::*;\n\nuse crate::Error;\nuse crate::blocking::Client;\n\nimpl Client {\n",
     );
     for endpoint in &api.endpoints {
         let first_sentence = endpoint.doc.split(". ").next().unwrap_or(&endpoint.doc);

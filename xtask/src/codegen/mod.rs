@@ -6,6 +6,7 @@
 mod client;
 mod model;
 mod names;
+mod sources;
 mod tests;
 mod types;
 mod validate;
@@ -18,33 +19,45 @@ use model::Api;
 
 const API: &str = "api/pockyt-api.json";
 const TYPES_OUT: &str = "crates/pockyt-types/src/generated";
-const CLIENT_OUT: &str = "crates/pockyt/src/endpoints.rs";
-const BLOCKING_OUT: &str = "crates/pockyt/src/blocking/endpoints.rs";
+const CLIENT_OUT: &str = "crates/pockyt/src/generated/endpoints.rs";
+const BLOCKING_OUT: &str = "crates/pockyt/src/generated/blocking_endpoints.rs";
 const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/endpoints.rs";
+const SOURCES_OUT: &str = "docs/api-sources.md";
+/// The folders whose every `.rs` file the generator owns.
+const OWNED_DIRS: &[&str] = &[TYPES_OUT, "crates/pockyt/src/generated"];
 
 /// Every file the generator owns, with its content.
 pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let api = load(root)?;
     validate::check(&api)?;
     let out = root.join(TYPES_OUT);
-    let mut files = vec![
-        (out.join("mod.rs"), types::mod_rs(&api)),
+    // The models are tables (fields, rules, wire names): formatted so that a row stays one line.
+    // Their `mod` lines carry `#[rustfmt::skip]`, so `cargo fmt` leaves this formatting alone.
+    let mut models = vec![
         (out.join("enums.rs"), types::enums_rs(&api)),
         (out.join("objects.rs"), types::objects_rs(&api)),
     ];
     for group in &api.groups {
-        files.push((
+        models.push((
             out.join(format!("{}.rs", group.module)),
             types::group_rs(&api, &group.id)?,
         ));
     }
-    files.push((root.join(CLIENT_OUT), client::endpoints_rs(&api)));
-    files.push((root.join(BLOCKING_OUT), client::blocking_endpoints_rs(&api)));
-    files.push((root.join(CLIENT_TESTS_OUT), tests::endpoints_test_rs(&api)));
-    files
-        .into_iter()
-        .map(|(path, text)| rustfmt(&text).map(|t| (path, t)))
-        .collect()
+    let rest = vec![
+        (out.join("mod.rs"), types::mod_rs(&api)),
+        (root.join(CLIENT_OUT), client::endpoints_rs(&api)),
+        (root.join(BLOCKING_OUT), client::blocking_endpoints_rs(&api)),
+        (root.join(CLIENT_TESTS_OUT), tests::endpoints_test_rs(&api)),
+    ];
+    let mut files = Vec::new();
+    for (path, text) in models {
+        files.push((path, rustfmt(&text, &[TABLE_STYLE])?));
+    }
+    for (path, text) in rest {
+        files.push((path, rustfmt(&text, &[])?));
+    }
+    files.push((root.join(SOURCES_OUT), sources::sources_md(&api)));
+    Ok(files)
 }
 
 fn load(root: &Path) -> Result<Api, String> {
@@ -53,9 +66,16 @@ fn load(root: &Path) -> Result<Api, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn rustfmt(source: &str) -> Result<String, String> {
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+/// rustfmt's settings for the generated models: calls, literals and tuples may use the whole line.
+const TABLE_STYLE: &str = "use_small_heuristics=Max";
+
+fn rustfmt(source: &str, config: &[&str]) -> Result<String, String> {
+    let mut command = Command::new("rustfmt");
+    command.args(["--edition", "2024", "--emit", "stdout", "--quiet"]);
+    for setting in config {
+        command.args(["--config", setting]);
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -81,10 +101,10 @@ fn rustfmt(source: &str) -> Result<String, String> {
 /// Writes the generated files, removing stale ones the generator no longer produces.
 pub fn write(root: &Path) -> Result<(), String> {
     let files = generate(root)?;
-    let dir = root.join(TYPES_OUT);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for stale in stale_files(&dir, &files)? {
-        std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
+    for dir in OWNED_DIRS {
+        for stale in stale_files(&root.join(dir), &files)? {
+            std::fs::remove_file(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
+        }
     }
     for (path, text) in &files {
         if let Some(parent) = path.parent() {
@@ -102,7 +122,6 @@ pub fn write(root: &Path) -> Result<(), String> {
 /// Regenerates in memory and lists every file that differs from what is checked in.
 pub fn check(root: &Path) -> Result<(), String> {
     let files = generate(root)?;
-    let dir = root.join(TYPES_OUT);
     let mut problems = Vec::new();
     for (path, text) in &files {
         match std::fs::read_to_string(path) {
@@ -111,11 +130,13 @@ pub fn check(root: &Path) -> Result<(), String> {
             Err(_) => problems.push(format!("{} is missing", path.display())),
         }
     }
-    for stale in stale_files(&dir, &files)? {
-        problems.push(format!(
-            "{} is not produced by the generator",
-            stale.display()
-        ));
+    for dir in OWNED_DIRS {
+        for stale in stale_files(&root.join(dir), &files)? {
+            problems.push(format!(
+                "{} is not produced by the generator",
+                stale.display()
+            ));
+        }
     }
     if problems.is_empty() {
         return Ok(());

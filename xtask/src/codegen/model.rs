@@ -111,7 +111,12 @@ pub struct RequestField {
 #[serde(deny_unknown_fields)]
 pub struct ResponseDef {
     pub keys: Vec<String>,
+    /// The payload's fields, when they are this call's own.
+    #[serde(default)]
     pub fields: Vec<ResponseField>,
+    /// The shared object the payload is, when several calls answer the same shape.
+    #[serde(default)]
+    pub object: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

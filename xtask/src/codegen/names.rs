@@ -23,6 +23,23 @@ pub fn snake(wire: &str) -> String {
     }
 }
 
+/// The wire name serde's `rename_all = "camelCase"` gives a field named `ident`.
+pub fn camel(ident: &str) -> String {
+    let mut out = String::with_capacity(ident.len());
+    let mut upper_next = false;
+    for c in ident.trim_start_matches("r#").chars() {
+        if c == '_' {
+            upper_next = true;
+        } else if upper_next {
+            out.push(c.to_ascii_uppercase());
+            upper_next = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_keyword(word: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
@@ -53,5 +70,13 @@ mod tests {
         assert_eq!(snake("street2"), "street2");
         assert_eq!(snake("openid"), "openid");
         assert_eq!(snake("type"), "r#type");
+    }
+
+    #[test]
+    fn camel_is_serdes_reading_of_a_snake_name() {
+        for wire in ["transactionNo", "street2", "openid", "type", "cardExpYear"] {
+            assert_eq!(camel(&snake(wire)), wire);
+        }
+        assert_eq!(camel("ret_code"), "retCode");
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::model::{Api, Condition, EndpointDef, EnumDef, ObjectDef, RequestField, ResponseField};
-use super::names::{doc, snake};
+use super::names::{camel, doc, snake};
 
 /// A request field's Rust shape.
 enum ReqKind<'a> {
@@ -67,19 +67,15 @@ pub fn header() -> String {
 
 pub fn mod_rs(api: &Api) -> String {
     let mut out = header();
-    out.push_str("//! Models generated from the API description.\n//!\n");
-    for line in api.about.lines() {
-        let _ = writeln!(out, "//! {line}");
-    }
-    out.push_str("//!\n//! Where the sources disagree, and what the description chose:\n//!\n");
-    for note in &api.notes {
-        let _ = writeln!(out, "//! - {note}");
-    }
-    out.push('\n');
-    out.push_str("mod enums;\nmod objects;\n");
+    out.push_str(
+        "//! Models generated from the API description, `api/pockyt-api.json`. Which source says\n\
+         //! what, and what the description chose where they disagree, is in `docs/api-sources.md`.\n\n",
+    );
+    // The generator formats these files itself, with rows kept whole (see `codegen::TABLE_STYLE`).
+    out.push_str("#[rustfmt::skip]\nmod enums;\n#[rustfmt::skip]\nmod objects;\n");
     for group in &api.groups {
         out.push_str(&doc(&format!("{}: {}", group.title, group.doc)));
-        let _ = writeln!(out, "pub mod {};", group.module);
+        let _ = writeln!(out, "#[rustfmt::skip]\nmod {};", group.module);
     }
     out.push_str("\npub use enums::*;\npub use objects::*;\n");
     for group in &api.groups {
@@ -107,19 +103,13 @@ fn emit_enum(out: &mut String, def: &EnumDef) {
     out.push_str(&doc(&def.doc));
     out.push_str("///\n");
     out.push_str(&doc(&format!(
-        "Source: {}. The gateway may send values not listed here; they arrive as \
-         [`{name}::Unknown`] and are sent back verbatim.",
-        def.source
+        "The gateway may send values not listed here; they arrive as [`{name}::Unknown`] and \
+         are sent back verbatim."
     )));
     out.push_str("#[non_exhaustive]\n#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n");
     let _ = writeln!(out, "pub enum {name} {{");
     for value in &def.values {
-        out.push_str(&doc(&format!(
-            "{} Wire value `{}`.{}",
-            value.doc,
-            value.wire,
-            sourced(value.source.as_deref())
-        )));
+        out.push_str(&doc(&format!("{} Wire value `{}`.", value.doc, value.wire)));
         let _ = writeln!(out, "{},", value.variant);
     }
     out.push_str("/// A value this version does not know, kept exactly as received.\nUnknown(String),\n}\n\n");
@@ -166,41 +156,76 @@ fn emit_enum(out: &mut String, def: &EnumDef) {
 
 pub fn objects_rs(api: &Api) -> String {
     let mut out = header();
-    out.push_str("//! Objects nested inside responses.\n\n");
-    out.push_str("use serde::{Deserialize, Serialize};\n\n#[allow(unused_imports)]\nuse crate::{Amount, lenient};\nuse super::enums::*;\n\n");
+    out.push_str("//! Objects inside responses, and the payloads several calls share.\n\n");
+    let mut body = String::new();
     for object in &api.objects {
-        emit_object(&mut out, object);
+        emit_object(&mut body, object);
     }
+    let enums = api
+        .enums
+        .iter()
+        .any(|e| mentions(&body, &e.name))
+        .then_some("use super::enums::*;");
+    out.push_str(&imports(&body, enums.as_slice()));
+    out.push_str(&body);
     out
 }
 
 fn emit_object(out: &mut String, object: &ObjectDef) {
-    out.push_str(&doc(&format!(
-        "{}{}",
-        object.doc,
-        sourced(object.source.as_deref())
-    )));
+    out.push_str(&doc(&object.doc));
     emit_response_struct(out, &object.name, &object.fields);
 }
 
+/// The `use` lines the body needs, so no generated file carries an unused import.
+fn imports(body: &str, extra: &[&str]) -> String {
+    let uses = |token: &str| body.contains(token);
+    let mut out = String::new();
+    if uses("fmt::") {
+        out.push_str("use std::fmt;\n\n");
+    }
+    if uses("Deserialize") {
+        out.push_str("use serde::{Deserialize, Serialize};\n\n");
+    }
+    let crate_items: Vec<&str> = [
+        ("Amount", "Amount"),
+        ("lenient::", "lenient"),
+        ("impl Endpoint", "endpoint::Endpoint"),
+        ("WirePairs", "endpoint::WirePairs"),
+        ("check::", "validate as check"),
+        ("OPTIONAL", "validate::OPTIONAL"),
+        ("REQUIRED", "validate::REQUIRED"),
+        ("ValidationError", "validate::ValidationError"),
+    ]
+    .iter()
+    .filter(|(token, _)| uses(token))
+    .map(|(_, item)| *item)
+    .collect();
+    for item in crate_items {
+        let _ = writeln!(out, "use crate::{item};");
+    }
+    for line in extra {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
+    out
+}
+
 fn emit_response_struct(out: &mut String, name: &str, fields: &[ResponseField]) {
+    // Absent fields take their default and names are camelCase unless renamed: the per-field
+    // attribute is left with what differs between fields.
     out.push_str(
-        "#[non_exhaustive]\n#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n",
+        "#[non_exhaustive]\n#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n\
+         #[serde(default, rename_all = \"camelCase\")]\n",
     );
     let _ = writeln!(out, "pub struct {name} {{");
     for field in fields {
-        out.push_str(&doc(&format!(
-            "{}{}",
-            field.doc,
-            sourced(field.source.as_deref())
-        )));
+        out.push_str(&doc(&field.doc));
         let ident = snake(&field.wire);
         let (ty, attrs) = response_type(&field.ty);
         let mut serde_attrs = Vec::new();
-        if ident.trim_start_matches("r#") != field.wire {
+        if camel(&ident) != field.wire {
             serde_attrs.push(format!("rename = {:?}", field.wire));
         }
-        serde_attrs.push("default".to_string());
         serde_attrs.extend(attrs);
         let _ = writeln!(out, "#[serde({})]", serde_attrs.join(", "));
         let _ = writeln!(out, "pub {ident}: {ty},");
@@ -242,32 +267,57 @@ pub fn group_rs(api: &Api, group: &str) -> Result<String, String> {
         .map(|g| format!("{}: {}", g.title, g.doc))
         .unwrap_or_default();
     let _ = writeln!(out, "//! {title}\n");
-    out.push_str(
-        "use std::fmt;\n\nuse serde::{Deserialize, Serialize};\n\n\
-         #[allow(unused_imports)]\n\
-         use crate::endpoint::{Endpoint, Params, WirePairs};\n\
-         #[allow(unused_imports)]\n\
-         use crate::validate::{self as check, Rule, ValidationError};\n\
-         #[allow(unused_imports)]\n\
-         use crate::{Amount, lenient, wire};\n\
-         #[allow(unused_imports)]\n\
-         use super::enums::*;\n\
-         #[allow(unused_imports)]\n\
-         use super::objects::*;\n\n",
-    );
+    let mut body = String::new();
     for endpoint in api.endpoints.iter().filter(|e| e.group == group) {
-        emit_request(&mut out, endpoint)?;
-        let response = format!("{}Response", endpoint.name);
-        let keys = endpoint.response.keys.join("`, `");
-        let _ = writeln!(
-            out,
-            "/// What [`{}Request`] returns: the payload found under `{keys}` in the envelope.\n///",
-            endpoint.name
-        );
-        out.push_str("/// Every field is optional: the gateway does not promise any of them.\n");
-        emit_response_struct(&mut out, &response, &endpoint.response.fields);
+        emit_request(&mut body, endpoint)?;
+        emit_response(&mut body, endpoint);
     }
+    let mut extra = Vec::new();
+    if body.contains("impl FromWire") {
+        extra.push("#[cfg(feature = \"from-wire\")]\nuse crate::wire::{self, FromWire, Params};");
+    }
+    if api.enums.iter().any(|e| mentions(&body, &e.name)) {
+        extra.push("use super::enums::*;");
+    }
+    if api.objects.iter().any(|o| mentions(&body, &o.name)) {
+        extra.push("use super::objects::*;");
+    }
+    out.push_str(&imports(&body, &extra));
+    out.push_str(&body);
     Ok(out)
+}
+
+/// Whether `name` appears in `body` as a whole word.
+fn mentions(body: &str, name: &str) -> bool {
+    body.match_indices(name).any(|(at, _)| {
+        let before = body[..at].chars().next_back();
+        let after = body[at + name.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// The call's response: a struct of its own, or a name for the shared object it answers with.
+fn emit_response(out: &mut String, endpoint: &EndpointDef) {
+    let name = &endpoint.name;
+    let keys = endpoint.response.keys.join("`, `");
+    match &endpoint.response.object {
+        Some(object) => {
+            let _ = writeln!(
+                out,
+                "/// What [`{name}Request`] returns: a [`{object}`], found under `{keys}` in the envelope.\n\
+                 pub type {name}Response = {object};\n"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "/// What [`{name}Request`] returns: the payload found under `{keys}` in the envelope.\n///\n\
+                 /// Every field is optional: the gateway does not promise any of them."
+            );
+            emit_response_struct(out, &format!("{name}Response"), &endpoint.response.fields);
+        }
+    }
 }
 
 fn emit_request(out: &mut String, endpoint: &EndpointDef) -> Result<(), String> {
@@ -280,47 +330,39 @@ fn emit_request(out: &mut String, endpoint: &EndpointDef) -> Result<(), String> 
     out.push_str(&doc(&endpoint.doc));
     out.push_str("///\n");
     out.push_str(&doc(&format!(
-        "`POST {}`. {}. Source: {}.",
+        "`POST {}`. {}.",
         endpoint.path,
         if endpoint.idempotent {
             "Read-only, so the client may retry it"
         } else {
             "Not idempotent: the client never retries it unless told to"
         },
-        endpoint.source
     )));
-    if let Some(note) = &endpoint.note {
-        out.push_str("///\n");
-        out.push_str(&doc(&format!("Note: {note}")));
-    }
     for c in &endpoint.conditions {
         out.push_str("///\n");
         out.push_str(&doc(&format!(
-            "Required when: `{}` {}. Source: {}.",
+            "`{}` is required {}.",
             c.require,
-            condition_text(c),
-            c.source
+            condition_text(c)
         )));
     }
     if let Some(instead) = &endpoint.deprecated {
         out.push_str("///\n");
         out.push_str(&doc(&format!("**Deprecated:** {instead}")));
     }
-    let derives = if fields.iter().any(|(f, _, _)| f.required) {
-        "Clone, PartialEq"
-    } else {
-        "Clone, Default, PartialEq"
+    // A derived `Debug` prints every field, so it is only derived when none is secret.
+    let secret = fields.iter().any(|(f, _, _)| f.sensitive);
+    let derives = match (secret, fields.iter().any(|(f, _, _)| f.required)) {
+        (true, true) => "Clone, PartialEq",
+        (true, false) => "Clone, Default, PartialEq",
+        (false, true) => "Debug, Clone, PartialEq",
+        (false, false) => "Debug, Clone, Default, PartialEq",
     };
     let _ = writeln!(out, "#[non_exhaustive]\n#[derive({derives})]");
     let _ = writeln!(out, "pub struct {name} {{");
     for (field, kind, ident) in &fields {
         let optional = !field.required;
-        out.push_str(&doc(&format!(
-            "`{}`: {}{}",
-            field.wire,
-            field.doc,
-            sourced(field.source.as_deref())
-        )));
+        out.push_str(&doc(&format!("`{}`: {}", field.wire, field.doc)));
         let ty = kind.rust_type();
         if optional {
             let _ = writeln!(out, "pub {ident}: Option<{ty}>,");
@@ -331,8 +373,11 @@ fn emit_request(out: &mut String, endpoint: &EndpointDef) -> Result<(), String> 
     out.push_str("}\n\n");
 
     emit_constructor_and_setters(out, &name, &fields);
-    emit_debug(out, &name, &fields);
+    if secret {
+        emit_debug(out, &name, &fields);
+    }
     emit_endpoint_impl(out, endpoint, &name, &fields);
+    emit_from_wire(out, &name, &fields);
     Ok(())
 }
 
@@ -431,7 +476,6 @@ fn emit_endpoint_impl(
     );
     emit_validate(out, endpoint, fields);
     emit_wire_pairs(out, fields);
-    emit_from_wire(out, fields);
     out.push_str("}\n\n");
 }
 
@@ -452,40 +496,26 @@ fn emit_validate(
             }
         })
         .unwrap_or_else(|| "None".to_string());
+    // Consecutive text and enum fields form one table; an amount (which needs the currency)
+    // is its own call, so the checks run in the order the fields are declared.
+    let mut table: Vec<String> = Vec::new();
     for (field, kind, ident) in fields {
-        let value = match (kind, field.required) {
-            (ReqKind::Text | ReqKind::Enum(_), _) => text_view(field, kind, ident),
-            (ReqKind::Amount, true) => format!("Some(&self.{ident})"),
-            (ReqKind::Amount, false) => format!("self.{ident}.as_ref()"),
-            (ReqKind::Integer | ReqKind::Bool, _) => continue,
-        };
-        let mut rule = if field.required {
-            "Rule::required()"
-        } else {
-            "Rule::optional()"
-        }
-        .to_string();
-        if let Some(max) = field.max_len {
-            let _ = write!(rule, ".max_chars({max})");
-        }
-        if let Some(format) = &field.format {
-            let variant = match format.as_str() {
-                "yyyymmdd" => "Yyyymmdd",
-                "yyyy-mm-dd" => "IsoDate",
-                "utc-timestamp" => "UtcTimestamp",
-                "url" => "Url",
-                "json" => "Json",
-                "digits" => "Digits",
-                _ => "Unchecked",
-            };
-            let _ = write!(rule, ".format(check::Format::{variant})");
-        }
+        let rule = field_rule(field);
         let wire = &field.wire;
         match kind {
             ReqKind::Text | ReqKind::Enum(_) => {
-                let _ = writeln!(out, "check::text({wire:?}, {value}, {rule})?;");
+                table.push(format!(
+                    "({wire:?}, {}, {rule}),",
+                    text_view(field, kind, ident)
+                ));
             }
             ReqKind::Amount => {
+                flush_texts(out, &mut table);
+                let value = if field.required {
+                    format!("Some(&self.{ident})")
+                } else {
+                    format!("self.{ident}.as_ref()")
+                };
                 let _ = writeln!(
                     out,
                     "check::amount({wire:?}, {value}, {rule}, {currency})?;"
@@ -494,6 +524,7 @@ fn emit_validate(
             ReqKind::Integer | ReqKind::Bool => {}
         }
     }
+    flush_texts(out, &mut table);
     for group in &endpoint.one_of {
         let names: Vec<String> = group.iter().map(|wire| format!("{wire:?}")).collect();
         let set: Vec<String> = group
@@ -549,6 +580,40 @@ fn emit_validate(
     out.push_str("Ok(())\n}\n\n");
 }
 
+/// `check::texts(&[…])?;` for the rows gathered so far.
+fn flush_texts(out: &mut String, table: &mut Vec<String>) {
+    if !table.is_empty() {
+        let _ = writeln!(out, "check::texts(&[\n{}\n])?;", table.join("\n"));
+        table.clear();
+    }
+}
+
+/// `REQUIRED`, or `OPTIONAL`, with the field's length and format.
+fn field_rule(field: &RequestField) -> String {
+    let mut rule = if field.required {
+        "REQUIRED"
+    } else {
+        "OPTIONAL"
+    }
+    .to_string();
+    if let Some(max) = field.max_len {
+        let _ = write!(rule, ".max_chars({max})");
+    }
+    if let Some(format) = &field.format {
+        let variant = match format.as_str() {
+            "yyyymmdd" => "Yyyymmdd",
+            "yyyy-mm-dd" => "IsoDate",
+            "utc-timestamp" => "UtcTimestamp",
+            "url" => "Url",
+            "json" => "Json",
+            "digits" => "Digits",
+            _ => "Unchecked",
+        };
+        let _ = write!(rule, ".format(check::Format::{variant})");
+    }
+    rule
+}
+
 type FieldRow<'a> = (&'a RequestField, ReqKind<'a>, String);
 
 fn find<'f, 'a>(fields: &'f [FieldRow<'a>], wire: &str) -> Option<&'f FieldRow<'a>> {
@@ -572,11 +637,6 @@ fn condition_text(c: &Condition) -> String {
         [one] => format!("when `{}` is {one}", c.when),
         [rest @ .., last] => format!("when `{}` is {} or {last}", c.when, rest.join(", ")),
     }
-}
-
-/// ` Source: …` for an item with a source of its own, nothing otherwise.
-fn sourced(source: Option<&str>) -> String {
-    source.map(|s| format!(" Source: {s}.")).unwrap_or_default()
 }
 
 fn emit_wire_pairs(out: &mut String, fields: &[(&RequestField, ReqKind<'_>, String)]) {
@@ -609,9 +669,11 @@ fn emit_wire_pairs(out: &mut String, fields: &[(&RequestField, ReqKind<'_>, Stri
     out.push_str("pairs\n}\n\n");
 }
 
-fn emit_from_wire(out: &mut String, fields: &[(&RequestField, ReqKind<'_>, String)]) {
-    out.push_str(
-        "fn from_wire(params: &Params) -> Result<Self, ValidationError> {\nlet request = Self {\n",
+fn emit_from_wire(out: &mut String, name: &str, fields: &[(&RequestField, ReqKind<'_>, String)]) {
+    let _ = writeln!(
+        out,
+        "#[cfg(feature = \"from-wire\")]\nimpl FromWire for {name} {{\n\
+         fn from_wire(params: &Params) -> Result<Self, ValidationError> {{\nlet request = Self {{"
     );
     for (field, kind, ident) in fields {
         let wire = &field.wire;
@@ -629,5 +691,5 @@ fn emit_from_wire(out: &mut String, fields: &[(&RequestField, ReqKind<'_>, Strin
         };
         let _ = writeln!(out, "{ident}: {call},");
     }
-    out.push_str("};\nrequest.validate()?;\nOk(request)\n}\n");
+    out.push_str("};\nrequest.validate()?;\nOk(request)\n}\n}\n\n");
 }

@@ -102,6 +102,15 @@ pub fn check(api: &Api) -> Result<(), String> {
                 Some(_) => {}
             }
         }
+        match &e.response.object {
+            Some(name) if !objects.contains(name.as_str()) => {
+                errors.push(format!("{at}: response object {name} is not defined"))
+            }
+            Some(_) if !e.response.fields.is_empty() => errors.push(format!(
+                "{at}: a response is either an object or fields of its own, not both"
+            )),
+            _ => {}
+        }
         for f in &e.response.fields {
             if !type_ok(&f.ty) || f.ty == "bool" {
                 errors.push(format!("{at}: response field {} has type {}", f.wire, f.ty));

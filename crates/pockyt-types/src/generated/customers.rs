@@ -3,28 +3,22 @@
 
 //! Customers: Customer records used for card payments and payouts.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Registers a customer record for card payments and payouts.
 ///
-/// `POST /v1/customers/create`. Not idempotent: the client never retries it unless told to. Source: reference §5.14; PY, PHP, CS, docs, SEED.
-///
-/// Note: PY and CS require timestamp, PHP's create does not send it; we require it. PHP also requires state when countryCode is `US`. timestamp: PY and CS require it; PHP `CustomerCreate.php` (the newest SDK) never sends it and docs.pockyt `reference/register-customer` does not list it, so it is optional.
+/// `POST /v1/customers/create`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: Option<String>,
@@ -179,31 +173,6 @@ impl CustomerCreateRequest {
     }
 }
 
-impl fmt::Debug for CustomerCreateRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CustomerCreateRequest")
-            .field("timestamp", &self.timestamp)
-            .field("customer_code", &self.customer_code)
-            .field("profile_type", &self.profile_type)
-            .field("first_name", &self.first_name)
-            .field("last_name", &self.last_name)
-            .field("email", &self.email)
-            .field("phone", &self.phone)
-            .field("mobile_number", &self.mobile_number)
-            .field("date_of_birth", &self.date_of_birth)
-            .field("lang", &self.lang)
-            .field("company", &self.company)
-            .field("country_code", &self.country_code)
-            .field("country", &self.country)
-            .field("state", &self.state)
-            .field("city", &self.city)
-            .field("street", &self.street)
-            .field("street2", &self.street2)
-            .field("zip", &self.zip)
-            .finish()
-    }
-}
-
 impl Endpoint for CustomerCreateRequest {
     type Response = CustomerCreateResponse;
     const PATH: &'static str = "/v1/customers/create";
@@ -213,52 +182,26 @@ impl Endpoint for CustomerCreateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            self.timestamp.as_deref(),
-            Rule::optional().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerCode",
-            self.customer_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text(
-            "firstName",
-            Some(self.first_name.as_str()),
-            Rule::required(),
-        )?;
-        check::text("lastName", Some(self.last_name.as_str()), Rule::required())?;
-        check::text("email", Some(self.email.as_str()), Rule::required())?;
-        check::text("phone", self.phone.as_deref(), Rule::optional())?;
-        check::text(
-            "mobileNumber",
-            self.mobile_number.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "dateOfBirth",
-            self.date_of_birth.as_deref(),
-            Rule::optional().format(check::Format::IsoDate),
-        )?;
-        check::text("lang", self.lang.as_deref(), Rule::optional())?;
-        check::text("company", self.company.as_deref(), Rule::optional())?;
-        check::text(
-            "countryCode",
-            Some(self.country_code.as_str()),
-            Rule::required(),
-        )?;
-        check::text("country", self.country.as_deref(), Rule::optional())?;
-        check::text("state", self.state.as_deref(), Rule::optional())?;
-        check::text("city", self.city.as_deref(), Rule::optional())?;
-        check::text("street", self.street.as_deref(), Rule::optional())?;
-        check::text("street2", self.street2.as_deref(), Rule::optional())?;
-        check::text("zip", self.zip.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("customerCode", self.customer_code.as_deref(), OPTIONAL),
+            ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("firstName", Some(self.first_name.as_str()), REQUIRED),
+            ("lastName", Some(self.last_name.as_str()), REQUIRED),
+            ("email", Some(self.email.as_str()), REQUIRED),
+            ("phone", self.phone.as_deref(), OPTIONAL),
+            ("mobileNumber", self.mobile_number.as_deref(), OPTIONAL),
+            ("dateOfBirth", self.date_of_birth.as_deref(), OPTIONAL.format(check::Format::IsoDate)),
+            ("lang", self.lang.as_deref(), OPTIONAL),
+            ("company", self.company.as_deref(), OPTIONAL),
+            ("countryCode", Some(self.country_code.as_str()), REQUIRED),
+            ("country", self.country.as_deref(), OPTIONAL),
+            ("state", self.state.as_deref(), OPTIONAL),
+            ("city", self.city.as_deref(), OPTIONAL),
+            ("street", self.street.as_deref(), OPTIONAL),
+            ("street2", self.street2.as_deref(), OPTIONAL),
+            ("zip", self.zip.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -276,10 +219,7 @@ impl Endpoint for CustomerCreateRequest {
         pairs.push("lastName", &self.last_name);
         pairs.push_opt("mobileNumber", self.mobile_number.as_deref());
         pairs.push_opt("phone", self.phone.as_deref());
-        pairs.push_opt(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("profileType", self.profile_type.as_ref().map(|v| v.as_str()));
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
@@ -287,7 +227,10 @@ impl Endpoint for CustomerCreateRequest {
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CustomerCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::optional(params, "timestamp", wire::text)?,
@@ -314,148 +257,14 @@ impl Endpoint for CustomerCreateRequest {
     }
 }
 
-/// What [`CustomerCreateRequest`] returns: the payload found under `result`, `customer` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CustomerCreateResponse {
-    /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_no: Option<String>,
-    /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_code: Option<String>,
-    /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// Date of birth, `yyyy-MM-dd`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_of_birth: Option<String>,
-    /// Preferred language.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lang: Option<String>,
-    /// Country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country_code: Option<String>,
-    /// Country.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country: Option<String>,
-    /// State or province.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// City.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub city: Option<String>,
-    /// Street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street: Option<String>,
-    /// Second line of the street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street2: Option<String>,
-    /// Postal code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub zip: Option<String>,
-    /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<String>,
-    /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_time: Option<String>,
-}
+/// What [`CustomerCreateRequest`] returns: a [`Customer`], found under `result`, `customer` in the envelope.
+pub type CustomerCreateResponse = Customer;
 
 /// Retrieves a customer record.
 ///
-/// `POST /v1/customers/retrieve`. Read-only, so the client may retry it. Source: reference §5.14; PY, PHP, CS, docs.
-///
-/// Note: CS requires exactly one of customerNo and customerCode; PY and PHP send both. We require at least one; the simulator looks up customerNo first.
+/// `POST /v1/customers/retrieve`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRetrieveRequest {
     /// `customerNo`: Pockyt customer number.
     pub customer_no: Option<String>,
@@ -468,11 +277,7 @@ pub struct CustomerRetrieveRequest {
 impl CustomerRetrieveRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(timestamp: impl Into<String>) -> Self {
-        Self {
-            customer_no: None,
-            customer_code: None,
-            timestamp: timestamp.into(),
-        }
+        Self { customer_no: None, customer_code: None, timestamp: timestamp.into() }
     }
 
     /// Sets `customerNo`: Pockyt customer number.
@@ -488,16 +293,6 @@ impl CustomerRetrieveRequest {
     }
 }
 
-impl fmt::Debug for CustomerRetrieveRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CustomerRetrieveRequest")
-            .field("customer_no", &self.customer_no)
-            .field("customer_code", &self.customer_code)
-            .field("timestamp", &self.timestamp)
-            .finish()
-    }
-}
-
 impl Endpoint for CustomerRetrieveRequest {
     type Response = CustomerRetrieveResponse;
     const PATH: &'static str = "/v1/customers/retrieve";
@@ -507,17 +302,15 @@ impl Endpoint for CustomerRetrieveRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("customerNo", self.customer_no.as_deref(), Rule::optional())?;
-        check::text(
-            "customerCode",
-            self.customer_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
+        check::texts(&[
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+            ("customerCode", self.customer_code.as_deref(), OPTIONAL),
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+        ])?;
         check::at_least_one(
             &["customerNo", "customerCode"],
             &[self.customer_no.is_some(), self.customer_code.is_some()],
@@ -532,7 +325,10 @@ impl Endpoint for CustomerRetrieveRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CustomerRetrieveRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             customer_no: wire::optional(params, "customerNo", wire::text)?,
@@ -544,148 +340,14 @@ impl Endpoint for CustomerRetrieveRequest {
     }
 }
 
-/// What [`CustomerRetrieveRequest`] returns: the payload found under `result`, `customer` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CustomerRetrieveResponse {
-    /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_no: Option<String>,
-    /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_code: Option<String>,
-    /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// Date of birth, `yyyy-MM-dd`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_of_birth: Option<String>,
-    /// Preferred language.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lang: Option<String>,
-    /// Country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country_code: Option<String>,
-    /// Country.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country: Option<String>,
-    /// State or province.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// City.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub city: Option<String>,
-    /// Street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street: Option<String>,
-    /// Second line of the street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street2: Option<String>,
-    /// Postal code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub zip: Option<String>,
-    /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<String>,
-    /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_time: Option<String>,
-}
+/// What [`CustomerRetrieveRequest`] returns: a [`Customer`], found under `result`, `customer` in the envelope.
+pub type CustomerRetrieveResponse = Customer;
 
 /// Updates the contact data of a customer record; payment credentials are not changed.
 ///
-/// `POST /v1/customers/update`. Not idempotent: the client never retries it unless told to. Source: reference §5.14; PY, PHP, CS, SEED.
-///
-/// Note: PHP also requires firstName, lastName, email and countryCode; we keep them optional for partial updates.
+/// `POST /v1/customers/update`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerUpdateRequest {
     /// `customerNo`: Pockyt customer number.
     pub customer_no: String,
@@ -856,32 +518,6 @@ impl CustomerUpdateRequest {
     }
 }
 
-impl fmt::Debug for CustomerUpdateRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CustomerUpdateRequest")
-            .field("customer_no", &self.customer_no)
-            .field("timestamp", &self.timestamp)
-            .field("customer_code", &self.customer_code)
-            .field("profile_type", &self.profile_type)
-            .field("first_name", &self.first_name)
-            .field("last_name", &self.last_name)
-            .field("email", &self.email)
-            .field("phone", &self.phone)
-            .field("mobile_number", &self.mobile_number)
-            .field("date_of_birth", &self.date_of_birth)
-            .field("lang", &self.lang)
-            .field("company", &self.company)
-            .field("country_code", &self.country_code)
-            .field("country", &self.country)
-            .field("state", &self.state)
-            .field("city", &self.city)
-            .field("street", &self.street)
-            .field("street2", &self.street2)
-            .field("zip", &self.zip)
-            .finish()
-    }
-}
-
 impl Endpoint for CustomerUpdateRequest {
     type Response = CustomerUpdateResponse;
     const PATH: &'static str = "/v1/customers/update";
@@ -891,53 +527,31 @@ impl Endpoint for CustomerUpdateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerCode",
-            self.customer_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("firstName", self.first_name.as_deref(), Rule::optional())?;
-        check::text("lastName", self.last_name.as_deref(), Rule::optional())?;
-        check::text("email", self.email.as_deref(), Rule::optional())?;
-        check::text("phone", self.phone.as_deref(), Rule::optional())?;
-        check::text(
-            "mobileNumber",
-            self.mobile_number.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "dateOfBirth",
-            self.date_of_birth.as_deref(),
-            Rule::optional().format(check::Format::IsoDate),
-        )?;
-        check::text("lang", self.lang.as_deref(), Rule::optional())?;
-        check::text("company", self.company.as_deref(), Rule::optional())?;
-        check::text(
-            "countryCode",
-            self.country_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("country", self.country.as_deref(), Rule::optional())?;
-        check::text("state", self.state.as_deref(), Rule::optional())?;
-        check::text("city", self.city.as_deref(), Rule::optional())?;
-        check::text("street", self.street.as_deref(), Rule::optional())?;
-        check::text("street2", self.street2.as_deref(), Rule::optional())?;
-        check::text("zip", self.zip.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerCode", self.customer_code.as_deref(), OPTIONAL),
+            ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("firstName", self.first_name.as_deref(), OPTIONAL),
+            ("lastName", self.last_name.as_deref(), OPTIONAL),
+            ("email", self.email.as_deref(), OPTIONAL),
+            ("phone", self.phone.as_deref(), OPTIONAL),
+            ("mobileNumber", self.mobile_number.as_deref(), OPTIONAL),
+            ("dateOfBirth", self.date_of_birth.as_deref(), OPTIONAL.format(check::Format::IsoDate)),
+            ("lang", self.lang.as_deref(), OPTIONAL),
+            ("company", self.company.as_deref(), OPTIONAL),
+            ("countryCode", self.country_code.as_deref(), OPTIONAL),
+            ("country", self.country.as_deref(), OPTIONAL),
+            ("state", self.state.as_deref(), OPTIONAL),
+            ("city", self.city.as_deref(), OPTIONAL),
+            ("street", self.street.as_deref(), OPTIONAL),
+            ("street2", self.street2.as_deref(), OPTIONAL),
+            ("zip", self.zip.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -956,10 +570,7 @@ impl Endpoint for CustomerUpdateRequest {
         pairs.push_opt("lastName", self.last_name.as_deref());
         pairs.push_opt("mobileNumber", self.mobile_number.as_deref());
         pairs.push_opt("phone", self.phone.as_deref());
-        pairs.push_opt(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("profileType", self.profile_type.as_ref().map(|v| v.as_str()));
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
@@ -967,7 +578,10 @@ impl Endpoint for CustomerUpdateRequest {
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CustomerUpdateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
@@ -995,137 +609,5 @@ impl Endpoint for CustomerUpdateRequest {
     }
 }
 
-/// What [`CustomerUpdateRequest`] returns: the payload found under `result`, `customer` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CustomerUpdateResponse {
-    /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_no: Option<String>,
-    /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_code: Option<String>,
-    /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// Date of birth, `yyyy-MM-dd`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_of_birth: Option<String>,
-    /// Preferred language.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lang: Option<String>,
-    /// Country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country_code: Option<String>,
-    /// Country.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country: Option<String>,
-    /// State or province.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// City.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub city: Option<String>,
-    /// Street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street: Option<String>,
-    /// Second line of the street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street2: Option<String>,
-    /// Postal code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub zip: Option<String>,
-    /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<String>,
-    /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_time: Option<String>,
-}
+/// What [`CustomerUpdateRequest`] returns: a [`Customer`], found under `result`, `customer` in the envelope.
+pub type CustomerUpdateResponse = Customer;

@@ -3,28 +3,26 @@
 
 //! Refunds and transaction data: Refunds, cancellations, transaction queries and date-range reports.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Refunds all or part of a payment.
 ///
-/// `POST /app-data-search/v3/refund`. Not idempotent: the client never retries it unless told to. Source: reference §5.12, §3.4; PY, PHP, JAVA, CS, GO, JS, WOO, MAG, NOP, WHMCS, docs.
-///
-/// Note: refundReference: only docs.yuansfer marks it required; all six SDKs (PHP, PY, JAVA, CS, GO, JS), docs.pockyt `v1.1/reference/refund-api` and the WOO, MAG, NOP and WHMCS plugins leave it out, so it is optional.
+/// `POST /app-data-search/v3/refund`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefundRequest {
     /// `refundAmount`: Amount to refund, in the payment currency.
     pub refund_amount: Amount,
@@ -38,7 +36,7 @@ pub struct RefundRequest {
     pub reference: Option<String>,
     /// `refundReference`: Merchant's id for this refund; unique per refund when given.
     pub refund_reference: Option<String>,
-    /// `ipnUrl`: URL (http or https; use https in production) that receives the refund notification. Source: docs.pockyt `v1.1/reference/refund-api`; audit M13.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the refund notification.
     pub ipn_url: Option<String>,
 }
 
@@ -81,20 +79,6 @@ impl RefundRequest {
     }
 }
 
-impl fmt::Debug for RefundRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefundRequest")
-            .field("refund_amount", &self.refund_amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .field("refund_reference", &self.refund_reference)
-            .field("ipn_url", &self.ipn_url)
-            .finish()
-    }
-}
-
 impl Endpoint for RefundRequest {
     type Response = RefundResponse;
     const PATH: &'static str = "/app-data-search/v3/refund";
@@ -104,34 +88,15 @@ impl Endpoint for RefundRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "refundAmount",
-            Some(&self.refund_amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
-        check::text(
-            "refundReference",
-            self.refund_reference.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
+        check::amount("refundAmount", Some(&self.refund_amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+            ("refundReference", self.refund_reference.as_deref(), OPTIONAL),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -150,7 +115,10 @@ impl Endpoint for RefundRequest {
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for RefundRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             refund_amount: wire::required(params, "refundAmount", wire::amount)?,
@@ -171,101 +139,54 @@ impl Endpoint for RefundRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RefundResponse {
     /// Amount of the original payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant reference of the original payment.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Refunded amount.
-    #[serde(
-        rename = "refundAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<Amount>,
     /// Merchant's id for this refund.
-    #[serde(
-        rename = "refundReference",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub refund_reference: Option<String>,
     /// Pockyt transaction number of the refund.
-    #[serde(
-        rename = "refundTransactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub refund_transaction_no: Option<String>,
     /// Status of the refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Pockyt transaction number of the original payment.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Refunded amount in CNY (legacy).
-    #[serde(
-        rename = "refundRmbAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_rmb_amount: Option<Amount>,
     /// Exchange rate applied (legacy).
-    #[serde(
-        rename = "exchangeRate",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<String>,
     /// Id of the original payment (legacy).
-    #[serde(
-        rename = "oldTransactionId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub old_transaction_id: Option<String>,
     /// Id of the refund transaction (legacy).
-    #[serde(
-        rename = "refundTransactionId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub refund_transaction_id: Option<String>,
 }
 
 /// Cancels a payment: an unpaid one is closed, a paid one is refunded.
 ///
-/// `POST /app-data-search/v3/cancel`. Not idempotent: the client never retries it unless told to. Source: reference §5.12; PY, PHP, JAVA, CS, GO, docs.
-///
-/// Note: JAVA up to 2021 and JS call the older path `/app-data-search/v3/reverse`, modelled as the deprecated `data_reverse`.
+/// `POST /app-data-search/v3/cancel`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CancelRequest {
     /// `transactionNo`: Pockyt transaction number of the payment to cancel.
     pub transaction_no: Option<String>,
@@ -276,10 +197,7 @@ pub struct CancelRequest {
 impl CancelRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            transaction_no: None,
-            reference: None,
-        }
+        Self { transaction_no: None, reference: None }
     }
 
     /// Sets `transactionNo`: Pockyt transaction number of the payment to cancel.
@@ -292,15 +210,6 @@ impl CancelRequest {
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
-    }
-}
-
-impl fmt::Debug for CancelRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CancelRequest")
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .finish()
     }
 }
 
@@ -313,12 +222,10 @@ impl Endpoint for CancelRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -332,7 +239,10 @@ impl Endpoint for CancelRequest {
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CancelRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -343,47 +253,16 @@ impl Endpoint for CancelRequest {
     }
 }
 
-/// What [`CancelRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CancelResponse {
-    /// Amount of the payment; may arrive as a JSON number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Status after the cancel, e.g. `closed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TransactionStatus>,
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-}
+/// What [`CancelRequest`] returns: a [`CancelResult`], found under `result` in the envelope.
+pub type CancelResponse = CancelResult;
 
 /// Cancels a payment under the older name of `/app-data-search/v3/cancel`: an unpaid one is closed, a paid one is refunded.
 ///
-/// `POST /app-data-search/v3/reverse`. Not idempotent: the client never retries it unless told to. Source: JS `dataReverse()`; JAVA 3.0.0–3.0.4 `REVERSE` and `dataSearch/ReverseRequest.java`; ECOM bundle.
-///
-/// Note: Kept so integrations written against JAVA up to 2021 or JS keep working; it behaves as cancel.
+/// `POST /app-data-search/v3/reverse`. Not idempotent: the client never retries it unless told to.
 ///
 /// **Deprecated:** use `cancel` (`/app-data-search/v3/cancel`), the current name of this call
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataReverseRequest {
     /// `transactionNo`: Pockyt transaction number of the payment to cancel.
     pub transaction_no: Option<String>,
@@ -394,10 +273,7 @@ pub struct DataReverseRequest {
 impl DataReverseRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            transaction_no: None,
-            reference: None,
-        }
+        Self { transaction_no: None, reference: None }
     }
 
     /// Sets `transactionNo`: Pockyt transaction number of the payment to cancel.
@@ -413,15 +289,6 @@ impl DataReverseRequest {
     }
 }
 
-impl fmt::Debug for DataReverseRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DataReverseRequest")
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .finish()
-    }
-}
-
 impl Endpoint for DataReverseRequest {
     type Response = DataReverseResponse;
     const PATH: &'static str = "/app-data-search/v3/reverse";
@@ -431,12 +298,10 @@ impl Endpoint for DataReverseRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -450,7 +315,10 @@ impl Endpoint for DataReverseRequest {
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for DataReverseRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -461,43 +329,14 @@ impl Endpoint for DataReverseRequest {
     }
 }
 
-/// What [`DataReverseRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DataReverseResponse {
-    /// Amount of the payment; may arrive as a JSON number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Status after the cancel, e.g. `closed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TransactionStatus>,
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-}
+/// What [`DataReverseRequest`] returns: a [`CancelResult`], found under `result` in the envelope.
+pub type DataReverseResponse = CancelResult;
 
 /// Queries one transaction and its refunds.
 ///
-/// `POST /app-data-search/v3/tran-query`. Read-only, so the client may retry it. Source: reference §5.12, §3.4; PY, PHP, JAVA, CS, GO, JS, docs.
+/// `POST /app-data-search/v3/tran-query`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TranQueryRequest {
     /// `transactionNo`: Pockyt transaction number of the transaction.
     pub transaction_no: Option<String>,
@@ -508,10 +347,7 @@ pub struct TranQueryRequest {
 impl TranQueryRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            transaction_no: None,
-            reference: None,
-        }
+        Self { transaction_no: None, reference: None }
     }
 
     /// Sets `transactionNo`: Pockyt transaction number of the transaction.
@@ -527,15 +363,6 @@ impl TranQueryRequest {
     }
 }
 
-impl fmt::Debug for TranQueryRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TranQueryRequest")
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .finish()
-    }
-}
-
 impl Endpoint for TranQueryRequest {
     type Response = TranQueryResponse;
     const PATH: &'static str = "/app-data-search/v3/tran-query";
@@ -545,12 +372,10 @@ impl Endpoint for TranQueryRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -564,7 +389,10 @@ impl Endpoint for TranQueryRequest {
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for TranQueryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -580,70 +408,42 @@ impl Endpoint for TranQueryRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TranQueryResponse {
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Kind of transaction.
-    #[serde(
-        rename = "transactionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<TransactionType>,
     /// Refunds made against this payment.
-    #[serde(
-        rename = "refundInfo",
-        default,
-        deserialize_with = "lenient::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
     pub refund_info: Vec<RefundInfo>,
     /// Legacy transaction id.
-    #[serde(
-        rename = "yuansferId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub yuansfer_id: Option<String>,
 }
 
 /// Lists transactions in a date range.
 ///
-/// `POST /app-data-search/v3/trans-list`. Read-only, so the client may retry it. Source: reference §5.12, §4; PHP 2022, JAVA (up to 2021), CS, PY (constant), JS.
-///
-/// Note: JS limits the range to at most 15 days.
+/// `POST /app-data-search/v3/trans-list`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransListRequest {
     /// `startDate`: First day of the range, `YYYYMMDD`.
     pub start_date: String,
@@ -656,27 +456,13 @@ pub struct TransListRequest {
 impl TransListRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        Self {
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-            store_admin_no: None,
-        }
+        Self { start_date: start_date.into(), end_date: end_date.into(), store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
         self.store_admin_no = Some(store_admin_no.into());
         self
-    }
-}
-
-impl fmt::Debug for TransListRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TransListRequest")
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
     }
 }
 
@@ -689,21 +475,11 @@ impl Endpoint for TransListRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "startDate",
-            Some(self.start_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "endDate",
-            Some(self.end_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("startDate", Some(self.start_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("endDate", Some(self.end_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -714,7 +490,10 @@ impl Endpoint for TransListRequest {
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for TransListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             start_date: wire::required(params, "startDate", wire::text)?,
@@ -731,30 +510,21 @@ impl Endpoint for TransListRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct TransListResponse {
     /// Transactions in the range.
-    #[serde(
-        default,
-        deserialize_with = "lenient::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<Transaction>,
     /// Number of transactions returned.
-    #[serde(
-        default,
-        deserialize_with = "lenient::integer",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// Lists settlements in a date range.
 ///
-/// `POST /app-data-search/v3/settle-list`. Read-only, so the client may retry it. Source: reference §5.12, §4; PHP 2022, JAVA (up to 2021), CS, PY (constant), JS.
-///
-/// Note: Settlement item fields are not documented; the Settlement object keeps a small inferred set.
+/// `POST /app-data-search/v3/settle-list`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SettleListRequest {
     /// `startDate`: First day of the range, `YYYYMMDD`.
     pub start_date: String,
@@ -767,27 +537,13 @@ pub struct SettleListRequest {
 impl SettleListRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        Self {
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-            store_admin_no: None,
-        }
+        Self { start_date: start_date.into(), end_date: end_date.into(), store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
         self.store_admin_no = Some(store_admin_no.into());
         self
-    }
-}
-
-impl fmt::Debug for SettleListRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SettleListRequest")
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
     }
 }
 
@@ -800,21 +556,11 @@ impl Endpoint for SettleListRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "startDate",
-            Some(self.start_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "endDate",
-            Some(self.end_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("startDate", Some(self.start_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("endDate", Some(self.end_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -825,7 +571,10 @@ impl Endpoint for SettleListRequest {
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for SettleListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             start_date: wire::required(params, "startDate", wire::text)?,
@@ -842,30 +591,21 @@ impl Endpoint for SettleListRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SettleListResponse {
     /// Settlements in the range.
-    #[serde(
-        default,
-        deserialize_with = "lenient::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
     pub settlements: Vec<Settlement>,
     /// Number of settlements returned.
-    #[serde(
-        default,
-        deserialize_with = "lenient::integer",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// Lists withdrawals in a date range.
 ///
-/// `POST /app-data-search/v3/withdrawal-list`. Read-only, so the client may retry it. Source: reference §5.12, §4; PHP 2022, JAVA (up to 2021), CS, PY (constant), JS.
-///
-/// Note: Withdrawal item fields are not documented; the Withdrawal object keeps a small inferred set.
+/// `POST /app-data-search/v3/withdrawal-list`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WithdrawalListRequest {
     /// `startDate`: First day of the range, `YYYYMMDD`.
     pub start_date: String,
@@ -878,27 +618,13 @@ pub struct WithdrawalListRequest {
 impl WithdrawalListRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        Self {
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-            store_admin_no: None,
-        }
+        Self { start_date: start_date.into(), end_date: end_date.into(), store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
         self.store_admin_no = Some(store_admin_no.into());
         self
-    }
-}
-
-impl fmt::Debug for WithdrawalListRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WithdrawalListRequest")
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
     }
 }
 
@@ -911,21 +637,11 @@ impl Endpoint for WithdrawalListRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "startDate",
-            Some(self.start_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "endDate",
-            Some(self.end_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("startDate", Some(self.start_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("endDate", Some(self.end_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -936,7 +652,10 @@ impl Endpoint for WithdrawalListRequest {
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for WithdrawalListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             start_date: wire::required(params, "startDate", wire::text)?,
@@ -953,30 +672,21 @@ impl Endpoint for WithdrawalListRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct WithdrawalListResponse {
     /// Withdrawals in the range.
-    #[serde(
-        default,
-        deserialize_with = "lenient::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
     pub withdrawals: Vec<Withdrawal>,
     /// Number of withdrawals returned.
-    #[serde(
-        default,
-        deserialize_with = "lenient::integer",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// Reports the settlement status of one day.
 ///
-/// `POST /app-data-search/v3/data-status`. Read-only, so the client may retry it. Source: reference §5.12; PHP 2022, JAVA (up to 2021), CS, PY (constant), JS.
-///
-/// Note: Inferred: the result fields are undocumented (JAVA keeps a raw object).
+/// `POST /app-data-search/v3/data-status`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataStatusRequest {
     /// `paymentDate`: Day to check, `YYYYMMDD`.
     pub payment_date: String,
@@ -987,25 +697,13 @@ pub struct DataStatusRequest {
 impl DataStatusRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(payment_date: impl Into<String>) -> Self {
-        Self {
-            payment_date: payment_date.into(),
-            store_admin_no: None,
-        }
+        Self { payment_date: payment_date.into(), store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
         self.store_admin_no = Some(store_admin_no.into());
         self
-    }
-}
-
-impl fmt::Debug for DataStatusRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DataStatusRequest")
-            .field("payment_date", &self.payment_date)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
     }
 }
 
@@ -1018,16 +716,14 @@ impl Endpoint for DataStatusRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "paymentDate",
-            Some(self.payment_date.as_str()),
-            Rule::required().format(check::Format::Yyyymmdd),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            (
+                "paymentDate",
+                Some(self.payment_date.as_str()),
+                REQUIRED.format(check::Format::Yyyymmdd),
+            ),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -1037,7 +733,10 @@ impl Endpoint for DataStatusRequest {
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for DataStatusRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             payment_date: wire::required(params, "paymentDate", wire::text)?,
@@ -1053,20 +752,12 @@ impl Endpoint for DataStatusRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct DataStatusResponse {
     /// Day checked, `YYYYMMDD`.
-    #[serde(
-        rename = "paymentDate",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Settlement status of the day.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Wallet or payment channel. Accepted values depend on currency and terminal.
 ///
-/// Source: reference §6 (docs, PHP, CS, JS, AND). The gateway may send values not listed here; they arrive as [`Vendor::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`Vendor::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Vendor {
@@ -153,7 +153,7 @@ impl<'de> Deserialize<'de> for Vendor {
 
 /// Environment the payer uses to pay.
 ///
-/// Source: reference §6, §5.1, §5.4 (docs, PHP, AND). The gateway may send values not listed here; they arrive as [`Terminal::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`Terminal::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Terminal {
@@ -175,14 +175,8 @@ pub enum Terminal {
 
 impl Terminal {
     /// Every value this version knows, in the order of the API description.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Online,
-        Self::Wap,
-        Self::Mweb,
-        Self::Yip,
-        Self::App,
-        Self::MiniProgram,
-    ];
+    pub const KNOWN: &'static [Self] =
+        &[Self::Online, Self::Wap, Self::Mweb, Self::Yip, Self::App, Self::MiniProgram];
 
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -232,7 +226,7 @@ impl<'de> Deserialize<'de> for Terminal {
 
 /// Currency of a payment amount, as an ISO 4217 code.
 ///
-/// Source: reference §6 (docs, CS). The gateway may send values not listed here; they arrive as [`Currency::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`Currency::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Currency {
@@ -341,7 +335,7 @@ impl<'de> Deserialize<'de> for Currency {
 
 /// Currency the merchant is settled in. `GBP` applies when the payment currency is `GBP`, otherwise `USD`.
 ///
-/// Source: reference §6 (docs, PHP). The gateway may send values not listed here; they arrive as [`SettleCurrency::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`SettleCurrency::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SettleCurrency {
@@ -349,9 +343,9 @@ pub enum SettleCurrency {
     Usd,
     /// British pound. Wire value `GBP`.
     Gbp,
-    /// Chinese yuan. Wire value `CNY`. Source: CS `SettleCurrencyEnums.cs`; docs.yuansfer tran-query, cancel and refund response tables.
+    /// Chinese yuan. Wire value `CNY`.
     Cny,
-    /// South Korean won. Wire value `KRW`. Source: CS `SettleCurrencyEnums.cs`.
+    /// South Korean won. Wire value `KRW`.
     Krw,
     /// A value this version does not know, kept exactly as received.
     Unknown(String),
@@ -405,7 +399,7 @@ impl<'de> Deserialize<'de> for SettleCurrency {
 
 /// Status of a payment transaction. Final states arrive by IPN or tran-query.
 ///
-/// Source: reference §8, §7.1 (docs, WOO, MAG). The gateway may send values not listed here; they arrive as [`TransactionStatus::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`TransactionStatus::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransactionStatus {
@@ -494,7 +488,7 @@ impl<'de> Deserialize<'de> for TransactionStatus {
 
 /// Kind of transaction record.
 ///
-/// Source: reference §5.12, §5.13 (docs, GO). The gateway may send values not listed here; they arrive as [`TransactionType::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`TransactionType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransactionType {
@@ -554,7 +548,7 @@ impl<'de> Deserialize<'de> for TransactionType {
 
 /// Card payment mode for secure-pay with vendor `creditcard`.
 ///
-/// Source: audit M2, E2: GOV2 `views/submit.tpl`, AND `CashAppActivity.kt`, IOS `CashAppViewController.swift`, docs.pockyt hosted checkout guide; PHP, JS (normal, recurring). The gateway may send values not listed here; they arrive as [`CreditType::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`CreditType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditType {
@@ -562,11 +556,11 @@ pub enum CreditType {
     Normal,
     /// Recurring card payment set up with `paymentCount` and `frequency`. Wire value `recurring`.
     Recurring,
-    /// Customer-initiated transaction that vaults the payment method for later use. Wire value `cit`. Source: GOV2 `views/submit.tpl` (`<option value="cit">`), AND and IOS compare `"cit"`; only the third-party DOC3P writes `CIT`.
+    /// Customer-initiated transaction that vaults the payment method for later use. Wire value `cit`.
     Cit,
-    /// Authorise now, capture later. Wire value `authorize`. Source: GOV2 `views/submit.tpl`.
+    /// Authorise now, capture later. Wire value `authorize`.
     Authorize,
-    /// Pockyt's hosted checkout page with a saved-method option. Wire value `hosted`. Source: docs.pockyt `docs/pockyt-hosted-checkout-page-w-securepay` ("creditType: hosted").
+    /// Pockyt's hosted checkout page with a saved-method option. Wire value `hosted`.
     Hosted,
     /// A value this version does not know, kept exactly as received.
     Unknown(String),
@@ -574,13 +568,8 @@ pub enum CreditType {
 
 impl CreditType {
     /// Every value this version knows, in the order of the API description.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Normal,
-        Self::Recurring,
-        Self::Cit,
-        Self::Authorize,
-        Self::Hosted,
-    ];
+    pub const KNOWN: &'static [Self] =
+        &[Self::Normal, Self::Recurring, Self::Cit, Self::Authorize, Self::Hosted];
 
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -628,7 +617,7 @@ impl<'de> Deserialize<'de> for CreditType {
 
 /// Operating system of the payer's device, needed with terminal `WAP` or `APP`.
 ///
-/// Source: reference §5.1, §6 (docs, PHP). The gateway may send values not listed here; they arrive as [`OsType::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`OsType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OsType {
@@ -684,7 +673,7 @@ impl<'de> Deserialize<'de> for OsType {
 
 /// Kind of payment method behind a Braintree nonce sent to process.
 ///
-/// Source: reference §5.3 (PHP, JS, GO). The gateway may send values not listed here; they arrive as [`PaymentMethod::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`PaymentMethod::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentMethod {
@@ -758,7 +747,7 @@ impl<'de> Deserialize<'de> for PaymentMethod {
 
 /// How an auto-debit access token is obtained.
 ///
-/// Source: reference §5.8, §6 (PY, JAVA, CS, JS). The gateway may send values not listed here; they arrive as [`GrantType::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`GrantType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GrantType {
@@ -814,7 +803,7 @@ impl<'de> Deserialize<'de> for GrantType {
 
 /// Kind of account a payee is paid into.
 ///
-/// Source: reference §5.15 (docs, CS). The gateway may send values not listed here; they arrive as [`PayeeAccountType::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`PayeeAccountType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PayeeAccountType {
@@ -903,7 +892,7 @@ impl<'de> Deserialize<'de> for PayeeAccountType {
 
 /// Status of a payout.
 ///
-/// Source: reference §8 (docs). The gateway may send values not listed here; they arrive as [`PayoutStatus::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`PayoutStatus::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PayoutStatus {
@@ -1002,13 +991,13 @@ impl<'de> Deserialize<'de> for PayoutStatus {
 
 /// Kind of customer or payee profile.
 ///
-/// Source: reference §5.14, §5.15, §6 (docs, PY, PHP, CS). The gateway may send values not listed here; they arrive as [`ProfileType::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`ProfileType::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProfileType {
     /// A private person; the default. Wire value `INDIVIDUAL`.
     Individual,
-    /// A business. Wire value `BUSINESS`. Source: drinkme `payouts-US.md`; docs.pockyt payouts guide.
+    /// A business. Wire value `BUSINESS`.
     Business,
     /// A value this version does not know, kept exactly as received.
     Unknown(String),
@@ -1058,7 +1047,7 @@ impl<'de> Deserialize<'de> for ProfileType {
 
 /// New status of a card recurring schedule.
 ///
-/// Source: reference §5.6, §6 (JAVA, CS, JS). The gateway may send values not listed here; they arrive as [`RecurringStatus::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`RecurringStatus::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecurringStatus {
@@ -1110,7 +1099,7 @@ impl<'de> Deserialize<'de> for RecurringStatus {
 
 /// How a payout reaches a US bank account.
 ///
-/// Source: docs.pockyt `v1.1/reference/payouts-transfer-payout`; audit M18. The gateway may send values not listed here; they arrive as [`ProcessingChannel::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`ProcessingChannel::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProcessingChannel {
@@ -1170,7 +1159,7 @@ impl<'de> Deserialize<'de> for ProcessingChannel {
 
 /// Review status of a v3 payee.
 ///
-/// Source: docs.pockyt `reference/payouts-register-payee`. The gateway may send values not listed here; they arrive as [`PayeeStatus::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`PayeeStatus::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PayeeStatus {
@@ -1188,12 +1177,8 @@ pub enum PayeeStatus {
 
 impl PayeeStatus {
     /// Every value this version knows, in the order of the API description.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Pending,
-        Self::Activated,
-        Self::Declined,
-        Self::Deactivated,
-    ];
+    pub const KNOWN: &'static [Self] =
+        &[Self::Pending, Self::Activated, Self::Declined, Self::Deactivated];
 
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1239,7 +1224,7 @@ impl<'de> Deserialize<'de> for PayeeStatus {
 
 /// What a payee's bank account is for.
 ///
-/// Source: docs.pockyt `reference/payouts-add-payee-bank`; PHP `PayeeAddBank.php`. The gateway may send values not listed here; they arrive as [`BankAccountPurpose::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`BankAccountPurpose::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BankAccountPurpose {
@@ -1295,7 +1280,7 @@ impl<'de> Deserialize<'de> for BankAccountPurpose {
 
 /// Status of a payee's funding account.
 ///
-/// Source: docs.pockyt `reference/payouts-add-payee-bank`. The gateway may send values not listed here; they arrive as [`FundingAccountStatus::Unknown`] and are sent back verbatim.
+/// The gateway may send values not listed here; they arrive as [`FundingAccountStatus::Unknown`] and are sent back verbatim.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FundingAccountStatus {

@@ -3,28 +3,26 @@
 
 //! In-store payments: Point-of-sale payments with scanned barcodes, merchant QR codes and POS cashiers.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Creates an in-store transaction to be paid with the barcode the customer presents.
 ///
-/// `POST /app-instore/v3/add`. Not idempotent: the client never retries it unless told to. Source: reference §5.9, §5.13; PY, PHP, JAVA, CS, GO, JS, docs.
-///
-/// Note: The docs mark storeAdminNo required; it stays optional here because the client can add it from configuration. reference: PY, CS and docs.yuansfer require it; docs.pockyt `reference/add-transaction-api`, PHP `Add.php` and JAVA `InstoreAddRequest.java` leave it optional, so we do.
+/// `POST /app-instore/v3/add`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstoreAddRequest {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
@@ -40,7 +38,7 @@ pub struct InstoreAddRequest {
     pub timeout: Option<u32>,
     /// `description`: Order description shown to the payer, at most 100 characters.
     pub description: Option<String>,
-    /// `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN). Source: GO `pos_add.go`; audit M7.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives the payment notification (IPN).
     pub ipn_url: Option<String>,
 }
 
@@ -90,21 +88,6 @@ impl InstoreAddRequest {
     }
 }
 
-impl fmt::Debug for InstoreAddRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstoreAddRequest")
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("reference", &self.reference)
-            .field("store_admin_no", &self.store_admin_no)
-            .field("timeout", &self.timeout)
-            .field("description", &self.description)
-            .field("ipn_url", &self.ipn_url)
-            .finish()
-    }
-}
-
 impl Endpoint for InstoreAddRequest {
     type Response = InstoreAddResponse;
     const PATH: &'static str = "/app-instore/v3/add";
@@ -114,34 +97,15 @@ impl Endpoint for InstoreAddRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+        ])?;
         Ok(())
     }
 
@@ -157,7 +121,10 @@ impl Endpoint for InstoreAddRequest {
         pairs.push_opt_int("timeout", self.timeout);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for InstoreAddRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -174,136 +141,14 @@ impl Endpoint for InstoreAddRequest {
     }
 }
 
-/// What [`InstoreAddRequest`] returns: the payload found under `result`, `transaction` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstoreAddResponse {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Transaction number of the original payment, for refunds and voids.
-    #[serde(
-        rename = "originalTransactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub original_transaction_no: Option<String>,
-    /// Merchant number.
-    #[serde(
-        rename = "merchantNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub merchant_no: Option<String>,
-    /// Store number.
-    #[serde(
-        rename = "storeNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_no: Option<String>,
-    /// Cashier or clerk id.
-    #[serde(
-        rename = "storeAdminNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_admin_no: Option<String>,
-    /// Transaction amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Amount refunded so far.
-    #[serde(
-        rename = "refundAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refund_amount: Option<Amount>,
-    /// Amount voided.
-    #[serde(
-        rename = "voidAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub void_amount: Option<Amount>,
-    /// Kind of transaction.
-    #[serde(
-        rename = "transactionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_type: Option<TransactionType>,
-    /// Status of the transaction.
-    #[serde(
-        rename = "transactionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_status: Option<TransactionStatus>,
-    /// Currency of the amounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Creation time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    #[serde(
-        rename = "createTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<String>,
-    /// Payment time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    #[serde(
-        rename = "paymentTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub payment_time: Option<String>,
-    /// Exchange rate applied between currency and settlement currency.
-    #[serde(
-        rename = "exchangeRate",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exchange_rate: Option<String>,
-    /// Wallet or payment channel used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<Vendor>,
-}
+/// What [`InstoreAddRequest`] returns: a [`InstoreTransaction`], found under `result`, `transaction` in the envelope.
+pub type InstoreAddResponse = InstoreTransaction;
 
 /// Pays an added in-store transaction with the barcode scanned from the customer's wallet (older name of prepay).
 ///
-/// `POST /app-instore/v3/pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.9, §5.13; PY, CS, GO, JS, PHP 2022, docs.pockyt.io.
-///
-/// Note: vendor: PY, CS, GO and JS require it; docs.pockyt `reference/pay-transaction-api` marks it optional, so we do. The same page requires storeAdminNo, which the client may add from its configuration. The status is often `pending` until the customer confirms.
+/// `POST /app-instore/v3/pay`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstorePayRequest {
     /// `transactionNo`: Pockyt transaction number of the transaction created by add.
     pub transaction_no: Option<String>,
@@ -354,18 +199,6 @@ impl InstorePayRequest {
     }
 }
 
-impl fmt::Debug for InstorePayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstorePayRequest")
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .field("payment_barcode", &self.payment_barcode)
-            .field("vendor", &self.vendor)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
-    }
-}
-
 impl Endpoint for InstorePayRequest {
     type Response = InstorePayResponse;
     const PATH: &'static str = "/app-instore/v3/pay";
@@ -375,27 +208,17 @@ impl Endpoint for InstorePayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
-        check::text(
-            "paymentBarcode",
-            Some(self.payment_barcode.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "vendor",
-            self.vendor.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+            (
+                "paymentBarcode",
+                Some(self.payment_barcode.as_str()),
+                REQUIRED.format(check::Format::Digits),
+            ),
+            ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -412,7 +235,10 @@ impl Endpoint for InstorePayRequest {
         pairs.push_opt("vendor", self.vendor.as_ref().map(|v| v.as_str()));
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for InstorePayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -426,136 +252,14 @@ impl Endpoint for InstorePayRequest {
     }
 }
 
-/// What [`InstorePayRequest`] returns: the payload found under `result`, `transaction` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstorePayResponse {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Transaction number of the original payment, for refunds and voids.
-    #[serde(
-        rename = "originalTransactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub original_transaction_no: Option<String>,
-    /// Merchant number.
-    #[serde(
-        rename = "merchantNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub merchant_no: Option<String>,
-    /// Store number.
-    #[serde(
-        rename = "storeNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_no: Option<String>,
-    /// Cashier or clerk id.
-    #[serde(
-        rename = "storeAdminNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_admin_no: Option<String>,
-    /// Transaction amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Amount refunded so far.
-    #[serde(
-        rename = "refundAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refund_amount: Option<Amount>,
-    /// Amount voided.
-    #[serde(
-        rename = "voidAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub void_amount: Option<Amount>,
-    /// Kind of transaction.
-    #[serde(
-        rename = "transactionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_type: Option<TransactionType>,
-    /// Status of the transaction.
-    #[serde(
-        rename = "transactionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_status: Option<TransactionStatus>,
-    /// Currency of the amounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Creation time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    #[serde(
-        rename = "createTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<String>,
-    /// Payment time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    #[serde(
-        rename = "paymentTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub payment_time: Option<String>,
-    /// Exchange rate applied between currency and settlement currency.
-    #[serde(
-        rename = "exchangeRate",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exchange_rate: Option<String>,
-    /// Wallet or payment channel used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<Vendor>,
-}
+/// What [`InstorePayRequest`] returns: a [`InstoreTransaction`], found under `result`, `transaction` in the envelope.
+pub type InstorePayResponse = InstoreTransaction;
 
 /// Pays an added in-store transaction with the barcode scanned from the customer's wallet.
 ///
-/// `POST /app-instore/v3/prepay`. Not idempotent: the client never retries it unless told to. Source: reference §5.9, §5.13; JAVA 3.0.1+, docs.pockyt.io, DOC3P.
-///
-/// Note: JAVA 2022 stopped requiring vendor on prepay, so it is optional here; the status is often `pending` at first.
+/// `POST /app-instore/v3/prepay`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstorePrepayRequest {
     /// `transactionNo`: Pockyt transaction number of the transaction created by add.
     pub transaction_no: Option<String>,
@@ -606,18 +310,6 @@ impl InstorePrepayRequest {
     }
 }
 
-impl fmt::Debug for InstorePrepayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstorePrepayRequest")
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .field("payment_barcode", &self.payment_barcode)
-            .field("vendor", &self.vendor)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
-    }
-}
-
 impl Endpoint for InstorePrepayRequest {
     type Response = InstorePrepayResponse;
     const PATH: &'static str = "/app-instore/v3/prepay";
@@ -627,27 +319,17 @@ impl Endpoint for InstorePrepayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
-        check::text(
-            "paymentBarcode",
-            Some(self.payment_barcode.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "vendor",
-            self.vendor.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+            (
+                "paymentBarcode",
+                Some(self.payment_barcode.as_str()),
+                REQUIRED.format(check::Format::Digits),
+            ),
+            ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -664,7 +346,10 @@ impl Endpoint for InstorePrepayRequest {
         pairs.push_opt("vendor", self.vendor.as_ref().map(|v| v.as_str()));
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for InstorePrepayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -678,136 +363,14 @@ impl Endpoint for InstorePrepayRequest {
     }
 }
 
-/// What [`InstorePrepayRequest`] returns: the payload found under `result`, `transaction` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstorePrepayResponse {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Transaction number of the original payment, for refunds and voids.
-    #[serde(
-        rename = "originalTransactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub original_transaction_no: Option<String>,
-    /// Merchant number.
-    #[serde(
-        rename = "merchantNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub merchant_no: Option<String>,
-    /// Store number.
-    #[serde(
-        rename = "storeNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_no: Option<String>,
-    /// Cashier or clerk id.
-    #[serde(
-        rename = "storeAdminNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub store_admin_no: Option<String>,
-    /// Transaction amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Amount refunded so far.
-    #[serde(
-        rename = "refundAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refund_amount: Option<Amount>,
-    /// Amount voided.
-    #[serde(
-        rename = "voidAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub void_amount: Option<Amount>,
-    /// Kind of transaction.
-    #[serde(
-        rename = "transactionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_type: Option<TransactionType>,
-    /// Status of the transaction.
-    #[serde(
-        rename = "transactionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_status: Option<TransactionStatus>,
-    /// Currency of the amounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Creation time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    #[serde(
-        rename = "createTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<String>,
-    /// Payment time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    #[serde(
-        rename = "paymentTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub payment_time: Option<String>,
-    /// Exchange rate applied between currency and settlement currency.
-    #[serde(
-        rename = "exchangeRate",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exchange_rate: Option<String>,
-    /// Wallet or payment channel used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<Vendor>,
-}
+/// What [`InstorePrepayRequest`] returns: a [`InstoreTransaction`], found under `result`, `transaction` in the envelope.
+pub type InstorePrepayResponse = InstoreTransaction;
 
 /// Creates a transaction and a QR code that the customer scans with the wallet.
 ///
-/// `POST /app-instore/v3/create-trans-qrcode`. Not idempotent: the client never retries it unless told to. Source: reference §5.9; PY, PHP, JAVA, CS, GO, JS.
-///
-/// Note: vendor: PHP requires it; PY, CS and JAVA do not check it, so it is optional. reference: PHP accepts transactionNo instead, docs.pockyt `create-qrc-api` marks reference optional; we require one of the two. needQrcode: both docs mark it required with default false, JAVA, CS and JS comments say default true and send none; we leave it optional and the simulator applies the documented default false. docs.yuansfer requires ipnUrl; every SDK leaves it optional, so we do. GO sends no settleCurrency.
+/// `POST /app-instore/v3/create-trans-qrcode`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTransQrcodeRequest {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
@@ -819,9 +382,9 @@ pub struct CreateTransQrcodeRequest {
     pub vendor: Option<Vendor>,
     /// `reference`: Merchant's order id for a new payment; unique for every payment.
     pub reference: Option<String>,
-    /// `transactionNo`: An existing transaction (from `/app-instore/v3/add`) to show as a QR code instead of creating one. Source: PHP `TransQrcode.php` (`transactionNo | reference`); audit M10.
+    /// `transactionNo`: An existing transaction (from `/app-instore/v3/add`) to show as a QR code instead of creating one.
     pub transaction_no: Option<String>,
-    /// `description`: Order description shown to the payer. Source: docs.pockyt `reference/create-qrc-api`; audit M9.
+    /// `description`: Order description shown to the payer.
     pub description: Option<String>,
     /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
     pub ipn_url: Option<String>,
@@ -900,24 +463,6 @@ impl CreateTransQrcodeRequest {
     }
 }
 
-impl fmt::Debug for CreateTransQrcodeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateTransQrcodeRequest")
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("vendor", &self.vendor)
-            .field("reference", &self.reference)
-            .field("transaction_no", &self.transaction_no)
-            .field("description", &self.description)
-            .field("ipn_url", &self.ipn_url)
-            .field("need_qrcode", &self.need_qrcode)
-            .field("timeout", &self.timeout)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
-    }
-}
-
 impl Endpoint for CreateTransQrcodeRequest {
     type Response = CreateTransQrcodeResponse;
     const PATH: &'static str = "/app-instore/v3/create-trans-qrcode";
@@ -927,44 +472,17 @@ impl Endpoint for CreateTransQrcodeRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "vendor",
-            self.vendor.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         check::at_least_one(
             &["reference", "transactionNo"],
             &[self.reference.is_some(), self.transaction_no.is_some()],
@@ -987,7 +505,10 @@ impl Endpoint for CreateTransQrcodeRequest {
         pairs.push_opt("vendor", self.vendor.as_ref().map(|v| v.as_str()));
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CreateTransQrcodeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -1012,57 +533,33 @@ impl Endpoint for CreateTransQrcodeRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateTransQrcodeResponse {
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Payment window in minutes.
-    #[serde(
-        default,
-        deserialize_with = "lenient::integer",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Wallet payment link encoded in the QR code.
-    #[serde(
-        rename = "deepLink",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub deep_link: Option<String>,
     /// URL of the QR code image.
-    #[serde(
-        rename = "qrcodeUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
 }
 
 /// Creates an order and wakes up a Yuansfer POS cashier to collect it.
 ///
-/// `POST /app-instore/v3/cashier-add`. Not idempotent: the client never retries it unless told to. Source: reference §5.9; PY, JAVA, CS, JS.
-///
-/// Note: PY requires storeAdminNo; it stays optional because the client can add it from configuration. Inferred: the response fields are not documented; these are the usual payment fields.
+/// `POST /app-instore/v3/cashier-add`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CashierAddRequest {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
@@ -1113,20 +610,6 @@ impl CashierAddRequest {
     }
 }
 
-impl fmt::Debug for CashierAddRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CashierAddRequest")
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("reference", &self.reference)
-            .field("ipn_url", &self.ipn_url)
-            .field("store_admin_no", &self.store_admin_no)
-            .field("transaction_no", &self.transaction_no)
-            .finish()
-    }
-}
-
 impl Endpoint for CashierAddRequest {
     type Response = CashierAddResponse;
     const PATH: &'static str = "/app-instore/v3/cashier-add";
@@ -1136,34 +619,15 @@ impl Endpoint for CashierAddRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            Some(self.ipn_url.as_str()),
-            Rule::required().format(check::Format::Url),
-        )?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("ipnUrl", Some(self.ipn_url.as_str()), REQUIRED.format(check::Format::Url)),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -1178,7 +642,10 @@ impl Endpoint for CashierAddRequest {
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CashierAddRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -1194,52 +661,14 @@ impl Endpoint for CashierAddRequest {
     }
 }
 
-/// What [`CashierAddRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CashierAddResponse {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TransactionStatus>,
-}
+/// What [`CashierAddRequest`] returns: a [`PaymentSummary`], found under `result` in the envelope.
+pub type CashierAddResponse = PaymentSummary;
 
 /// Voids an in-store transaction: an unpaid one is closed, a paid one is refunded.
 ///
-/// `POST /app-instore/v3/reverse`. Not idempotent: the client never retries it unless told to. Source: reference §5.9; JS.
-///
-/// Note: Only JS calls this older path; cancel is the current equivalent. Inferred: response fields follow cancel.
+/// `POST /app-instore/v3/reverse`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstoreReverseRequest {
     /// `transactionNo`: Pockyt transaction number of the transaction to void.
     pub transaction_no: Option<String>,
@@ -1250,10 +679,7 @@ pub struct InstoreReverseRequest {
 impl InstoreReverseRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            transaction_no: None,
-            reference: None,
-        }
+        Self { transaction_no: None, reference: None }
     }
 
     /// Sets `transactionNo`: Pockyt transaction number of the transaction to void.
@@ -1269,15 +695,6 @@ impl InstoreReverseRequest {
     }
 }
 
-impl fmt::Debug for InstoreReverseRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstoreReverseRequest")
-            .field("transaction_no", &self.transaction_no)
-            .field("reference", &self.reference)
-            .finish()
-    }
-}
-
 impl Endpoint for InstoreReverseRequest {
     type Response = InstoreReverseResponse;
     const PATH: &'static str = "/app-instore/v3/reverse";
@@ -1287,12 +704,10 @@ impl Endpoint for InstoreReverseRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            self.transaction_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
@@ -1306,7 +721,10 @@ impl Endpoint for InstoreReverseRequest {
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for InstoreReverseRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -1322,40 +740,30 @@ impl Endpoint for InstoreReverseRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct InstoreReverseResponse {
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
 }
 
 /// Creates a mixed QR code that any supported wallet can scan; the shopper's wallet is known only once it is paid.
 ///
-/// `POST /appUnicode/generateMixedCode`. Not idempotent: the client never retries it unless told to. Source: CS `src/request/offline/GenerateMixedQrcodeRequest.cs`; PYPI `generate_mixed_qrcode`; docs.pockyt `docs/merchant-presents-mixed-qrc`.
-///
-/// Note: Required: what CS and PY require. docs.pockyt also marks tax and needTip required; the SDKs do not, so they are optional. Inferred: no source publishes the fields inside `result` beyond "a unique QR code and recordNo" (CS keeps it as a raw JSON object); the others mirror create-trans-qrcode.
+/// `POST /appUnicode/generateMixedCode`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MixedQrcodeRequest {
     /// `saleAmount`: Amount of the sale, as a decimal string in `currency`.
     pub sale_amount: Amount,
@@ -1375,11 +783,11 @@ pub struct MixedQrcodeRequest {
     pub need_qrcode: Option<bool>,
     /// `timeout`: Minutes the code stays payable; the gateway default is 120.
     pub timeout: Option<u32>,
-    /// `tax`: Tax included in the amount. Source: CS; docs.pockyt mixed-QRC guide (marked required there).
+    /// `tax`: Tax included in the amount.
     pub tax: Option<Amount>,
-    /// `tip`: Tip included in the amount. Source: CS.
+    /// `tip`: Tip included in the amount.
     pub tip: Option<Amount>,
-    /// `needTip`: Whether the payer is asked for a tip. Source: CS; docs.pockyt mixed-QRC guide (marked required there).
+    /// `needTip`: Whether the payer is asked for a tip.
     pub need_tip: Option<bool>,
 }
 
@@ -1456,25 +864,6 @@ impl MixedQrcodeRequest {
     }
 }
 
-impl fmt::Debug for MixedQrcodeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MixedQrcodeRequest")
-            .field("sale_amount", &self.sale_amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("reference", &self.reference)
-            .field("ipn_url", &self.ipn_url)
-            .field("description", &self.description)
-            .field("note", &self.note)
-            .field("need_qrcode", &self.need_qrcode)
-            .field("timeout", &self.timeout)
-            .field("tax", &self.tax)
-            .field("tip", &self.tip)
-            .field("need_tip", &self.need_tip)
-            .finish()
-    }
-}
-
 impl Endpoint for MixedQrcodeRequest {
     type Response = MixedQrcodeResponse;
     const PATH: &'static str = "/appUnicode/generateMixedCode";
@@ -1484,46 +873,17 @@ impl Endpoint for MixedQrcodeRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "saleAmount",
-            Some(&self.sale_amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::amount(
-            "tax",
-            self.tax.as_ref(),
-            Rule::optional(),
-            Some(&self.currency),
-        )?;
-        check::amount(
-            "tip",
-            self.tip.as_ref(),
-            Rule::optional(),
-            Some(&self.currency),
-        )?;
+        check::amount("saleAmount", Some(&self.sale_amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+        ])?;
+        check::amount("tax", self.tax.as_ref(), OPTIONAL, Some(&self.currency))?;
+        check::amount("tip", self.tip.as_ref(), OPTIONAL, Some(&self.currency))?;
         Ok(())
     }
 
@@ -1543,7 +903,10 @@ impl Endpoint for MixedQrcodeRequest {
         pairs.push_opt("tip", self.tip.as_ref().map(|v| v.as_str()));
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for MixedQrcodeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             sale_amount: wire::required(params, "saleAmount", wire::amount)?,
@@ -1569,70 +932,39 @@ impl Endpoint for MixedQrcodeRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MixedQrcodeResponse {
     /// Pockyt's number for the mixed QR code record; used to query or cancel it.
-    #[serde(
-        rename = "recordNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub record_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount of the sale.
-    #[serde(
-        rename = "saleAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// The text to show as a QR code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub qrcode: Option<String>,
     /// URL of a QR code image, when `needQrcode` was `true`.
-    #[serde(
-        rename = "qrcodeUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
     /// Minutes the code stays payable.
-    #[serde(
-        default,
-        deserialize_with = "lenient::integer",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 
 /// Looks up a mixed QR code by `recordNo` or `reference`: its status and, once paid, the payment.
 ///
-/// `POST /appUnicode/mixedQuery`. Read-only, so the client may retry it. Source: CS `MixedQueryRequest.cs`; PYPI; docs.pockyt `reference/mixed-qrcode-query`.
-///
-/// Note: CS requires recordNo; PY and the docs take recordNo or reference. At least one is required; the simulator looks up recordNo first. Inferred: the response fields (CS keeps `result` as a raw JSON object).
+/// `POST /appUnicode/mixedQuery`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MixedQueryRequest {
     /// `recordNo`: The record number returned when the code was created.
     pub record_no: Option<String>,
@@ -1643,10 +975,7 @@ pub struct MixedQueryRequest {
 impl MixedQueryRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            record_no: None,
-            reference: None,
-        }
+        Self { record_no: None, reference: None }
     }
 
     /// Sets `recordNo`: The record number returned when the code was created.
@@ -1662,15 +991,6 @@ impl MixedQueryRequest {
     }
 }
 
-impl fmt::Debug for MixedQueryRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MixedQueryRequest")
-            .field("record_no", &self.record_no)
-            .field("reference", &self.reference)
-            .finish()
-    }
-}
-
 impl Endpoint for MixedQueryRequest {
     type Response = MixedQueryResponse;
     const PATH: &'static str = "/appUnicode/mixedQuery";
@@ -1680,8 +1000,10 @@ impl Endpoint for MixedQueryRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("recordNo", self.record_no.as_deref(), Rule::optional())?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("recordNo", self.record_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+        ])?;
         check::at_least_one(
             &["recordNo", "reference"],
             &[self.record_no.is_some(), self.reference.is_some()],
@@ -1695,7 +1017,10 @@ impl Endpoint for MixedQueryRequest {
         pairs.push_opt("reference", self.reference.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for MixedQueryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             record_no: wire::optional(params, "recordNo", wire::text)?,
@@ -1711,62 +1036,39 @@ impl Endpoint for MixedQueryRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MixedQueryResponse {
     /// Pockyt's number for the mixed QR code record; used to query or cancel it.
-    #[serde(
-        rename = "recordNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub record_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount of the sale.
-    #[serde(
-        rename = "saleAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status of the payment, e.g. `pending` or `success`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Pockyt transaction number of the payment.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Wallet the shopper paid with, once paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
 }
 
 /// Cancels a mixed QR code that has not been paid.
 ///
-/// `POST /appUnicode/mixedCancel`. Not idempotent: the client never retries it unless told to. Source: CS `MixedCancelRequest.cs`; PYPI constant (its `mixed_cancel()` posts to the cancel path, an SDK bug).
-///
-/// Note: CS requires recordNo; PY takes recordNo or reference. At least one is required. Inferred: the response fields.
+/// `POST /appUnicode/mixedCancel`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MixedCancelRequest {
     /// `recordNo`: The record number returned when the code was created.
     pub record_no: Option<String>,
@@ -1777,10 +1079,7 @@ pub struct MixedCancelRequest {
 impl MixedCancelRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            record_no: None,
-            reference: None,
-        }
+        Self { record_no: None, reference: None }
     }
 
     /// Sets `recordNo`: The record number returned when the code was created.
@@ -1796,15 +1095,6 @@ impl MixedCancelRequest {
     }
 }
 
-impl fmt::Debug for MixedCancelRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MixedCancelRequest")
-            .field("record_no", &self.record_no)
-            .field("reference", &self.reference)
-            .finish()
-    }
-}
-
 impl Endpoint for MixedCancelRequest {
     type Response = MixedCancelResponse;
     const PATH: &'static str = "/appUnicode/mixedCancel";
@@ -1814,8 +1104,10 @@ impl Endpoint for MixedCancelRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("recordNo", self.record_no.as_deref(), Rule::optional())?;
-        check::text("reference", self.reference.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("recordNo", self.record_no.as_deref(), OPTIONAL),
+            ("reference", self.reference.as_deref(), OPTIONAL),
+        ])?;
         check::at_least_one(
             &["recordNo", "reference"],
             &[self.record_no.is_some(), self.reference.is_some()],
@@ -1829,7 +1121,10 @@ impl Endpoint for MixedCancelRequest {
         pairs.push_opt("reference", self.reference.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for MixedCancelRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             record_no: wire::optional(params, "recordNo", wire::text)?,
@@ -1845,40 +1140,24 @@ impl Endpoint for MixedCancelRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct MixedCancelResponse {
     /// Pockyt's number for the mixed QR code record; used to query or cancel it.
-    #[serde(
-        rename = "recordNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub record_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount of the sale.
-    #[serde(
-        rename = "saleAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status after the cancel, e.g. `closed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
 }

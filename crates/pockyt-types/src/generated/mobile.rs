@@ -7,24 +7,24 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Creates an in-app or WeChat mini-program payment and returns the data the wallet SDK needs.
 ///
-/// `POST /micropay/v3/prepay`. Not idempotent: the client never retries it unless told to. Source: reference §5.4; PY, PHP, JAVA, CS, GO, JS, AND.
-///
-/// Note: PHP also demands callbackUrl; the docs and other SDKs do not, so it is optional. The response creditType is a plain string because AND shows lowercase `cit`. ipnUrl: docs.yuansfer and PHP require it, docs.pockyt `reference/securepay-api-copy` and PY leave it optional; we leave it optional. PHP's demand for callbackUrl is a PHP bug (it has no setter for it).
+/// `POST /micropay/v3/prepay`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrepayRequest {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
@@ -115,25 +115,6 @@ impl PrepayRequest {
     }
 }
 
-impl fmt::Debug for PrepayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PrepayRequest")
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("vendor", &self.vendor)
-            .field("reference", &self.reference)
-            .field("terminal", &self.terminal)
-            .field("ipn_url", &self.ipn_url)
-            .field("openid", &self.openid)
-            .field("description", &self.description)
-            .field("note", &self.note)
-            .field("timeout", &self.timeout)
-            .field("callback_url", &self.callback_url)
-            .finish()
-    }
-}
-
 impl Endpoint for PrepayRequest {
     type Response = PrepayResponse;
     const PATH: &'static str = "/micropay/v3/prepay";
@@ -143,42 +124,19 @@ impl Endpoint for PrepayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text("openid", self.openid.as_deref(), Rule::optional())?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "callbackUrl",
-            self.callback_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("terminal", Some(self.terminal.as_str()), REQUIRED),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("openid", self.openid.as_deref(), OPTIONAL),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            ("callbackUrl", self.callback_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+        ])?;
         Ok(())
     }
 
@@ -198,7 +156,10 @@ impl Endpoint for PrepayRequest {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PrepayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -224,146 +185,67 @@ impl Endpoint for PrepayRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PrepayResponse {
     /// Order string for the Alipay SDK.
-    #[serde(
-        rename = "payInfo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub pay_info: Option<String>,
     /// WeChat app id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// WeChat partner id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub partnerid: Option<String>,
     /// WeChat prepay id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub prepayid: Option<String>,
     /// WeChat package value.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     /// WeChat random string.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub noncestr: Option<String>,
     /// WeChat timestamp for the client SDK.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// WeChat signature for the client SDK.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
     /// Cash App Pay client id.
-    #[serde(
-        rename = "clientId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Cash App Pay scope id.
-    #[serde(
-        rename = "scopeId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub scope_id: Option<String>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant number.
-    #[serde(
-        rename = "merchantNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub merchant_no: Option<String>,
     /// Payment mode reported for Cash App Pay, e.g. `cit`.
-    #[serde(
-        rename = "creditType",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
-    /// WeChat mini-program timestamp (note the capital S). Source: docs.yuansfer `yuansfer-integrated-payment/prepay` (wechat-mini result object); audit M5.
-    #[serde(
-        rename = "timeStamp",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// WeChat mini-program timestamp (note the capital S).
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub time_stamp: Option<String>,
-    /// WeChat mini-program random string. Source: docs.yuansfer prepay (wechat-mini result object).
-    #[serde(
-        rename = "nonceStr",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// WeChat mini-program random string.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub nonce_str: Option<String>,
-    /// WeChat mini-program payment signature. Source: docs.yuansfer prepay (wechat-mini result object).
-    #[serde(
-        rename = "paySign",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// WeChat mini-program payment signature.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub pay_sign: Option<String>,
-    /// WeChat mini-program signature type, e.g. `MD5`. Source: docs.yuansfer prepay (wechat-mini result object).
-    #[serde(
-        rename = "signType",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// WeChat mini-program signature type, e.g. `MD5`.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub sign_type: Option<String>,
 }
 
 /// Charges a card server-side with raw card data; this puts the caller in PCI scope.
 ///
-/// `POST /micropay/v3/express-pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.5; PY, JAVA, CS, JS.
-///
-/// Note: Inferred: the response fields are not documented; these are the usual payment fields.
+/// `POST /micropay/v3/express-pay`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct ExpressPayRequest {
@@ -440,40 +322,27 @@ impl Endpoint for ExpressPayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "cardNumber",
-            Some(self.card_number.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "cardExpYear",
-            Some(self.card_exp_year.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "cardExpMonth",
-            Some(self.card_exp_month.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "cardCvv",
-            Some(self.card_cvv.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text("clientIp", Some(self.client_ip.as_str()), Rule::required())?;
+        check::texts(&[
+            ("cardNumber", Some(self.card_number.as_str()), REQUIRED.format(check::Format::Digits)),
+            (
+                "cardExpYear",
+                Some(self.card_exp_year.as_str()),
+                REQUIRED.format(check::Format::Digits),
+            ),
+            (
+                "cardExpMonth",
+                Some(self.card_exp_month.as_str()),
+                REQUIRED.format(check::Format::Digits),
+            ),
+            ("cardCvv", Some(self.card_cvv.as_str()), REQUIRED.format(check::Format::Digits)),
+        ])?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("clientIp", Some(self.client_ip.as_str()), REQUIRED),
+        ])?;
         Ok(())
     }
 
@@ -490,7 +359,10 @@ impl Endpoint for ExpressPayRequest {
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for ExpressPayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             card_number: wire::required(params, "cardNumber", wire::text)?,
@@ -508,41 +380,5 @@ impl Endpoint for ExpressPayRequest {
     }
 }
 
-/// What [`ExpressPayRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ExpressPayResponse {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TransactionStatus>,
-}
+/// What [`ExpressPayRequest`] returns: a [`PaymentSummary`], found under `result` in the envelope.
+pub type ExpressPayResponse = PaymentSummary;

@@ -7,26 +7,26 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Creates a payment and returns a hosted cashier URL, or a client token for terminal `YIP` or `APP`.
 ///
-/// `POST /online/v3/secure-pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.1, §6, §7.3; PY, PHP, JAVA, CS, GO, JS, AND, WOO, MAG, NOP, WHMCS, docs, SEED.
+/// `POST /online/v3/secure-pay`. Not idempotent: the client never retries it unless told to.
 ///
-/// Note: callbackUrl: the docs, PHP and PY always send it; the official YIP/APP demos (AND, IOS) send none and JAVA, CS and GO treat it as optional, so it is required only for the hosted terminals ONLINE, WAP and MWEB. ipnUrl: docs.yuansfer and PHP require it, docs.pockyt v1.1 leaves it optional; we leave it optional. osType: docs.pockyt v1.1 marks it required, docs.yuansfer makes it conditional and no SDK checks it; we leave it optional. goodsInfo is optional although a JS comment calls it required.
-///
-/// Required when: `callbackUrl` when `terminal` is `ONLINE`, `WAP` or `MWEB`. Source: audit M3: AND `DropInActivity.kt` (APP) and IOS `DropInViewController.swift` (YIP) send none; JAVA, CS and GO treat it as optional.
+/// `callbackUrl` is required when `terminal` is `ONLINE`, `WAP` or `MWEB`.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SecurePayRequest {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
@@ -60,7 +60,7 @@ pub struct SecurePayRequest {
     pub goods_info: Option<String>,
     /// `creditType`: Card payment mode with vendor `creditcard`; default `normal`.
     pub credit_type: Option<CreditType>,
-    /// `vaultId`: Saved payment method to charge, as returned by an earlier vaulting payment. Source: docs.pockyt `docs/pockyt-hosted-checkout-page` ("Collect Future Payments with VaultID via SecurePay /v3/secure-pay"); audit M1.
+    /// `vaultId`: Saved payment method to charge, as returned by an earlier vaulting payment.
     pub vault_id: Option<String>,
     /// `paymentCount`: Number of recurring card payments; `0` means no end.
     pub payment_count: Option<u32>,
@@ -207,35 +207,6 @@ impl SecurePayRequest {
     }
 }
 
-impl fmt::Debug for SecurePayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecurePayRequest")
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("vendor", &self.vendor)
-            .field("reference", &self.reference)
-            .field("terminal", &self.terminal)
-            .field("ipn_url", &self.ipn_url)
-            .field("callback_url", &self.callback_url)
-            .field("description", &self.description)
-            .field("note", &self.note)
-            .field("os_type", &self.os_type)
-            .field("os_version", &self.os_version)
-            .field("app_id", &self.app_id)
-            .field("timeout", &self.timeout)
-            .field("goods_info", &self.goods_info)
-            .field("credit_type", &self.credit_type)
-            .field("vault_id", &self.vault_id)
-            .field("payment_count", &self.payment_count)
-            .field("frequency", &self.frequency)
-            .field("customer_no", &self.customer_no)
-            .field("client_ip", &self.client_ip)
-            .field("store_admin_no", &self.store_admin_no)
-            .finish()
-    }
-}
-
 impl Endpoint for SecurePayRequest {
     type Response = SecurePayResponse;
     const PATH: &'static str = "/online/v3/secure-pay";
@@ -245,66 +216,27 @@ impl Endpoint for SecurePayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "callbackUrl",
-            self.callback_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "osType",
-            self.os_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("osVersion", self.os_version.as_deref(), Rule::optional())?;
-        check::text("appId", self.app_id.as_deref(), Rule::optional())?;
-        check::text(
-            "goodsInfo",
-            self.goods_info.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
-        check::text(
-            "creditType",
-            self.credit_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("vaultId", self.vault_id.as_deref(), Rule::optional())?;
-        check::text("customerNo", self.customer_no.as_deref(), Rule::optional())?;
-        check::text("clientIp", self.client_ip.as_deref(), Rule::optional())?;
-        check::text(
-            "storeAdminNo",
-            self.store_admin_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("terminal", Some(self.terminal.as_str()), REQUIRED),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("callbackUrl", self.callback_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            ("osType", self.os_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("osVersion", self.os_version.as_deref(), OPTIONAL),
+            ("appId", self.app_id.as_deref(), OPTIONAL),
+            ("goodsInfo", self.goods_info.as_deref(), OPTIONAL.format(check::Format::Json)),
+            ("creditType", self.credit_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("vaultId", self.vault_id.as_deref(), OPTIONAL),
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+            ("clientIp", self.client_ip.as_deref(), OPTIONAL),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
+        ])?;
         check::required_when(
             "callbackUrl",
             self.callback_url.is_some(),
@@ -341,7 +273,10 @@ impl Endpoint for SecurePayRequest {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for SecurePayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -377,69 +312,41 @@ impl Endpoint for SecurePayRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SecurePayResponse {
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Hosted cashier page to send the payer to.
-    #[serde(
-        rename = "cashierUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub cashier_url: Option<String>,
     /// Braintree client token for terminal `APP` or `YIP`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
     /// Client token for the vendor SDK with terminal `YIP`.
-    #[serde(
-        rename = "clientToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
 }
 
 /// Creates a v4 payment for the hosted cashier or the integrated (YIP) checkout, optionally vaulting the card.
 ///
-/// `POST /online/v4/secure-pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.2; PHP (YipSecurePay, YipSecurePayVault, YipSecurePayVaultSaved), SEED.
+/// `POST /online/v4/secure-pay`. Not idempotent: the client never retries it unless told to.
 ///
-/// Note: PHP builds goodsInfo as one object, the seed sends an array; we send what the caller gives. Vaulting creditType values and YIP response fields are not in any readable source.
-///
-/// Required when: `creditType` when `vaultId` is set. Source: audit M4: PHP `YipSecurePayVaultSaved` extends `YipSecurePayVault`, so a saved method is paid with both.
+/// `creditType` is required when `vaultId` is set.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SecurePayV4Request {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
@@ -552,28 +459,6 @@ impl SecurePayV4Request {
     }
 }
 
-impl fmt::Debug for SecurePayV4Request {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecurePayV4Request")
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("vendor", &self.vendor)
-            .field("reference", &self.reference)
-            .field("terminal", &self.terminal)
-            .field("ipn_url", &self.ipn_url)
-            .field("callback_url", &self.callback_url)
-            .field("note", &self.note)
-            .field("timeout", &self.timeout)
-            .field("goods_info", &self.goods_info)
-            .field("customer_no", &self.customer_no)
-            .field("client_ip", &self.client_ip)
-            .field("credit_type", &self.credit_type)
-            .field("vault_id", &self.vault_id)
-            .finish()
-    }
-}
-
 impl Endpoint for SecurePayV4Request {
     type Response = SecurePayV4Response;
     const PATH: &'static str = "/online/v4/secure-pay";
@@ -583,49 +468,22 @@ impl Endpoint for SecurePayV4Request {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            Some(self.ipn_url.as_str()),
-            Rule::required().format(check::Format::Url),
-        )?;
-        check::text(
-            "callbackUrl",
-            self.callback_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "goodsInfo",
-            self.goods_info.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
-        check::text("customerNo", self.customer_no.as_deref(), Rule::optional())?;
-        check::text("clientIp", self.client_ip.as_deref(), Rule::optional())?;
-        check::text(
-            "creditType",
-            self.credit_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("vaultId", self.vault_id.as_deref(), Rule::optional())?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("terminal", Some(self.terminal.as_str()), REQUIRED),
+            ("ipnUrl", Some(self.ipn_url.as_str()), REQUIRED.format(check::Format::Url)),
+            ("callbackUrl", self.callback_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            ("goodsInfo", self.goods_info.as_deref(), OPTIONAL.format(check::Format::Json)),
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+            ("clientIp", self.client_ip.as_deref(), OPTIONAL),
+            ("creditType", self.credit_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("vaultId", self.vault_id.as_deref(), OPTIONAL),
+        ])?;
         check::required_when(
             "creditType",
             self.credit_type.is_some(),
@@ -655,7 +513,10 @@ impl Endpoint for SecurePayV4Request {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for SecurePayV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -684,50 +545,31 @@ impl Endpoint for SecurePayV4Request {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SecurePayV4Response {
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Hosted cashier page to send the payer to.
-    #[serde(
-        rename = "cashierUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub cashier_url: Option<String>,
 }
 
 /// Completes a YIP or Braintree payment created by secure-pay with the nonce from the client SDK.
 ///
-/// `POST /creditpay/v3/process`. Not idempotent: the client never retries it unless told to. Source: reference §5.3; PY, PHP, JAVA, CS, GO (constant), JS, AND.
-///
-/// Note: GO posts this call to the prepay path (bug); we use the documented path. Inferred: the response fields are not documented; these are the usual payment fields.
+/// `POST /creditpay/v3/process`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct CreditPayProcessRequest {
@@ -793,23 +635,13 @@ impl Endpoint for CreditPayProcessRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            Some(self.transaction_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "paymentMethodNonce",
-            Some(self.payment_method_nonce.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "paymentMethod",
-            Some(self.payment_method.as_str()),
-            Rule::required(),
-        )?;
-        check::text("deviceData", self.device_data.as_deref(), Rule::optional())?;
-        check::text("customerNo", self.customer_no.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("transactionNo", Some(self.transaction_no.as_str()), REQUIRED),
+            ("paymentMethodNonce", Some(self.payment_method_nonce.as_str()), REQUIRED),
+            ("paymentMethod", Some(self.payment_method.as_str()), REQUIRED),
+            ("deviceData", self.device_data.as_deref(), OPTIONAL),
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -822,7 +654,10 @@ impl Endpoint for CreditPayProcessRequest {
         pairs.push("transactionNo", &self.transaction_no);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for CreditPayProcessRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::required(params, "transactionNo", wire::text)?,
@@ -841,71 +676,42 @@ impl Endpoint for CreditPayProcessRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreditPayProcessResponse {
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
-    /// Supplier-side user id. Source: docs.pockyt `pockyt-integrated-payments/process-api`; audit M20.
-    #[serde(
-        rename = "supUserid",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// Supplier-side user id.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub sup_userid: Option<String>,
-    /// The card network's or wallet's own transaction id. Source: docs.pockyt process-api.
-    #[serde(
-        rename = "vendorId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// The card network's or wallet's own transaction id.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
-    /// When the payment was made. Source: docs.pockyt process-api.
-    #[serde(
-        rename = "paymentTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// When the payment was made.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub payment_time: Option<String>,
 }
 
 /// Completes a v4 YIP order after the payer approved it in the PayPal or card UI.
 ///
-/// `POST /order/v4/process`. Not idempotent: the client never retries it unless told to. Source: reference §5.3; PHP (YipOrderProcess).
-///
-/// Note: Only PHP implements this call; it always adds timestamp, so we require it. Inferred: the response fields are not documented; these are the usual payment fields. timestamp: docs.pockyt `reference/process-api` shows it optional (audit M25).
+/// `POST /order/v4/process`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderProcessV4Request {
     /// `transactionNo`: Transaction number returned by v4 secure-pay.
     pub transaction_no: String,
@@ -916,25 +722,13 @@ pub struct OrderProcessV4Request {
 impl OrderProcessV4Request {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(transaction_no: impl Into<String>) -> Self {
-        Self {
-            transaction_no: transaction_no.into(),
-            timestamp: None,
-        }
+        Self { transaction_no: transaction_no.into(), timestamp: None }
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
         self.timestamp = Some(timestamp.into());
         self
-    }
-}
-
-impl fmt::Debug for OrderProcessV4Request {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrderProcessV4Request")
-            .field("transaction_no", &self.transaction_no)
-            .field("timestamp", &self.timestamp)
-            .finish()
     }
 }
 
@@ -947,16 +741,10 @@ impl Endpoint for OrderProcessV4Request {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "transactionNo",
-            Some(self.transaction_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "timestamp",
-            self.timestamp.as_deref(),
-            Rule::optional().format(check::Format::UtcTimestamp),
-        )?;
+        check::texts(&[
+            ("transactionNo", Some(self.transaction_no.as_str()), REQUIRED),
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+        ])?;
         Ok(())
     }
 
@@ -966,7 +754,10 @@ impl Endpoint for OrderProcessV4Request {
         pairs.push("transactionNo", &self.transaction_no);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for OrderProcessV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             transaction_no: wire::required(params, "transactionNo", wire::text)?,
@@ -977,50 +768,12 @@ impl Endpoint for OrderProcessV4Request {
     }
 }
 
-/// What [`OrderProcessV4Request`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct OrderProcessV4Response {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TransactionStatus>,
-}
+/// What [`OrderProcessV4Request`] returns: a [`PaymentSummary`], found under `result` in the envelope.
+pub type OrderProcessV4Response = PaymentSummary;
 
 /// Charges a card with raw card data through v4; this puts the caller in PCI scope.
 ///
-/// `POST /order/v4/capture`. Not idempotent: the client never retries it unless told to. Source: reference §5.3; PHP (YipOrderCapture).
-///
-/// Note: Only PHP implements this call; required fields follow PHP. Inferred: the response fields are not documented; these are the usual payment fields. cardCvv: docs.pockyt `v1.1/reference/capture` marks it required; PHP `YipOrderCapture.php` does not, so it stays optional (audit M24).
+/// `POST /order/v4/capture`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct OrderCaptureV4Request {
@@ -1157,58 +910,31 @@ impl Endpoint for OrderCaptureV4Request {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
-        check::text(
-            "cardNumber",
-            Some(self.card_number.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "cardExpYear",
-            Some(self.card_exp_year.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "cardExpMonth",
-            Some(self.card_exp_month.as_str()),
-            Rule::required().format(check::Format::Digits),
-        )?;
-        check::text(
-            "cardCvv",
-            self.card_cvv.as_deref(),
-            Rule::optional().format(check::Format::Digits),
-        )?;
-        check::text("customerNo", self.customer_no.as_deref(), Rule::optional())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text("clientIp", self.client_ip.as_deref(), Rule::optional())?;
-        check::text(
-            "goodsInfo",
-            self.goods_info.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("terminal", Some(self.terminal.as_str()), REQUIRED),
+            ("cardNumber", Some(self.card_number.as_str()), REQUIRED.format(check::Format::Digits)),
+            (
+                "cardExpYear",
+                Some(self.card_exp_year.as_str()),
+                REQUIRED.format(check::Format::Digits),
+            ),
+            (
+                "cardExpMonth",
+                Some(self.card_exp_month.as_str()),
+                REQUIRED.format(check::Format::Digits),
+            ),
+            ("cardCvv", self.card_cvv.as_deref(), OPTIONAL.format(check::Format::Digits)),
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            ("clientIp", self.client_ip.as_deref(), OPTIONAL),
+            ("goodsInfo", self.goods_info.as_deref(), OPTIONAL.format(check::Format::Json)),
+        ])?;
         Ok(())
     }
 
@@ -1231,7 +957,10 @@ impl Endpoint for OrderCaptureV4Request {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for OrderCaptureV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::required(params, "amount", wire::amount)?,
@@ -1255,52 +984,14 @@ impl Endpoint for OrderCaptureV4Request {
     }
 }
 
-/// What [`OrderCaptureV4Request`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct OrderCaptureV4Response {
-    /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transaction_no: Option<String>,
-    /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reference: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TransactionStatus>,
-}
+/// What [`OrderCaptureV4Request`] returns: a [`PaymentSummary`], found under `result` in the envelope.
+pub type OrderCaptureV4Response = PaymentSummary;
 
 /// Creates a third-party acquiring payment for a known Alipay user id.
 ///
-/// `POST /app-thirdpart/v3/acquire-create`. Not idempotent: the client never retries it unless told to. Source: reference §5.11, §9; PY, JAVA, CS.
-///
-/// Note: JAVA accepts only currency USD here; we leave that to the gateway. Inferred: the response fields are not documented; these are the usual payment fields.
+/// `POST /app-thirdpart/v3/acquire-create`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AcquireCreateRequest {
     /// `amount`: Amount to charge in `currency`; set this or `rmbAmount`.
     pub amount: Option<Amount>,
@@ -1387,24 +1078,6 @@ impl AcquireCreateRequest {
     }
 }
 
-impl fmt::Debug for AcquireCreateRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AcquireCreateRequest")
-            .field("amount", &self.amount)
-            .field("rmb_amount", &self.rmb_amount)
-            .field("reference", &self.reference)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("vendor", &self.vendor)
-            .field("alipay_user_id", &self.alipay_user_id)
-            .field("description", &self.description)
-            .field("note", &self.note)
-            .field("timeout", &self.timeout)
-            .field("ipn_url", &self.ipn_url)
-            .finish()
-    }
-}
-
 impl Endpoint for AcquireCreateRequest {
     type Response = AcquireCreateResponse;
     const PATH: &'static str = "/app-thirdpart/v3/acquire-create";
@@ -1414,46 +1087,18 @@ impl Endpoint for AcquireCreateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount(
-            "amount",
-            self.amount.as_ref(),
-            Rule::optional(),
-            Some(&self.currency),
-        )?;
-        check::amount(
-            "rmbAmount",
-            self.rmb_amount.as_ref(),
-            Rule::optional(),
-            Some(&self.currency),
-        )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text(
-            "alipayUserId",
-            Some(self.alipay_user_id.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
+        check::amount("amount", self.amount.as_ref(), OPTIONAL, Some(&self.currency))?;
+        check::amount("rmbAmount", self.rmb_amount.as_ref(), OPTIONAL, Some(&self.currency))?;
+        check::texts(&[
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+            ("alipayUserId", Some(self.alipay_user_id.as_str()), REQUIRED),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+        ])?;
         check::exactly_one(
             &["amount", "rmbAmount"],
             &[self.amount.is_some(), self.rmb_amount.is_some()],
@@ -1476,7 +1121,10 @@ impl Endpoint for AcquireCreateRequest {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AcquireCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             amount: wire::optional(params, "amount", wire::amount)?,
@@ -1501,39 +1149,27 @@ impl Endpoint for AcquireCreateRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AcquireCreateResponse {
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Amount in CNY, for `rmbAmount` payments.
-    #[serde(rename = "rmbAmount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rmb_amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
 }

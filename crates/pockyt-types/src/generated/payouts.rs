@@ -7,24 +7,24 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Creates a payout account for a customer and returns the onboarding link to send the payee.
 ///
-/// `POST /v2/customers/account/create`. Not idempotent: the client never retries it unless told to. Source: reference §5.15; PY, CS, docs.
-///
-/// Note: CS requires accountType, customerNo, accountTag and clientIp; the docs list timestamp, so we require it too. PY's create_account checks a different personal-data field set; we follow the docs. accountCountry and accountCurrency: PYPI `create_payee` requires them, CS and the docs do not, so they stay optional (audit M27). The docs' table names the payload `customer`, their example `result`; both are read.
+/// `POST /v2/customers/account/create`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayeeAccountCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: String,
@@ -102,23 +102,6 @@ impl PayeeAccountCreateRequest {
     }
 }
 
-impl fmt::Debug for PayeeAccountCreateRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayeeAccountCreateRequest")
-            .field("timestamp", &self.timestamp)
-            .field("customer_no", &self.customer_no)
-            .field("account_type", &self.account_type)
-            .field("account_tag", &self.account_tag)
-            .field("account_country", &self.account_country)
-            .field("account_currency", &self.account_currency)
-            .field("client_ip", &self.client_ip)
-            .field("ipn_url", &self.ipn_url)
-            .field("callback_url", &self.callback_url)
-            .field("profile_type", &self.profile_type)
-            .finish()
-    }
-}
-
 impl Endpoint for PayeeAccountCreateRequest {
     type Response = PayeeAccountCreateResponse;
     const PATH: &'static str = "/v2/customers/account/create";
@@ -128,76 +111,43 @@ impl Endpoint for PayeeAccountCreateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountType",
-            Some(self.account_type.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountTag",
-            Some(self.account_tag.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountCountry",
-            self.account_country.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "accountCurrency",
-            self.account_currency.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("clientIp", Some(self.client_ip.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "callbackUrl",
-            self.callback_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            ("accountType", Some(self.account_type.as_str()), REQUIRED),
+            ("accountTag", Some(self.account_tag.as_str()), REQUIRED),
+            ("accountCountry", self.account_country.as_deref(), OPTIONAL),
+            ("accountCurrency", self.account_currency.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("clientIp", Some(self.client_ip.as_str()), REQUIRED),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("callbackUrl", self.callback_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+        ])?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(10);
         pairs.push_opt("accountCountry", self.account_country.as_deref());
-        pairs.push_opt(
-            "accountCurrency",
-            self.account_currency.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("accountCurrency", self.account_currency.as_ref().map(|v| v.as_str()));
         pairs.push("accountTag", &self.account_tag);
         pairs.push("accountType", self.account_type.as_str());
         pairs.push_opt("callbackUrl", self.callback_url.as_deref());
         pairs.push("clientIp", &self.client_ip);
         pairs.push("customerNo", &self.customer_no);
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
-        pairs.push_opt(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("profileType", self.profile_type.as_ref().map(|v| v.as_str()));
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeAccountCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
@@ -221,99 +171,48 @@ impl Endpoint for PayeeAccountCreateRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayeeAccountCreateResponse {
     /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Onboarding URL to send to the payee.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_code: Option<String>,
     /// Token of the new account.
-    #[serde(
-        rename = "accountToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Kind of profile.
-    #[serde(
-        rename = "profileType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
     /// Two-letter country code of the account.
-    #[serde(
-        rename = "accountCountry",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_country: Option<String>,
     /// Currency of the account.
-    #[serde(
-        rename = "accountCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_currency: Option<Currency>,
 }
 
 /// Retrieves a payee's payout account.
 ///
-/// `POST /v2/customers/account/retrieve`. Read-only, so the client may retry it. Source: reference §5.15; PY, CS, docs.
-///
-/// Note: The docs spell the response field `amountTag`; both spellings are read.
+/// `POST /v2/customers/account/retrieve`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayeeAccountRetrieveRequest {
     /// `accountType`: Kind of account.
     pub account_type: PayeeAccountType,
@@ -356,18 +255,6 @@ impl PayeeAccountRetrieveRequest {
     }
 }
 
-impl fmt::Debug for PayeeAccountRetrieveRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayeeAccountRetrieveRequest")
-            .field("account_type", &self.account_type)
-            .field("customer_no", &self.customer_no)
-            .field("timestamp", &self.timestamp)
-            .field("account_tag", &self.account_tag)
-            .field("account_token", &self.account_token)
-            .finish()
-    }
-}
-
 impl Endpoint for PayeeAccountRetrieveRequest {
     type Response = PayeeAccountRetrieveResponse;
     const PATH: &'static str = "/v2/customers/account/retrieve";
@@ -377,27 +264,17 @@ impl Endpoint for PayeeAccountRetrieveRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "accountType",
-            Some(self.account_type.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text("accountTag", self.account_tag.as_deref(), Rule::optional())?;
-        check::text(
-            "accountToken",
-            self.account_token.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("accountType", Some(self.account_type.as_str()), REQUIRED),
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("accountTag", self.account_tag.as_deref(), OPTIONAL),
+            ("accountToken", self.account_token.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["accountTag", "accountToken"],
             &[self.account_tag.is_some(), self.account_token.is_some()],
@@ -414,7 +291,10 @@ impl Endpoint for PayeeAccountRetrieveRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeAccountRetrieveRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             account_type: wire::required(params, "accountType", wire::enumeration)?,
@@ -433,93 +313,45 @@ impl Endpoint for PayeeAccountRetrieveRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayeeAccountRetrieveResponse {
     /// Merchant's own id for the account.
-    #[serde(
-        rename = "accountTag",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_tag: Option<String>,
     /// Same as accountTag, under the name the docs' example uses.
-    #[serde(
-        rename = "amountTag",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub amount_tag: Option<String>,
     /// Country of the account.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Creation time.
-    #[serde(
-        rename = "createdAt",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Token of the account.
-    #[serde(
-        rename = "accountToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Status of the account.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 /// Sends money to a payee's payout account.
 ///
-/// `POST /v3/payouts/pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.15; PY, JAVA, CS, PHP.
-///
-/// Note: PHP misspells ipnUrl as `ipcUrl` and always adds timestamp; an older JAVA variant sent vendor, receiver and receiverType. We follow PY and CS.
+/// `POST /v3/payouts/pay`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoutPayRequest {
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
@@ -539,7 +371,7 @@ pub struct PayoutPayRequest {
     pub note: Option<String>,
     /// `ipnUrl`: URL (http or https; use https in production) that receives payout notifications.
     pub ipn_url: Option<String>,
-    /// `processingChannel`: Transfer speed for bank payouts; the gateway's default is `STANDARD_ACH`. Source: docs.pockyt `v1.1/reference/payouts-transfer-payout`.
+    /// `processingChannel`: Transfer speed for bank payouts; the gateway's default is `STANDARD_ACH`.
     pub processing_channel: Option<ProcessingChannel>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: Option<String>,
@@ -606,24 +438,6 @@ impl PayoutPayRequest {
     }
 }
 
-impl fmt::Debug for PayoutPayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayoutPayRequest")
-            .field("customer_no", &self.customer_no)
-            .field("account_token", &self.account_token)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("invoice_id", &self.invoice_id)
-            .field("subject", &self.subject)
-            .field("description", &self.description)
-            .field("note", &self.note)
-            .field("ipn_url", &self.ipn_url)
-            .field("processing_channel", &self.processing_channel)
-            .field("timestamp", &self.timestamp)
-            .finish()
-    }
-}
-
 impl Endpoint for PayoutPayRequest {
     type Response = PayoutPayResponse;
     const PATH: &'static str = "/v3/payouts/pay";
@@ -633,54 +447,21 @@ impl Endpoint for PayoutPayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountToken",
-            Some(self.account_token.as_str()),
-            Rule::required(),
-        )?;
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "invoiceId",
-            Some(self.invoice_id.as_str()),
-            Rule::required(),
-        )?;
-        check::text("subject", self.subject.as_deref(), Rule::optional())?;
-        check::text(
-            "description",
-            self.description.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "processingChannel",
-            self.processing_channel.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text(
-            "timestamp",
-            self.timestamp.as_deref(),
-            Rule::optional().format(check::Format::UtcTimestamp),
-        )?;
+        check::texts(&[
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            ("accountToken", Some(self.account_token.as_str()), REQUIRED),
+        ])?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("invoiceId", Some(self.invoice_id.as_str()), REQUIRED),
+            ("subject", self.subject.as_deref(), OPTIONAL),
+            ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("processingChannel", self.processing_channel.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+        ])?;
         Ok(())
     }
 
@@ -694,15 +475,15 @@ impl Endpoint for PayoutPayRequest {
         pairs.push("invoiceId", &self.invoice_id);
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("note", self.note.as_deref());
-        pairs.push_opt(
-            "processingChannel",
-            self.processing_channel.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("processingChannel", self.processing_channel.as_ref().map(|v| v.as_str()));
         pairs.push_opt("subject", self.subject.as_deref());
         pairs.push_opt("timestamp", self.timestamp.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayoutPayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
@@ -727,57 +508,36 @@ impl Endpoint for PayoutPayRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayoutPayResponse {
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Token of the payee's account.
-    #[serde(
-        rename = "accountToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Status of the payout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PayoutStatus>,
 }
 
 /// Queries a payout by the merchant's invoice id.
 ///
-/// `POST /v3/payouts/inquiry`. Read-only, so the client may retry it. Source: reference §5.15; PY, JAVA, CS.
-///
-/// Note: Inferred: the response fields are undocumented; these follow payouts/pay. Inferred: accountToken and customerNo are not in docs.yuansfer's response table; they mirror the request of `/v3/payouts/pay`.
+/// `POST /v3/payouts/inquiry`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoutInquiryRequest {
     /// `invoiceId`: Merchant's id of the payout.
     pub invoice_id: String,
@@ -786,17 +546,7 @@ pub struct PayoutInquiryRequest {
 impl PayoutInquiryRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(invoice_id: impl Into<String>) -> Self {
-        Self {
-            invoice_id: invoice_id.into(),
-        }
-    }
-}
-
-impl fmt::Debug for PayoutInquiryRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayoutInquiryRequest")
-            .field("invoice_id", &self.invoice_id)
-            .finish()
+        Self { invoice_id: invoice_id.into() }
     }
 }
 
@@ -809,11 +559,7 @@ impl Endpoint for PayoutInquiryRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "invoiceId",
-            Some(self.invoice_id.as_str()),
-            Rule::required(),
-        )?;
+        check::texts(&[("invoiceId", Some(self.invoice_id.as_str()), REQUIRED)])?;
         Ok(())
     }
 
@@ -822,11 +568,12 @@ impl Endpoint for PayoutInquiryRequest {
         pairs.push("invoiceId", &self.invoice_id);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayoutInquiryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
-            invoice_id: wire::required(params, "invoiceId", wire::text)?,
-        };
+        let request = Self { invoice_id: wire::required(params, "invoiceId", wire::text)? };
         request.validate()?;
         Ok(request)
     }
@@ -837,72 +584,42 @@ impl Endpoint for PayoutInquiryRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayoutInquiryResponse {
     /// Merchant's id of the payout.
-    #[serde(
-        rename = "invoiceId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Token of the payee's account.
-    #[serde(
-        rename = "accountToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Status of the payout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PayoutStatus>,
-    /// Who received the payout. Source: docs.yuansfer `payouts/seach-payments`; audit M26.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// Who received the payout.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
 }
 
 /// Returns the merchant's payout balance.
 ///
-/// `POST /v3/payouts/balance`. Read-only, so the client may retry it. Source: reference §5.15, §4; PY, JAVA, CS, docs.
-///
-/// Note: The docs and CS read `balance` at the envelope's top level; it may also come under `result`.
+/// `POST /v3/payouts/balance`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoutBalanceRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: String,
@@ -913,19 +630,7 @@ pub struct PayoutBalanceRequest {
 impl PayoutBalanceRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(timestamp: impl Into<String>, currency: Currency) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            currency,
-        }
-    }
-}
-
-impl fmt::Debug for PayoutBalanceRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayoutBalanceRequest")
-            .field("timestamp", &self.timestamp)
-            .field("currency", &self.currency)
-            .finish()
+        Self { timestamp: timestamp.into(), currency }
     }
 }
 
@@ -938,12 +643,14 @@ impl Endpoint for PayoutBalanceRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
+        check::texts(&[
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+        ])?;
         Ok(())
     }
 
@@ -953,7 +660,10 @@ impl Endpoint for PayoutBalanceRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayoutBalanceRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
@@ -969,21 +679,16 @@ impl Endpoint for PayoutBalanceRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayoutBalanceResponse {
     /// Balance per currency.
-    #[serde(
-        default,
-        deserialize_with = "lenient::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
     pub balance: Vec<Balance>,
 }
 
 /// Registers a payee with the newer v3 payee API.
 ///
-/// `POST /v3/payee/register`. Not idempotent: the client never retries it unless told to. Source: reference §5.15; PHP 2023 (PayeeRegister).
-///
-/// Note: Only PHP implements this call; required fields follow PHP. The payload arrives under `customer` (drinkme `payout/payouts-US.md`, audit M22); `result` is read too. Inferred: the other response fields mirror `/v1/customers`.
+/// `POST /v3/payee/register`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct PayeeRegisterRequest {
@@ -1019,11 +724,11 @@ pub struct PayeeRegisterRequest {
     pub street2: Option<String>,
     /// `zip`: Postal code.
     pub zip: String,
-    /// `governmentId`: The payee's government id number. Source: drinkme `payout/payouts-US.md`; audit M23.
+    /// `governmentId`: The payee's government id number.
     pub government_id: Option<String>,
-    /// `governmentIdType`: Kind of government id, e.g. `ID_CARD`. Source: drinkme `payout/payouts-US.md`.
+    /// `governmentIdType`: Kind of government id, e.g. `ID_CARD`.
     pub government_id_type: Option<String>,
-    /// `payorNo`: Payor number, for Merchant of Record payouts only. Source: docs.pockyt `v1.2/docs/merchant-of-record-payout-workflow`.
+    /// `payorNo`: Payor number, for Merchant of Record payouts only.
     pub payor_no: Option<String>,
 }
 
@@ -1119,10 +824,7 @@ impl fmt::Debug for PayeeRegisterRequest {
             .field("street", &self.street)
             .field("street2", &self.street2)
             .field("zip", &self.zip)
-            .field(
-                "government_id",
-                &self.government_id.as_ref().map(|_| crate::REDACTED),
-            )
+            .field("government_id", &self.government_id.as_ref().map(|_| crate::REDACTED))
             .field("government_id_type", &self.government_id_type)
             .field("payor_no", &self.payor_no)
             .finish()
@@ -1138,57 +840,35 @@ impl Endpoint for PayeeRegisterRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerCode",
-            Some(self.customer_code.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "profileType",
-            Some(self.profile_type.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "firstName",
-            Some(self.first_name.as_str()),
-            Rule::required(),
-        )?;
-        check::text("lastName", Some(self.last_name.as_str()), Rule::required())?;
-        check::text("email", Some(self.email.as_str()), Rule::required())?;
-        check::text("phone", Some(self.phone.as_str()), Rule::required())?;
-        check::text(
-            "dateOfBirth",
-            Some(self.date_of_birth.as_str()),
-            Rule::required().format(check::Format::IsoDate),
-        )?;
-        check::text("lang", Some(self.lang.as_str()), Rule::required())?;
-        check::text(
-            "countryCode",
-            Some(self.country_code.as_str()),
-            Rule::required(),
-        )?;
-        check::text("country", self.country.as_deref(), Rule::optional())?;
-        check::text("state", Some(self.state.as_str()), Rule::required())?;
-        check::text("city", Some(self.city.as_str()), Rule::required())?;
-        check::text("street", Some(self.street.as_str()), Rule::required())?;
-        check::text("street2", self.street2.as_deref(), Rule::optional())?;
-        check::text("zip", Some(self.zip.as_str()), Rule::required())?;
-        check::text(
-            "governmentId",
-            self.government_id.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "governmentIdType",
-            self.government_id_type.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("payorNo", self.payor_no.as_deref(), Rule::optional())?;
+        check::texts(&[
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerCode", Some(self.customer_code.as_str()), REQUIRED),
+            ("profileType", Some(self.profile_type.as_str()), REQUIRED),
+            ("firstName", Some(self.first_name.as_str()), REQUIRED),
+            ("lastName", Some(self.last_name.as_str()), REQUIRED),
+            ("email", Some(self.email.as_str()), REQUIRED),
+            ("phone", Some(self.phone.as_str()), REQUIRED),
+            (
+                "dateOfBirth",
+                Some(self.date_of_birth.as_str()),
+                REQUIRED.format(check::Format::IsoDate),
+            ),
+            ("lang", Some(self.lang.as_str()), REQUIRED),
+            ("countryCode", Some(self.country_code.as_str()), REQUIRED),
+            ("country", self.country.as_deref(), OPTIONAL),
+            ("state", Some(self.state.as_str()), REQUIRED),
+            ("city", Some(self.city.as_str()), REQUIRED),
+            ("street", Some(self.street.as_str()), REQUIRED),
+            ("street2", self.street2.as_deref(), OPTIONAL),
+            ("zip", Some(self.zip.as_str()), REQUIRED),
+            ("governmentId", self.government_id.as_deref(), OPTIONAL),
+            ("governmentIdType", self.government_id_type.as_deref(), OPTIONAL),
+            ("payorNo", self.payor_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -1215,7 +895,10 @@ impl Endpoint for PayeeRegisterRequest {
         pairs.push("zip", &self.zip);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeRegisterRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
@@ -1243,162 +926,14 @@ impl Endpoint for PayeeRegisterRequest {
     }
 }
 
-/// What [`PayeeRegisterRequest`] returns: the payload found under `customer`, `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PayeeRegisterResponse {
-    /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_no: Option<String>,
-    /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_code: Option<String>,
-    /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// Date of birth, `yyyy-MM-dd`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_of_birth: Option<String>,
-    /// Preferred language.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lang: Option<String>,
-    /// Country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country_code: Option<String>,
-    /// Country.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country: Option<String>,
-    /// State or province.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// City.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub city: Option<String>,
-    /// Street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street: Option<String>,
-    /// Second line of the street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street2: Option<String>,
-    /// Postal code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub zip: Option<String>,
-    /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<String>,
-    /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_time: Option<String>,
-    /// Review status of the payee. Source: docs.pockyt `reference/payouts-register-payee`.
-    #[serde(
-        rename = "payeeStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub payee_status: Option<PayeeStatus>,
-    /// Individual or business payee. Source: drinkme `payout/payouts-US.md`.
-    #[serde(
-        rename = "profileType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub profile_type: Option<ProfileType>,
-}
+/// What [`PayeeRegisterRequest`] returns: a [`Payee`], found under `customer`, `result` in the envelope.
+pub type PayeeRegisterResponse = Payee;
 
 /// Retrieves a payee with the newer v3 payee API.
 ///
-/// `POST /v3/payee/retrieve`. Read-only, so the client may retry it. Source: reference §5.15; PHP 2023 (PayeeRetrieve).
-///
-/// Note: PHP requires both customerNo and customerCode; we require only customerNo. The payload arrives under `customer` (drinkme `payout/payouts-US.md`, audit M22); `result` is read too. Inferred: the other response fields mirror `/v1/customers`.
+/// `POST /v3/payee/retrieve`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayeeRetrieveRequest {
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
@@ -1411,27 +946,13 @@ pub struct PayeeRetrieveRequest {
 impl PayeeRetrieveRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(customer_no: impl Into<String>, timestamp: impl Into<String>) -> Self {
-        Self {
-            customer_no: customer_no.into(),
-            customer_code: None,
-            timestamp: timestamp.into(),
-        }
+        Self { customer_no: customer_no.into(), customer_code: None, timestamp: timestamp.into() }
     }
 
     /// Sets `customerCode`: Merchant's own id for the payee.
     pub fn customer_code(mut self, customer_code: impl Into<String>) -> Self {
         self.customer_code = Some(customer_code.into());
         self
-    }
-}
-
-impl fmt::Debug for PayeeRetrieveRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayeeRetrieveRequest")
-            .field("customer_no", &self.customer_no)
-            .field("customer_code", &self.customer_code)
-            .field("timestamp", &self.timestamp)
-            .finish()
     }
 }
 
@@ -1444,21 +965,15 @@ impl Endpoint for PayeeRetrieveRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "customerCode",
-            self.customer_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
+        check::texts(&[
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            ("customerCode", self.customer_code.as_deref(), OPTIONAL),
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+        ])?;
         Ok(())
     }
 
@@ -1469,7 +984,10 @@ impl Endpoint for PayeeRetrieveRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeRetrieveRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
@@ -1481,162 +999,14 @@ impl Endpoint for PayeeRetrieveRequest {
     }
 }
 
-/// What [`PayeeRetrieveRequest`] returns: the payload found under `customer`, `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PayeeRetrieveResponse {
-    /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_no: Option<String>,
-    /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_code: Option<String>,
-    /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// Date of birth, `yyyy-MM-dd`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_of_birth: Option<String>,
-    /// Preferred language.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lang: Option<String>,
-    /// Country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country_code: Option<String>,
-    /// Country.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country: Option<String>,
-    /// State or province.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// City.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub city: Option<String>,
-    /// Street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street: Option<String>,
-    /// Second line of the street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street2: Option<String>,
-    /// Postal code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub zip: Option<String>,
-    /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<String>,
-    /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_time: Option<String>,
-    /// Review status of the payee. Source: drinkme `payout/payouts-US.md`; docs.pockyt `reference/payouts-register-payee`; audit M22.
-    #[serde(
-        rename = "payeeStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub payee_status: Option<PayeeStatus>,
-    /// Individual or business payee. Source: drinkme `payout/payouts-US.md`.
-    #[serde(
-        rename = "profileType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub profile_type: Option<ProfileType>,
-}
+/// What [`PayeeRetrieveRequest`] returns: a [`Payee`], found under `customer`, `result` in the envelope.
+pub type PayeeRetrieveResponse = Payee;
 
 /// Updates a payee's profile or adds a bank account with the newer v3 payee API.
 ///
-/// `POST /v3/payee/update`. Not idempotent: the client never retries it unless told to. Source: reference §5.15, §11; PHP 2023 (PayeeUpdate, PayeeAddBank).
-///
-/// Note: PHP posts to `3/payee/update` (typo); docs.pockyt `reference/payout-apis` confirms `/v3/payee/update`. The add-bank fields PHP also posts there belong to `/v3/payee/account/create/bank-account` (audit §5.1). Inferred: the response mirrors `/v1/customers`.
+/// `POST /v3/payee/update`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayeeUpdateRequest {
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
@@ -1807,32 +1177,6 @@ impl PayeeUpdateRequest {
     }
 }
 
-impl fmt::Debug for PayeeUpdateRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayeeUpdateRequest")
-            .field("customer_no", &self.customer_no)
-            .field("timestamp", &self.timestamp)
-            .field("customer_code", &self.customer_code)
-            .field("profile_type", &self.profile_type)
-            .field("first_name", &self.first_name)
-            .field("last_name", &self.last_name)
-            .field("email", &self.email)
-            .field("phone", &self.phone)
-            .field("mobile_number", &self.mobile_number)
-            .field("date_of_birth", &self.date_of_birth)
-            .field("lang", &self.lang)
-            .field("company", &self.company)
-            .field("country_code", &self.country_code)
-            .field("country", &self.country)
-            .field("state", &self.state)
-            .field("city", &self.city)
-            .field("street", &self.street)
-            .field("street2", &self.street2)
-            .field("zip", &self.zip)
-            .finish()
-    }
-}
-
 impl Endpoint for PayeeUpdateRequest {
     type Response = PayeeUpdateResponse;
     const PATH: &'static str = "/v3/payee/update";
@@ -1842,53 +1186,31 @@ impl Endpoint for PayeeUpdateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerCode",
-            self.customer_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("firstName", self.first_name.as_deref(), Rule::optional())?;
-        check::text("lastName", self.last_name.as_deref(), Rule::optional())?;
-        check::text("email", self.email.as_deref(), Rule::optional())?;
-        check::text("phone", self.phone.as_deref(), Rule::optional())?;
-        check::text(
-            "mobileNumber",
-            self.mobile_number.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "dateOfBirth",
-            self.date_of_birth.as_deref(),
-            Rule::optional().format(check::Format::IsoDate),
-        )?;
-        check::text("lang", self.lang.as_deref(), Rule::optional())?;
-        check::text("company", self.company.as_deref(), Rule::optional())?;
-        check::text(
-            "countryCode",
-            self.country_code.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("country", self.country.as_deref(), Rule::optional())?;
-        check::text("state", self.state.as_deref(), Rule::optional())?;
-        check::text("city", self.city.as_deref(), Rule::optional())?;
-        check::text("street", self.street.as_deref(), Rule::optional())?;
-        check::text("street2", self.street2.as_deref(), Rule::optional())?;
-        check::text("zip", self.zip.as_deref(), Rule::optional())?;
+        check::texts(&[
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerCode", self.customer_code.as_deref(), OPTIONAL),
+            ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("firstName", self.first_name.as_deref(), OPTIONAL),
+            ("lastName", self.last_name.as_deref(), OPTIONAL),
+            ("email", self.email.as_deref(), OPTIONAL),
+            ("phone", self.phone.as_deref(), OPTIONAL),
+            ("mobileNumber", self.mobile_number.as_deref(), OPTIONAL),
+            ("dateOfBirth", self.date_of_birth.as_deref(), OPTIONAL.format(check::Format::IsoDate)),
+            ("lang", self.lang.as_deref(), OPTIONAL),
+            ("company", self.company.as_deref(), OPTIONAL),
+            ("countryCode", self.country_code.as_deref(), OPTIONAL),
+            ("country", self.country.as_deref(), OPTIONAL),
+            ("state", self.state.as_deref(), OPTIONAL),
+            ("city", self.city.as_deref(), OPTIONAL),
+            ("street", self.street.as_deref(), OPTIONAL),
+            ("street2", self.street2.as_deref(), OPTIONAL),
+            ("zip", self.zip.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -1907,10 +1229,7 @@ impl Endpoint for PayeeUpdateRequest {
         pairs.push_opt("lastName", self.last_name.as_deref());
         pairs.push_opt("mobileNumber", self.mobile_number.as_deref());
         pairs.push_opt("phone", self.phone.as_deref());
-        pairs.push_opt(
-            "profileType",
-            self.profile_type.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("profileType", self.profile_type.as_ref().map(|v| v.as_str()));
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
@@ -1918,7 +1237,10 @@ impl Endpoint for PayeeUpdateRequest {
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeUpdateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
@@ -1946,146 +1268,12 @@ impl Endpoint for PayeeUpdateRequest {
     }
 }
 
-/// What [`PayeeUpdateRequest`] returns: the payload found under `customer`, `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PayeeUpdateResponse {
-    /// Pockyt customer number.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_no: Option<String>,
-    /// Merchant's own id for the customer.
-    #[serde(
-        rename = "customerCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_code: Option<String>,
-    /// First name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub phone: Option<String>,
-    /// Date of birth, `yyyy-MM-dd`.
-    #[serde(
-        rename = "dateOfBirth",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub date_of_birth: Option<String>,
-    /// Preferred language.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lang: Option<String>,
-    /// Country code.
-    #[serde(
-        rename = "countryCode",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country_code: Option<String>,
-    /// Country.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub country: Option<String>,
-    /// State or province.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<String>,
-    /// City.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub city: Option<String>,
-    /// Street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street: Option<String>,
-    /// Second line of the street address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub street2: Option<String>,
-    /// Postal code.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub zip: Option<String>,
-    /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<String>,
-    /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(
-        rename = "updatedTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_time: Option<String>,
-}
+/// What [`PayeeUpdateRequest`] returns: a [`Customer`], found under `customer`, `result` in the envelope.
+pub type PayeeUpdateResponse = Customer;
 
 /// Adds a bank account to a v3 payee as a funding account for payouts.
 ///
-/// `POST /v3/payee/account/create/bank-account`. Not idempotent: the client never retries it unless told to. Source: docs.pockyt `reference/payouts-add-payee-bank`, `reference/payout-apis`, `docs/payouts-to-bank-accounts`; PHP `PayeeAddBank.php` (fields, wrong path); DOC3P.
-///
-/// Note: Required: what both docs.pockyt and PHP require. PHP also requires bankAccountId and branchId, which the docs list as optional, so they are optional here. PHP posts these fields to `3/payee/update`, a bug (audit §5.1). The response fields follow drinkme `payout/payout-account.md`, written for the older path `/v3/customers/account/create/bank-account`.
+/// `POST /v3/payee/account/create/bank-account`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct PayeeBankAccountCreateRequest {
@@ -2109,7 +1297,7 @@ pub struct PayeeBankAccountCreateRequest {
     pub account_tag: Option<String>,
     /// `clientIp`: IP address of the payee.
     pub client_ip: Option<String>,
-    /// `ipnUrl`: URL (http or https; use https in production) that receives account notifications. Source: PHP `PayeeAddBank.php`.
+    /// `ipnUrl`: URL (http or https; use https in production) that receives account notifications.
     pub ipn_url: Option<String>,
     /// `payorNo`: Payor number, for Merchant of Record payouts only.
     pub payor_no: Option<String>,
@@ -2187,10 +1375,7 @@ impl fmt::Debug for PayeeBankAccountCreateRequest {
             .field("account_currency", &self.account_currency)
             .field("account_type", &self.account_type)
             .field("bank_account_purpose", &self.bank_account_purpose)
-            .field(
-                "bank_account_id",
-                &self.bank_account_id.as_ref().map(|_| crate::REDACTED),
-            )
+            .field("bank_account_id", &self.bank_account_id.as_ref().map(|_| crate::REDACTED))
             .field("branch_id", &self.branch_id)
             .field("account_tag", &self.account_tag)
             .field("client_ip", &self.client_ip)
@@ -2209,50 +1394,24 @@ impl Endpoint for PayeeBankAccountCreateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountCountry",
-            Some(self.account_country.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountCurrency",
-            Some(self.account_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountType",
-            Some(self.account_type.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "bankAccountPurpose",
-            Some(self.bank_account_purpose.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "bankAccountId",
-            self.bank_account_id.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("branchId", self.branch_id.as_deref(), Rule::optional())?;
-        check::text("accountTag", self.account_tag.as_deref(), Rule::optional())?;
-        check::text("clientIp", self.client_ip.as_deref(), Rule::optional())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text("payorNo", self.payor_no.as_deref(), Rule::optional())?;
+        check::texts(&[
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            ("accountCountry", Some(self.account_country.as_str()), REQUIRED),
+            ("accountCurrency", Some(self.account_currency.as_str()), REQUIRED),
+            ("accountType", Some(self.account_type.as_str()), REQUIRED),
+            ("bankAccountPurpose", Some(self.bank_account_purpose.as_str()), REQUIRED),
+            ("bankAccountId", self.bank_account_id.as_deref(), OPTIONAL),
+            ("branchId", self.branch_id.as_deref(), OPTIONAL),
+            ("accountTag", self.account_tag.as_deref(), OPTIONAL),
+            ("clientIp", self.client_ip.as_deref(), OPTIONAL),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("payorNo", self.payor_no.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -2272,7 +1431,10 @@ impl Endpoint for PayeeBankAccountCreateRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeBankAccountCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
@@ -2298,101 +1460,51 @@ impl Endpoint for PayeeBankAccountCreateRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayeeBankAccountCreateResponse {
     /// Token to send payouts to this account.
-    #[serde(
-        rename = "accountToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Merchant's own id for the account.
-    #[serde(
-        rename = "accountTag",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_tag: Option<String>,
     /// Whether payouts may be sent to it yet.
-    #[serde(
-        rename = "accountStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_status: Option<FundingAccountStatus>,
     /// Kind of account.
-    #[serde(
-        rename = "accountType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<PayeeAccountType>,
     /// Two-letter country code of the account.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Currency of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Pockyt customer number of the payee.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// The payee's first name.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The payee's last name.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The payee's email address.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The request's timestamp, echoed.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Outcome of the call, e.g. `success`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 /// Lists a v3 payee's funding accounts, or the one named by `accountToken` or `accountTag`.
 ///
-/// `POST /v3/payee/payout-accounts`. Read-only, so the client may retry it. Source: docs.pockyt `reference/retrieve-payee-copy` ("Retrieve Payee Funding Accounts"), `payouts-apis/payouts`; drinkme `payouts.md`.
-///
-/// Note: One guide (`docs/payout-workflow-pockyt-user`) writes the path `/v3/payout-accounts`, probably a typo. The response fields sit at the envelope's top level (drinkme `payouts.md`).
+/// `POST /v3/payee/payout-accounts`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayeeFundingAccountsRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: String,
@@ -2428,17 +1540,6 @@ impl PayeeFundingAccountsRequest {
     }
 }
 
-impl fmt::Debug for PayeeFundingAccountsRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayeeFundingAccountsRequest")
-            .field("timestamp", &self.timestamp)
-            .field("customer_no", &self.customer_no)
-            .field("account_token", &self.account_token)
-            .field("account_tag", &self.account_tag)
-            .finish()
-    }
-}
-
 impl Endpoint for PayeeFundingAccountsRequest {
     type Response = PayeeFundingAccountsResponse;
     const PATH: &'static str = "/v3/payee/payout-accounts";
@@ -2448,22 +1549,16 @@ impl Endpoint for PayeeFundingAccountsRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountToken",
-            self.account_token.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("accountTag", self.account_tag.as_deref(), Rule::optional())?;
+        check::texts(&[
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            ("accountToken", self.account_token.as_deref(), OPTIONAL),
+            ("accountTag", self.account_tag.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -2475,7 +1570,10 @@ impl Endpoint for PayeeFundingAccountsRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeFundingAccountsRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
@@ -2493,26 +1591,21 @@ impl Endpoint for PayeeFundingAccountsRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayeeFundingAccountsResponse {
     /// The payee's funding accounts.
-    #[serde(
-        default,
-        deserialize_with = "lenient::vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<FundingAccount>,
     /// The payee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<PayeeUser>,
 }
 
 /// Deletes one of a v3 payee's funding accounts.
 ///
-/// `POST /v3/payee/account/delete`. Not idempotent: the client never retries it unless told to. Source: docs.pockyt `reference/payouts-delete-payee-funding-account`, `reference/payout-apis`.
-///
-/// Note: The docs do not mark accountToken required, so it is optional here; the simulator answers `000020` without it because it cannot know which account is meant. Inferred: the response fields.
+/// `POST /v3/payee/account/delete`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayeeAccountDeleteRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: String,
@@ -2525,27 +1618,13 @@ pub struct PayeeAccountDeleteRequest {
 impl PayeeAccountDeleteRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(timestamp: impl Into<String>, customer_no: impl Into<String>) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            customer_no: customer_no.into(),
-            account_token: None,
-        }
+        Self { timestamp: timestamp.into(), customer_no: customer_no.into(), account_token: None }
     }
 
     /// Sets `accountToken`: The funding account to delete.
     pub fn account_token(mut self, account_token: impl Into<String>) -> Self {
         self.account_token = Some(account_token.into());
         self
-    }
-}
-
-impl fmt::Debug for PayeeAccountDeleteRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayeeAccountDeleteRequest")
-            .field("timestamp", &self.timestamp)
-            .field("customer_no", &self.customer_no)
-            .field("account_token", &self.account_token)
-            .finish()
     }
 }
 
@@ -2558,21 +1637,15 @@ impl Endpoint for PayeeAccountDeleteRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "timestamp",
-            Some(self.timestamp.as_str()),
-            Rule::required().format(check::Format::UtcTimestamp),
-        )?;
-        check::text(
-            "customerNo",
-            Some(self.customer_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "accountToken",
-            self.account_token.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            (
+                "timestamp",
+                Some(self.timestamp.as_str()),
+                REQUIRED.format(check::Format::UtcTimestamp),
+            ),
+            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
+            ("accountToken", self.account_token.as_deref(), OPTIONAL),
+        ])?;
         Ok(())
     }
 
@@ -2583,7 +1656,10 @@ impl Endpoint for PayeeAccountDeleteRequest {
         pairs.push("timestamp", &self.timestamp);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PayeeAccountDeleteRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
@@ -2600,21 +1676,12 @@ impl Endpoint for PayeeAccountDeleteRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PayeeAccountDeleteResponse {
     /// The deleted account.
-    #[serde(
-        rename = "accountToken",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number of the payee.
-    #[serde(
-        rename = "customerNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
 }

@@ -3,28 +3,26 @@
 
 //! Pre-authorization: Wallet pre-authorization: freeze, unfreeze, capture and query.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
 use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Creates a pre-authorization voucher for the payer to confirm in the wallet.
 ///
-/// `POST /app-auth/v3/voucher-create`. Not idempotent: the client never retries it unless told to. Source: reference §5.10; PY, JAVA, CS, JS.
-///
-/// Note: PY and JAVA check only the ids, vendor and amount, so currency and settleCurrency are optional. Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// `POST /app-auth/v3/voucher-create`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoucherCreateRequest {
     /// `outAuthInfoNo`: Merchant's pre-authorization number.
     pub out_auth_info_no: String,
@@ -89,21 +87,6 @@ impl VoucherCreateRequest {
     }
 }
 
-impl fmt::Debug for VoucherCreateRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VoucherCreateRequest")
-            .field("out_auth_info_no", &self.out_auth_info_no)
-            .field("out_auth_detail_no", &self.out_auth_detail_no)
-            .field("vendor", &self.vendor)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("auth_ipn_url", &self.auth_ipn_url)
-            .field("note", &self.note)
-            .finish()
-    }
-}
-
 impl Endpoint for VoucherCreateRequest {
     type Response = VoucherCreateResponse;
     const PATH: &'static str = "/app-auth/v3/voucher-create";
@@ -113,43 +96,18 @@ impl Endpoint for VoucherCreateRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "outAuthInfoNo",
-            Some(self.out_auth_info_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "outAuthDetailNo",
-            Some(self.out_auth_detail_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            self.currency.as_ref(),
-        )?;
-        check::text(
-            "currency",
-            self.currency.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text(
-            "settleCurrency",
-            self.settle_currency.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text(
-            "authIpnUrl",
-            self.auth_ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
+        check::texts(&[
+            ("outAuthInfoNo", Some(self.out_auth_info_no.as_str()), REQUIRED),
+            ("outAuthDetailNo", Some(self.out_auth_detail_no.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+        ])?;
+        check::amount("amount", Some(&self.amount), REQUIRED, self.currency.as_ref())?;
+        check::texts(&[
+            ("currency", self.currency.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("authIpnUrl", self.auth_ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+        ])?;
         Ok(())
     }
 
@@ -161,14 +119,14 @@ impl Endpoint for VoucherCreateRequest {
         pairs.push_opt("note", self.note.as_deref());
         pairs.push("outAuthDetailNo", &self.out_auth_detail_no);
         pairs.push("outAuthInfoNo", &self.out_auth_info_no);
-        pairs.push_opt(
-            "settleCurrency",
-            self.settle_currency.as_ref().map(|v| v.as_str()),
-        );
+        pairs.push_opt("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()));
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for VoucherCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             out_auth_info_no: wire::required(params, "outAuthInfoNo", wire::text)?,
@@ -185,73 +143,14 @@ impl Endpoint for VoucherCreateRequest {
     }
 }
 
-/// What [`VoucherCreateRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct VoucherCreateResponse {
-    /// Pockyt pre-authorization number.
-    #[serde(
-        rename = "authInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_info_no: Option<String>,
-    /// Merchant's pre-authorization number.
-    #[serde(
-        rename = "outAuthInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub out_auth_info_no: Option<String>,
-    /// Pockyt number of this pre-authorization operation.
-    #[serde(
-        rename = "authDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_detail_no: Option<String>,
-    /// Merchant's number of this pre-authorization operation.
-    #[serde(
-        rename = "outAuthDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub out_auth_detail_no: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the pre-authorization operation.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-}
+/// What [`VoucherCreateRequest`] returns: a [`PreAuthorization`], found under `result` in the envelope.
+pub type VoucherCreateResponse = PreAuthorization;
 
 /// Freezes funds in the payer's wallet as a pre-authorization.
 ///
-/// `POST /app-auth/v3/auth-freeze`. Not idempotent: the client never retries it unless told to. Source: reference §5.10, §11; PY, JAVA, CS, JS.
-///
-/// Note: PY swaps the freeze and unfreeze paths (bug); we use the documented paths. Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// `POST /app-auth/v3/auth-freeze`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthFreezeRequest {
     /// `outAuthInfoNo`: Merchant's pre-authorization number.
     pub out_auth_info_no: String,
@@ -315,22 +214,6 @@ impl AuthFreezeRequest {
     }
 }
 
-impl fmt::Debug for AuthFreezeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthFreezeRequest")
-            .field("out_auth_info_no", &self.out_auth_info_no)
-            .field("out_auth_detail_no", &self.out_auth_detail_no)
-            .field("vendor", &self.vendor)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("auth_ipn_url", &self.auth_ipn_url)
-            .field("note", &self.note)
-            .field("payment_barcode", &self.payment_barcode)
-            .finish()
-    }
-}
-
 impl Endpoint for AuthFreezeRequest {
     type Response = AuthFreezeResponse;
     const PATH: &'static str = "/app-auth/v3/auth-freeze";
@@ -340,44 +223,23 @@ impl Endpoint for AuthFreezeRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "outAuthInfoNo",
-            Some(self.out_auth_info_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "outAuthDetailNo",
-            Some(self.out_auth_detail_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "authIpnUrl",
-            self.auth_ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
-        check::text(
-            "paymentBarcode",
-            self.payment_barcode.as_deref(),
-            Rule::optional().format(check::Format::Digits),
-        )?;
+        check::texts(&[
+            ("outAuthInfoNo", Some(self.out_auth_info_no.as_str()), REQUIRED),
+            ("outAuthDetailNo", Some(self.out_auth_detail_no.as_str()), REQUIRED),
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+        ])?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("authIpnUrl", self.auth_ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+            (
+                "paymentBarcode",
+                self.payment_barcode.as_deref(),
+                OPTIONAL.format(check::Format::Digits),
+            ),
+        ])?;
         Ok(())
     }
 
@@ -394,7 +256,10 @@ impl Endpoint for AuthFreezeRequest {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AuthFreezeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             out_auth_info_no: wire::required(params, "outAuthInfoNo", wire::text)?,
@@ -412,73 +277,14 @@ impl Endpoint for AuthFreezeRequest {
     }
 }
 
-/// What [`AuthFreezeRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AuthFreezeResponse {
-    /// Pockyt pre-authorization number.
-    #[serde(
-        rename = "authInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_info_no: Option<String>,
-    /// Merchant's pre-authorization number.
-    #[serde(
-        rename = "outAuthInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub out_auth_info_no: Option<String>,
-    /// Pockyt number of this pre-authorization operation.
-    #[serde(
-        rename = "authDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_detail_no: Option<String>,
-    /// Merchant's number of this pre-authorization operation.
-    #[serde(
-        rename = "outAuthDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub out_auth_detail_no: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the pre-authorization operation.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-}
+/// What [`AuthFreezeRequest`] returns: a [`PreAuthorization`], found under `result` in the envelope.
+pub type AuthFreezeResponse = PreAuthorization;
 
 /// Releases all or part of the frozen pre-authorization funds.
 ///
-/// `POST /app-auth/v3/auth-unfreeze`. Not idempotent: the client never retries it unless told to. Source: reference §5.10, §11; PY, JAVA, CS, JS.
-///
-/// Note: PY posts unfreeze to the freeze path (bug); we use the documented path. Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// `POST /app-auth/v3/auth-unfreeze`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthUnfreezeRequest {
     /// `authInfoNo`: Pockyt pre-authorization number.
     pub auth_info_no: Option<String>,
@@ -534,20 +340,6 @@ impl AuthUnfreezeRequest {
     }
 }
 
-impl fmt::Debug for AuthUnfreezeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthUnfreezeRequest")
-            .field("auth_info_no", &self.auth_info_no)
-            .field("out_auth_info_no", &self.out_auth_info_no)
-            .field("out_auth_detail_no", &self.out_auth_detail_no)
-            .field("unfreeze_amount", &self.unfreeze_amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("auth_ipn_url", &self.auth_ipn_url)
-            .finish()
-    }
-}
-
 impl Endpoint for AuthUnfreezeRequest {
     type Response = AuthUnfreezeResponse;
     const PATH: &'static str = "/app-auth/v3/auth-unfreeze";
@@ -557,34 +349,22 @@ impl Endpoint for AuthUnfreezeRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("authInfoNo", self.auth_info_no.as_deref(), Rule::optional())?;
-        check::text(
-            "outAuthInfoNo",
-            self.out_auth_info_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "outAuthDetailNo",
-            Some(self.out_auth_detail_no.as_str()),
-            Rule::required(),
-        )?;
+        check::texts(&[
+            ("authInfoNo", self.auth_info_no.as_deref(), OPTIONAL),
+            ("outAuthInfoNo", self.out_auth_info_no.as_deref(), OPTIONAL),
+            ("outAuthDetailNo", Some(self.out_auth_detail_no.as_str()), REQUIRED),
+        ])?;
         check::amount(
             "unfreezeAmount",
             Some(&self.unfreeze_amount),
-            Rule::required(),
+            REQUIRED,
             Some(&self.currency),
         )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "authIpnUrl",
-            self.auth_ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("authIpnUrl", self.auth_ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+        ])?;
         check::exactly_one(
             &["authInfoNo", "outAuthInfoNo"],
             &[self.auth_info_no.is_some(), self.out_auth_info_no.is_some()],
@@ -603,7 +383,10 @@ impl Endpoint for AuthUnfreezeRequest {
         pairs.push("unfreezeAmount", self.unfreeze_amount.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AuthUnfreezeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             auth_info_no: wire::optional(params, "authInfoNo", wire::text)?,
@@ -624,72 +407,39 @@ impl Endpoint for AuthUnfreezeRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthUnfreezeResponse {
     /// Pockyt pre-authorization number.
-    #[serde(
-        rename = "authInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auth_info_no: Option<String>,
     /// Merchant's pre-authorization number.
-    #[serde(
-        rename = "outAuthInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub out_auth_info_no: Option<String>,
     /// Pockyt number of this operation.
-    #[serde(
-        rename = "authDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auth_detail_no: Option<String>,
     /// Merchant's number of this operation.
-    #[serde(
-        rename = "outAuthDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub out_auth_detail_no: Option<String>,
     /// Released amount.
-    #[serde(
-        rename = "unfreezeAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unfreeze_amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status of the operation.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 /// Captures frozen pre-authorization funds as a payment.
 ///
-/// `POST /app-auth/v3/auth-capture`. Not idempotent: the client never retries it unless told to. Source: reference §5.10; PY, JAVA, CS, JS.
-///
-/// Note: PY, JAVA (`AuthCaptureRequest.java` throws "reference missing") and CS all require reference. JAVA and CS test `outAuthDetailNo && authInfoNo` and so never send authInfoNo; JS sends none. Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// `POST /app-auth/v3/auth-capture`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthCaptureRequest {
     /// `authInfoNo`: Pockyt pre-authorization number.
     pub auth_info_no: Option<String>,
@@ -758,22 +508,6 @@ impl AuthCaptureRequest {
     }
 }
 
-impl fmt::Debug for AuthCaptureRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthCaptureRequest")
-            .field("auth_info_no", &self.auth_info_no)
-            .field("out_auth_info_no", &self.out_auth_info_no)
-            .field("out_auth_detail_no", &self.out_auth_detail_no)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("reference", &self.reference)
-            .field("ipn_url", &self.ipn_url)
-            .field("auth_confirm_model", &self.auth_confirm_model)
-            .finish()
-    }
-}
-
 impl Endpoint for AuthCaptureRequest {
     type Response = AuthCaptureResponse;
     const PATH: &'static str = "/app-auth/v3/auth-capture";
@@ -783,40 +517,19 @@ impl Endpoint for AuthCaptureRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("authInfoNo", self.auth_info_no.as_deref(), Rule::optional())?;
-        check::text(
-            "outAuthInfoNo",
-            self.out_auth_info_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "outAuthDetailNo",
-            Some(self.out_auth_detail_no.as_str()),
-            Rule::required(),
-        )?;
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "authConfirmModel",
-            self.auth_confirm_model.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("authInfoNo", self.auth_info_no.as_deref(), OPTIONAL),
+            ("outAuthInfoNo", self.out_auth_info_no.as_deref(), OPTIONAL),
+            ("outAuthDetailNo", Some(self.out_auth_detail_no.as_str()), REQUIRED),
+        ])?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("authConfirmModel", self.auth_confirm_model.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["authInfoNo", "outAuthInfoNo"],
             &[self.auth_info_no.is_some(), self.out_auth_info_no.is_some()],
@@ -837,7 +550,10 @@ impl Endpoint for AuthCaptureRequest {
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AuthCaptureRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             auth_info_no: wire::optional(params, "authInfoNo", wire::text)?,
@@ -860,79 +576,45 @@ impl Endpoint for AuthCaptureRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AuthCaptureResponse {
     /// Pockyt pre-authorization number.
-    #[serde(
-        rename = "authInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auth_info_no: Option<String>,
     /// Merchant's pre-authorization number.
-    #[serde(
-        rename = "outAuthInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub out_auth_info_no: Option<String>,
     /// Pockyt number of this pre-authorization operation.
-    #[serde(
-        rename = "authDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auth_detail_no: Option<String>,
     /// Merchant's number of this pre-authorization operation.
-    #[serde(
-        rename = "outAuthDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub out_auth_detail_no: Option<String>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
 }
 
 /// Queries one pre-authorization operation.
 ///
-/// `POST /app-auth/v3/auth-detail-query`. Read-only, so the client may retry it. Source: reference §5.10; PY, JAVA, CS, JS.
-///
-/// Note: Inferred: the response fields are undocumented; these mirror the request identifiers.
+/// `POST /app-auth/v3/auth-detail-query`. Read-only, so the client may retry it.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthDetailQueryRequest {
     /// `authInfoNo`: Pockyt pre-authorization number.
     pub auth_info_no: Option<String>,
@@ -980,17 +662,6 @@ impl AuthDetailQueryRequest {
     }
 }
 
-impl fmt::Debug for AuthDetailQueryRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthDetailQueryRequest")
-            .field("auth_info_no", &self.auth_info_no)
-            .field("out_auth_info_no", &self.out_auth_info_no)
-            .field("auth_detail_no", &self.auth_detail_no)
-            .field("out_auth_detail_no", &self.out_auth_detail_no)
-            .finish()
-    }
-}
-
 impl Endpoint for AuthDetailQueryRequest {
     type Response = AuthDetailQueryResponse;
     const PATH: &'static str = "/app-auth/v3/auth-detail-query";
@@ -1000,32 +671,19 @@ impl Endpoint for AuthDetailQueryRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("authInfoNo", self.auth_info_no.as_deref(), Rule::optional())?;
-        check::text(
-            "outAuthInfoNo",
-            self.out_auth_info_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "authDetailNo",
-            self.auth_detail_no.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "outAuthDetailNo",
-            self.out_auth_detail_no.as_deref(),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("authInfoNo", self.auth_info_no.as_deref(), OPTIONAL),
+            ("outAuthInfoNo", self.out_auth_info_no.as_deref(), OPTIONAL),
+            ("authDetailNo", self.auth_detail_no.as_deref(), OPTIONAL),
+            ("outAuthDetailNo", self.out_auth_detail_no.as_deref(), OPTIONAL),
+        ])?;
         check::exactly_one(
             &["authInfoNo", "outAuthInfoNo"],
             &[self.auth_info_no.is_some(), self.out_auth_info_no.is_some()],
         )?;
         check::exactly_one(
             &["authDetailNo", "outAuthDetailNo"],
-            &[
-                self.auth_detail_no.is_some(),
-                self.out_auth_detail_no.is_some(),
-            ],
+            &[self.auth_detail_no.is_some(), self.out_auth_detail_no.is_some()],
         )?;
         Ok(())
     }
@@ -1038,7 +696,10 @@ impl Endpoint for AuthDetailQueryRequest {
         pairs.push_opt("outAuthInfoNo", self.out_auth_info_no.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AuthDetailQueryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             auth_info_no: wire::optional(params, "authInfoNo", wire::text)?,
@@ -1051,62 +712,5 @@ impl Endpoint for AuthDetailQueryRequest {
     }
 }
 
-/// What [`AuthDetailQueryRequest`] returns: the payload found under `result` in the envelope.
-///
-/// Every field is optional: the gateway does not promise any of them.
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AuthDetailQueryResponse {
-    /// Pockyt pre-authorization number.
-    #[serde(
-        rename = "authInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_info_no: Option<String>,
-    /// Merchant's pre-authorization number.
-    #[serde(
-        rename = "outAuthInfoNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub out_auth_info_no: Option<String>,
-    /// Pockyt number of this pre-authorization operation.
-    #[serde(
-        rename = "authDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_detail_no: Option<String>,
-    /// Merchant's number of this pre-authorization operation.
-    #[serde(
-        rename = "outAuthDetailNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub out_auth_detail_no: Option<String>,
-    /// Amount, formatted with two decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Amount>,
-    /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settle_currency: Option<SettleCurrency>,
-    /// Status of the pre-authorization operation.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-}
+/// What [`AuthDetailQueryRequest`] returns: a [`PreAuthorization`], found under `result` in the envelope.
+pub type AuthDetailQueryResponse = PreAuthorization;

@@ -7,24 +7,23 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-#[allow(unused_imports)]
 use super::enums::*;
-#[allow(unused_imports)]
-use super::objects::*;
-#[allow(unused_imports)]
-use crate::endpoint::{Endpoint, Params, WirePairs};
-#[allow(unused_imports)]
-use crate::validate::{self as check, Rule, ValidationError};
-#[allow(unused_imports)]
-use crate::{Amount, lenient, wire};
+use crate::Amount;
+use crate::endpoint::Endpoint;
+use crate::endpoint::WirePairs;
+use crate::lenient;
+use crate::validate as check;
+use crate::validate::OPTIONAL;
+use crate::validate::REQUIRED;
+use crate::validate::ValidationError;
+#[cfg(feature = "from-wire")]
+use crate::wire::{self, FromWire, Params};
 
 /// Changes the payment count of a card recurring schedule or cancels it.
 ///
-/// `POST /creditpay/v3/update-recurring`. Not idempotent: the client never retries it unless told to. Source: reference §5.6; PY, JAVA, CS, JS, PHP (legacy).
-///
-/// Note: JS and PHP v2 send scheduleNo; JAVA `UpdateRecurringRequest.java`, CS and PY have no scheduleNo and send paymentCount and status. No field is required by every source, so all are optional and at least one must be set. Inferred: response fields are undocumented.
+/// `POST /creditpay/v3/update-recurring`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateRecurringRequest {
     /// `scheduleNo`: Recurring schedule number.
     pub schedule_no: Option<String>,
@@ -37,11 +36,7 @@ pub struct UpdateRecurringRequest {
 impl UpdateRecurringRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self {
-            schedule_no: None,
-            payment_count: None,
-            status: None,
-        }
+        Self { schedule_no: None, payment_count: None, status: None }
     }
 
     /// Sets `scheduleNo`: Recurring schedule number.
@@ -63,16 +58,6 @@ impl UpdateRecurringRequest {
     }
 }
 
-impl fmt::Debug for UpdateRecurringRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UpdateRecurringRequest")
-            .field("schedule_no", &self.schedule_no)
-            .field("payment_count", &self.payment_count)
-            .field("status", &self.status)
-            .finish()
-    }
-}
-
 impl Endpoint for UpdateRecurringRequest {
     type Response = UpdateRecurringResponse;
     const PATH: &'static str = "/creditpay/v3/update-recurring";
@@ -82,19 +67,13 @@ impl Endpoint for UpdateRecurringRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("scheduleNo", self.schedule_no.as_deref(), Rule::optional())?;
-        check::text(
-            "status",
-            self.status.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
+        check::texts(&[
+            ("scheduleNo", self.schedule_no.as_deref(), OPTIONAL),
+            ("status", self.status.as_ref().map(|v| v.as_str()), OPTIONAL),
+        ])?;
         check::at_least_one(
             &["scheduleNo", "paymentCount", "status"],
-            &[
-                self.schedule_no.is_some(),
-                self.payment_count.is_some(),
-                self.status.is_some(),
-            ],
+            &[self.schedule_no.is_some(), self.payment_count.is_some(), self.status.is_some()],
         )?;
         Ok(())
     }
@@ -106,7 +85,10 @@ impl Endpoint for UpdateRecurringRequest {
         pairs.push_opt("status", self.status.as_ref().map(|v| v.as_str()));
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for UpdateRecurringRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             schedule_no: wire::optional(params, "scheduleNo", wire::text)?,
@@ -123,33 +105,22 @@ impl Endpoint for UpdateRecurringRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct UpdateRecurringResponse {
     /// Recurring schedule number.
-    #[serde(
-        rename = "scheduleNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub schedule_no: Option<String>,
     /// Total number of payments.
-    #[serde(
-        rename = "paymentCount",
-        default,
-        deserialize_with = "lenient::integer",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub payment_count: Option<i64>,
     /// Status of the schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RecurringStatus>,
 }
 
 /// Creates a PayPal product and subscription plan with the merchant's own PayPal credentials.
 ///
-/// `POST /paypal-subscription/create-plan`. Not idempotent: the client never retries it unless told to. Source: reference §5.7, §3.3; PY 3.0.4.
-///
-/// Note: Only PY 3.0.4 implements this call and its own check requires only clientId and secret, so only those are required; the gateway decides the rest. frequency is a unit string here, not an integer. Inferred: response fields are undocumented.
+/// `POST /paypal-subscription/create-plan`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct PaypalCreatePlanRequest {
@@ -297,51 +268,27 @@ impl Endpoint for PaypalCreatePlanRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("clientId", Some(self.client_id.as_str()), Rule::required())?;
-        check::text("secret", Some(self.secret.as_str()), Rule::required())?;
-        check::amount("amount", self.amount.as_ref(), Rule::optional(), None)?;
-        check::text(
-            "productName",
-            self.product_name.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("planName", self.plan_name.as_deref(), Rule::optional())?;
-        check::text(
-            "planDescription",
-            self.plan_description.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "requestIdProduct",
-            self.request_id_product.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text(
-            "requestIdPlan",
-            self.request_id_plan.as_deref(),
-            Rule::optional(),
-        )?;
-        check::text("frequency", self.frequency.as_deref(), Rule::optional())?;
-        check::text(
-            "billingCycles",
-            self.billing_cycles.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
-        check::text(
-            "paymentPreferences",
-            self.payment_preferences.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
-        check::text(
-            "taxes",
-            self.taxes.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
-        check::text(
-            "productSchema",
-            self.product_schema.as_deref(),
-            Rule::optional().format(check::Format::Json),
-        )?;
+        check::texts(&[
+            ("clientId", Some(self.client_id.as_str()), REQUIRED),
+            ("secret", Some(self.secret.as_str()), REQUIRED),
+        ])?;
+        check::amount("amount", self.amount.as_ref(), OPTIONAL, None)?;
+        check::texts(&[
+            ("productName", self.product_name.as_deref(), OPTIONAL),
+            ("planName", self.plan_name.as_deref(), OPTIONAL),
+            ("planDescription", self.plan_description.as_deref(), OPTIONAL),
+            ("requestIdProduct", self.request_id_product.as_deref(), OPTIONAL),
+            ("requestIdPlan", self.request_id_plan.as_deref(), OPTIONAL),
+            ("frequency", self.frequency.as_deref(), OPTIONAL),
+            ("billingCycles", self.billing_cycles.as_deref(), OPTIONAL.format(check::Format::Json)),
+            (
+                "paymentPreferences",
+                self.payment_preferences.as_deref(),
+                OPTIONAL.format(check::Format::Json),
+            ),
+            ("taxes", self.taxes.as_deref(), OPTIONAL.format(check::Format::Json)),
+            ("productSchema", self.product_schema.as_deref(), OPTIONAL.format(check::Format::Json)),
+        ])?;
         Ok(())
     }
 
@@ -362,7 +309,10 @@ impl Endpoint for PaypalCreatePlanRequest {
         pairs.push_opt("taxes", self.taxes.as_deref());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for PaypalCreatePlanRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             client_id: wire::required(params, "clientId", wire::text)?,
@@ -389,32 +339,21 @@ impl Endpoint for PaypalCreatePlanRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct PaypalCreatePlanResponse {
     /// PayPal product id.
-    #[serde(
-        rename = "productId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// PayPal plan id.
-    #[serde(
-        rename = "planId",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
 }
 
 /// Starts a wallet auto-debit authorization and returns the URL to send the payer to.
 ///
-/// `POST /auto-debit/v3/consult`. Not idempotent: the client never retries it unless told to. Source: reference §5.8; PY, JAVA, CS, JS, DOC3P, docs.
-///
-/// Note: PY also requires osType and osVersion; the docs do not, so they are optional. autoIpnUrl: docs.yuansfer requires it, no SDK does; osType and osVersion: JAVA `ConsultRequest.java` and PY require them, CS and ECOM do not. All three stay optional.
+/// `POST /auto-debit/v3/consult`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutoDebitConsultRequest {
     /// `vendor`: Wallet or payment channel to use.
     pub vendor: Vendor,
@@ -479,21 +418,6 @@ impl AutoDebitConsultRequest {
     }
 }
 
-impl fmt::Debug for AutoDebitConsultRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AutoDebitConsultRequest")
-            .field("vendor", &self.vendor)
-            .field("terminal", &self.terminal)
-            .field("os_type", &self.os_type)
-            .field("os_version", &self.os_version)
-            .field("auto_redirect_url", &self.auto_redirect_url)
-            .field("auto_reference", &self.auto_reference)
-            .field("auto_ipn_url", &self.auto_ipn_url)
-            .field("note", &self.note)
-            .finish()
-    }
-}
-
 impl Endpoint for AutoDebitConsultRequest {
     type Response = AutoDebitConsultResponse;
     const PATH: &'static str = "/auto-debit/v3/consult";
@@ -503,34 +427,20 @@ impl Endpoint for AutoDebitConsultRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text("vendor", Some(self.vendor.as_str()), Rule::required())?;
-        check::text("terminal", Some(self.terminal.as_str()), Rule::required())?;
-        check::text(
-            "osType",
-            self.os_type.as_ref().map(|v| v.as_str()),
-            Rule::optional(),
-        )?;
-        check::text("osVersion", self.os_version.as_deref(), Rule::optional())?;
-        check::text(
-            "autoRedirectUrl",
-            Some(self.auto_redirect_url.as_str()),
-            Rule::required().format(check::Format::Url),
-        )?;
-        check::text(
-            "autoReference",
-            Some(self.auto_reference.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "autoIpnUrl",
-            self.auto_ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
-        check::text(
-            "note",
-            self.note.as_deref(),
-            Rule::optional().max_chars(100),
-        )?;
+        check::texts(&[
+            ("vendor", Some(self.vendor.as_str()), REQUIRED),
+            ("terminal", Some(self.terminal.as_str()), REQUIRED),
+            ("osType", self.os_type.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("osVersion", self.os_version.as_deref(), OPTIONAL),
+            (
+                "autoRedirectUrl",
+                Some(self.auto_redirect_url.as_str()),
+                REQUIRED.format(check::Format::Url),
+            ),
+            ("autoReference", Some(self.auto_reference.as_str()), REQUIRED),
+            ("autoIpnUrl", self.auto_ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+            ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
+        ])?;
         Ok(())
     }
 
@@ -546,7 +456,10 @@ impl Endpoint for AutoDebitConsultRequest {
         pairs.push("vendor", self.vendor.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AutoDebitConsultRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             vendor: wire::required(params, "vendor", wire::enumeration)?,
@@ -568,57 +481,33 @@ impl Endpoint for AutoDebitConsultRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutoDebitConsultResponse {
     /// URL or app link where the payer authorizes the agreement.
-    #[serde(
-        rename = "authUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// Pockyt auto-debit agreement number.
-    #[serde(
-        rename = "autoDebitNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Merchant's id for the agreement.
-    #[serde(
-        rename = "autoReference",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
-    /// Authorisation page for a desktop browser. Source: docs.yuansfer `recurring-payments/consult`; audit M15.
-    #[serde(
-        rename = "normalUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// Authorisation page for a desktop browser.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub normal_url: Option<String>,
-    /// App link that opens the wallet app for authorisation. Source: docs.yuansfer `recurring-payments/consult`.
-    #[serde(
-        rename = "applinkUrl",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// App link that opens the wallet app for authorisation.
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub applink_url: Option<String>,
-    /// Wallet of the agreement; the docs' example writes it in upper case (`GCASH`), which arrives as `Vendor::Unknown`. Source: docs.yuansfer `recurring-payments/consult`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wallet of the agreement; the docs' example writes it in upper case (`GCASH`), which arrives as `Vendor::Unknown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
 }
 
 /// Obtains or refreshes the access token of an authorized auto-debit agreement.
 ///
-/// `POST /auto-debit/v3/apply-token`. Not idempotent: the client never retries it unless told to. Source: reference §5.8; PY, JAVA, CS, JS.
+/// `POST /auto-debit/v3/apply-token`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutoDebitApplyTokenRequest {
     /// `autoDebitNo`: Pockyt auto-debit agreement number.
     pub auto_debit_no: String,
@@ -629,19 +518,7 @@ pub struct AutoDebitApplyTokenRequest {
 impl AutoDebitApplyTokenRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(auto_debit_no: impl Into<String>, grant_type: GrantType) -> Self {
-        Self {
-            auto_debit_no: auto_debit_no.into(),
-            grant_type,
-        }
-    }
-}
-
-impl fmt::Debug for AutoDebitApplyTokenRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AutoDebitApplyTokenRequest")
-            .field("auto_debit_no", &self.auto_debit_no)
-            .field("grant_type", &self.grant_type)
-            .finish()
+        Self { auto_debit_no: auto_debit_no.into(), grant_type }
     }
 }
 
@@ -654,16 +531,10 @@ impl Endpoint for AutoDebitApplyTokenRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "autoDebitNo",
-            Some(self.auto_debit_no.as_str()),
-            Rule::required(),
-        )?;
-        check::text(
-            "grantType",
-            Some(self.grant_type.as_str()),
-            Rule::required(),
-        )?;
+        check::texts(&[
+            ("autoDebitNo", Some(self.auto_debit_no.as_str()), REQUIRED),
+            ("grantType", Some(self.grant_type.as_str()), REQUIRED),
+        ])?;
         Ok(())
     }
 
@@ -673,7 +544,10 @@ impl Endpoint for AutoDebitApplyTokenRequest {
         pairs.push("grantType", self.grant_type.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AutoDebitApplyTokenRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             auto_debit_no: wire::required(params, "autoDebitNo", wire::text)?,
@@ -689,48 +563,27 @@ impl Endpoint for AutoDebitApplyTokenRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutoDebitApplyTokenResponse {
     /// Pockyt auto-debit agreement number.
-    #[serde(
-        rename = "autoDebitNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Merchant's id for the agreement.
-    #[serde(
-        rename = "autoReference",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
     /// When the access token expires.
-    #[serde(
-        rename = "accessTokenExpiryTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub access_token_expiry_time: Option<String>,
     /// When the refresh token expires.
-    #[serde(
-        rename = "refreshTokenExpiryTime",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub refresh_token_expiry_time: Option<String>,
 }
 
 /// Charges a wallet through an authorized auto-debit agreement.
 ///
-/// `POST /auto-debit/v3/pay`. Not idempotent: the client never retries it unless told to. Source: reference §5.8, §3.4; PY, JAVA, CS, JS, docs.
-///
-/// Note: ipnUrl: the docs, JAVA and CS require it; PY 3.0.4 does not (its `auto_pay` sends none), so it is optional.
+/// `POST /auto-debit/v3/pay`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutoDebitPayRequest {
     /// `autoDebitNo`: Pockyt auto-debit agreement number.
     pub auto_debit_no: String,
@@ -772,19 +625,6 @@ impl AutoDebitPayRequest {
     }
 }
 
-impl fmt::Debug for AutoDebitPayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AutoDebitPayRequest")
-            .field("auto_debit_no", &self.auto_debit_no)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("settle_currency", &self.settle_currency)
-            .field("reference", &self.reference)
-            .field("ipn_url", &self.ipn_url)
-            .finish()
-    }
-}
-
 impl Endpoint for AutoDebitPayRequest {
     type Response = AutoDebitPayResponse;
     const PATH: &'static str = "/auto-debit/v3/pay";
@@ -794,29 +634,14 @@ impl Endpoint for AutoDebitPayRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "autoDebitNo",
-            Some(self.auto_debit_no.as_str()),
-            Rule::required(),
-        )?;
-        check::amount(
-            "amount",
-            Some(&self.amount),
-            Rule::required(),
-            Some(&self.currency),
-        )?;
-        check::text("currency", Some(self.currency.as_str()), Rule::required())?;
-        check::text(
-            "settleCurrency",
-            Some(self.settle_currency.as_str()),
-            Rule::required(),
-        )?;
-        check::text("reference", Some(self.reference.as_str()), Rule::required())?;
-        check::text(
-            "ipnUrl",
-            self.ipn_url.as_deref(),
-            Rule::optional().format(check::Format::Url),
-        )?;
+        check::texts(&[("autoDebitNo", Some(self.auto_debit_no.as_str()), REQUIRED)])?;
+        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::texts(&[
+            ("currency", Some(self.currency.as_str()), REQUIRED),
+            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("reference", Some(self.reference.as_str()), REQUIRED),
+            ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
+        ])?;
         Ok(())
     }
 
@@ -830,7 +655,10 @@ impl Endpoint for AutoDebitPayRequest {
         pairs.push("settleCurrency", self.settle_currency.as_str());
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AutoDebitPayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         let request = Self {
             auto_debit_no: wire::required(params, "autoDebitNo", wire::text)?,
@@ -850,55 +678,36 @@ impl Endpoint for AutoDebitPayRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutoDebitPayResponse {
     /// Charged amount; may arrive as a JSON number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Pockyt auto-debit agreement number.
-    #[serde(
-        rename = "autoDebitNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Currency of the amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Currency the merchant is settled in.
-    #[serde(
-        rename = "settleCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant's order id.
-    #[serde(
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Pockyt transaction number.
-    #[serde(
-        rename = "transactionNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Status of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
 }
 
 /// Revokes an auto-debit agreement.
 ///
-/// `POST /auto-debit/v3/revoke`. Not idempotent: the client never retries it unless told to. Source: reference §5.8; PY, JAVA, CS, JS.
-///
-/// Note: Inferred: the response fields are undocumented; these follow consult and apply-token.
+/// `POST /auto-debit/v3/revoke`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutoDebitRevokeRequest {
     /// `autoDebitNo`: Pockyt auto-debit agreement number.
     pub auto_debit_no: String,
@@ -907,17 +716,7 @@ pub struct AutoDebitRevokeRequest {
 impl AutoDebitRevokeRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(auto_debit_no: impl Into<String>) -> Self {
-        Self {
-            auto_debit_no: auto_debit_no.into(),
-        }
-    }
-}
-
-impl fmt::Debug for AutoDebitRevokeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AutoDebitRevokeRequest")
-            .field("auto_debit_no", &self.auto_debit_no)
-            .finish()
+        Self { auto_debit_no: auto_debit_no.into() }
     }
 }
 
@@ -930,11 +729,7 @@ impl Endpoint for AutoDebitRevokeRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::text(
-            "autoDebitNo",
-            Some(self.auto_debit_no.as_str()),
-            Rule::required(),
-        )?;
+        check::texts(&[("autoDebitNo", Some(self.auto_debit_no.as_str()), REQUIRED)])?;
         Ok(())
     }
 
@@ -943,11 +738,12 @@ impl Endpoint for AutoDebitRevokeRequest {
         pairs.push("autoDebitNo", &self.auto_debit_no);
         pairs
     }
+}
 
+#[cfg(feature = "from-wire")]
+impl FromWire for AutoDebitRevokeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
-            auto_debit_no: wire::required(params, "autoDebitNo", wire::text)?,
-        };
+        let request = Self { auto_debit_no: wire::required(params, "autoDebitNo", wire::text)? };
         request.validate()?;
         Ok(request)
     }
@@ -958,21 +754,12 @@ impl Endpoint for AutoDebitRevokeRequest {
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct AutoDebitRevokeResponse {
     /// Pockyt auto-debit agreement number.
-    #[serde(
-        rename = "autoDebitNo",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Merchant's id for the agreement.
-    #[serde(
-        rename = "autoReference",
-        default,
-        deserialize_with = "lenient::string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
 }

@@ -23,8 +23,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod endpoints;
-
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;

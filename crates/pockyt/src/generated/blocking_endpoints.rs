@@ -5,8 +5,8 @@
 
 use pockyt_types::*;
 
-use super::Client;
 use crate::Error;
+use crate::blocking::Client;
 
 impl Client {
     /// Creates a payment and returns a hosted cashier URL, or a client token for terminal `YIP` or `APP`: `POST /online/v3/secure-pay` (see [`crate::Client::secure_pay`]).
