@@ -7,6 +7,7 @@ use pockyt_transport::{TransportError, TransportErrorKind};
 use pockyt_types::{EnvelopeError, RetCode, ValidationError};
 
 use crate::config::ConfigError;
+use crate::retry::{Outcome, Verdict, classify};
 
 /// Everything that can go wrong with a call, by what the caller should do about it.
 #[derive(Debug, thiserror::Error)]
@@ -157,15 +158,16 @@ impl Error {
     /// Whether the failure is transient (network, timeout, 5xx/429) so that the same call may
     /// succeed later. For a payment, check [`Error::outcome_unknown`] first.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport { error, .. } => matches!(
-                error.kind(),
-                TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
-            ),
-            Error::Timeout { .. } => true,
-            Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
-            _ => false,
-        }
+        let outcome = match self {
+            Error::Transport { error, .. } => Outcome::Transport(error),
+            Error::Timeout { .. } => Outcome::TimedOut,
+            Error::HttpStatus { status, .. } => match http::StatusCode::from_u16(*status) {
+                Ok(status) => Outcome::Answer(status),
+                Err(_) => return false,
+            },
+            _ => return false,
+        };
+        matches!(classify(outcome), Verdict::Retry { .. })
     }
 
     /// Whether the call ran out of time.

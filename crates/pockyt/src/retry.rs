@@ -5,6 +5,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
+use pockyt_transport::{TransportError, TransportErrorKind};
 
 /// How the client retries. Applied by the client to every transport.
 ///
@@ -89,6 +90,49 @@ impl RetryPolicy {
     }
 }
 
+/// How one attempt ended, as far as deciding what comes next is concerned.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    /// An HTTP answer with this status.
+    Answer(StatusCode),
+    /// The transport failed.
+    Transport(&'a TransportError),
+    /// The attempt timeout (or the deadline) fired.
+    TimedOut,
+}
+
+/// What an attempt's outcome means for the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// An answer to decode: the gateway's word, success or refusal.
+    Done,
+    /// Worth another attempt, if the policy allows one; `maybe_sent`: the gateway may have acted
+    /// on this attempt, so only read-only calls (or `retry_mutating`) may go again.
+    Retry { maybe_sent: bool },
+    /// Another attempt cannot fix it (TLS, an oversized body, a transport's own error).
+    Final,
+}
+
+/// The one place that decides whether an outcome is transient and whether it may have reached
+/// the gateway; the client's retry loop and [`crate::Error::is_retryable`] both ask it.
+pub(crate) fn classify(outcome: Outcome<'_>) -> Verdict {
+    match outcome {
+        // Refused before any processing, so certainly not acted on.
+        Outcome::Answer(StatusCode::TOO_MANY_REQUESTS) => Verdict::Retry { maybe_sent: false },
+        Outcome::Answer(status) if status.is_server_error() => Verdict::Retry { maybe_sent: true },
+        Outcome::Answer(_) => Verdict::Done,
+        Outcome::Transport(error) => match error.kind() {
+            TransportErrorKind::Tls
+            | TransportErrorKind::BodyTooLarge
+            | TransportErrorKind::Other => Verdict::Final,
+            _ => Verdict::Retry {
+                maybe_sent: error.request_may_have_been_sent(),
+            },
+        },
+        Outcome::TimedOut => Verdict::Retry { maybe_sent: true },
+    }
+}
+
 /// How long a 429 or 503 answer asks the client to wait (`Retry-After`, in seconds or as an
 /// HTTP date, RFC 9110 §10.2.3). A date in the past means now; anything unreadable is ignored, and
 /// the usual back-off applies.
@@ -122,6 +166,47 @@ fn random() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_are_done_unless_5xx_or_429() {
+        for status in [200, 302, 400, 404, 499] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert_eq!(classify(Outcome::Answer(status)), Verdict::Done, "{status}");
+        }
+        for status in [500, 502, 503, 599] {
+            let status = StatusCode::from_u16(status).unwrap();
+            let verdict = classify(Outcome::Answer(status));
+            assert_eq!(verdict, Verdict::Retry { maybe_sent: true }, "{status}");
+        }
+        let too_many = classify(Outcome::Answer(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(too_many, Verdict::Retry { maybe_sent: false });
+        assert_eq!(classify(Outcome::TimedOut), Verdict::Retry { maybe_sent: true });
+    }
+
+    #[test]
+    fn transport_failures_are_final_only_when_another_attempt_cannot_help() {
+        use TransportErrorKind::*;
+        for kind in [Tls, BodyTooLarge, Other] {
+            let error = TransportError::new(kind, false);
+            assert_eq!(classify(Outcome::Transport(&error)), Verdict::Final, "{kind:?}");
+        }
+        for (kind, sent) in [(Connect, false), (Proxy, false), (Timeout, true), (Io, true)] {
+            let error = TransportError::new(kind, sent);
+            let verdict = classify(Outcome::Transport(&error));
+            assert_eq!(verdict, Verdict::Retry { maybe_sent: sent }, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn error_is_retryable_agrees_with_the_loop() {
+        use TransportErrorKind::*;
+        for kind in [Connect, Tls, Proxy, Timeout, Io, BodyTooLarge, Other] {
+            let error = TransportError::new(kind, false);
+            let looped = classify(Outcome::Transport(&error)) != Verdict::Final;
+            let error = crate::Error::Transport { error, attempts: 1 };
+            assert_eq!(error.is_retryable(), looped, "{kind:?}");
+        }
+    }
 
     #[test]
     fn connect_failures_always_retry_ambiguous_ones_only_when_safe() {
