@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use pockyt::transport::MockTransport;
 use pockyt::types::*;
-use pockyt::{Client, Config, MockTransport};
+use pockyt::{Client, Config};
 use pockyt_custom_stack::{Gateway, is_refusal, verify_ipn};
 use pockyt_e2e::{PATIENCE, World};
 use pockyt_mock::Merchant;

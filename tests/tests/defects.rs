@@ -128,7 +128,9 @@ async fn send_raw_without_a_leading_slash_is_a_bad_argument() {
         .send_raw("app-data-search/v3/tran-query", &[("reference", "x")])
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::InvalidPath { path } if path == "app-data-search/v3/tran-query"));
+    assert!(
+        matches!(&err, Error::InvalidPath { path, .. } if path == "app-data-search/v3/tran-query")
+    );
     assert!(!err.request_may_have_been_sent() && !err.outcome_unknown());
     assert!(!err.to_string().contains("base URL"), "{err}");
 }

@@ -168,6 +168,7 @@ async fn connection_dropped_before_an_answer() {
         Error::Transport {
             error: source,
             attempts,
+            ..
         } => {
             assert_eq!(source.kind(), TransportErrorKind::Io, "{source}");
             assert!(source.request_may_have_been_sent());
@@ -204,7 +205,7 @@ async fn truncated_body_is_an_io_failure_and_a_query_retries_it() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Transport { error, attempts: 3 } if error.kind() == TransportErrorKind::Io),
+        matches!(&err, Error::Transport { error, attempts: 3, .. } if error.kind() == TransportErrorKind::Io),
         "{err}"
     );
 }
@@ -247,7 +248,7 @@ async fn body_over_the_cap_is_refused_while_streaming() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Transport { error, attempts: 1 } if error.kind() == TransportErrorKind::BodyTooLarge),
+        matches!(&err, Error::Transport { error, attempts: 1, .. } if error.kind() == TransportErrorKind::BodyTooLarge),
         "{err}"
     );
 }

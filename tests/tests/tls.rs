@@ -59,6 +59,7 @@ async fn checkout_over_tls_with_a_custom_root() {
         pockyt::Error::Transport {
             error: source,
             attempts,
+            ..
         } => {
             assert_eq!(source.kind(), pockyt::TransportErrorKind::Tls, "{source:?}");
             assert_eq!(attempts, 1);

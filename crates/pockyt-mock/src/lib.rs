@@ -70,6 +70,7 @@ use sim::{FinishError, Simulator};
 pub enum MockError {
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
+    #[non_exhaustive]
     Bind {
         /// The address.
         addr: SocketAddr,
@@ -82,6 +83,7 @@ pub enum MockError {
     NotFound(String),
     /// The payment is already final.
     #[error("payment {transaction_no} is already {status}")]
+    #[non_exhaustive]
     NotOpen {
         /// The payment.
         transaction_no: String,

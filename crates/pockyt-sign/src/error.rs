@@ -5,6 +5,7 @@ pub enum SignError {
     /// The same parameter name appears twice; the gateway would see only one of them, so signing
     /// either would be a guess.
     #[error("parameter `{name}` appears more than once; each name may be sent only once")]
+    #[non_exhaustive]
     DuplicateName {
         /// The repeated parameter name.
         name: String,
@@ -20,6 +21,7 @@ pub enum VerifyError {
     Missing,
     /// The received `verifySign` is not 32 hex characters.
     #[error("the received verifySign is not 32 hex characters ({len} bytes)")]
+    #[non_exhaustive]
     Malformed {
         /// Length in bytes of what was received.
         len: usize,
@@ -29,10 +31,19 @@ pub enum VerifyError {
     Mismatch,
     /// The same parameter name appears twice, so there is no single message to verify.
     #[error("parameter `{name}` appears more than once; refusing to guess which one was signed")]
+    #[non_exhaustive]
     DuplicateName {
         /// The repeated parameter name.
         name: String,
     },
+}
+
+impl VerifyError {
+    /// A message that names `name` twice (for parsers outside this crate, such as a query
+    /// string's).
+    pub fn duplicate_name(name: impl Into<String>) -> Self {
+        Self::DuplicateName { name: name.into() }
+    }
 }
 
 impl From<SignError> for VerifyError {

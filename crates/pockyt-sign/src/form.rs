@@ -10,6 +10,7 @@
 pub enum FormError {
     /// A `%` is not followed by two hex digits.
     #[error("bad percent-escape at byte {at}")]
+    #[non_exhaustive]
     BadEscape {
         /// Byte offset of the `%`.
         at: usize,

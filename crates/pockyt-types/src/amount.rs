@@ -76,6 +76,7 @@ pub enum AmountError {
          and an optional `.` followed by digits, such as `12.50` \
          (no spaces, `+`, exponents, separators or currency symbols)"
     )]
+    #[non_exhaustive]
     Invalid {
         /// The refused text.
         text: String,
@@ -85,12 +86,14 @@ pub enum AmountError {
         "amount `{text}` has too many digits: at most 18 significant digits \
          and 9 decimals are supported"
     )]
+    #[non_exhaustive]
     TooManyDigits {
         /// The refused text.
         text: String,
     },
     /// The amount has non-zero digits beyond what the currency allows.
     #[error("amount `{text}` has more decimals than {currency} allows ({decimals})")]
+    #[non_exhaustive]
     TooPrecise {
         /// Currency code, e.g. `"USD"`.
         currency: String,
@@ -104,6 +107,7 @@ pub enum AmountError {
         "the number of decimals of currency `{currency}` is not known, so minor units \
          cannot be converted; give the amount as decimal text instead"
     )]
+    #[non_exhaustive]
     UnknownPrecision {
         /// Currency code as received.
         currency: String,

@@ -139,7 +139,7 @@ pub struct Envelope<T> {
 pub enum EnvelopeError {
     /// The body is not a JSON object (an HTML error page, a truncated body…).
     #[error("the response is not a JSON object: {0}")]
-    NotJson(serde_json::Error),
+    NotJson(JsonError),
     /// The object has no `ret_code` (nor the docs' `re_code` spelling).
     #[error("the response has no ret_code")]
     MissingRetCode,
@@ -148,6 +148,7 @@ pub enum EnvelopeError {
     DuplicateKey(String),
     /// The payload does not match the expected shape.
     #[error("the `{key}` payload does not match the expected shape: {message}")]
+    #[non_exhaustive]
     Payload {
         /// The envelope key whose payload failed.
         key: String,
@@ -155,6 +156,41 @@ pub enum EnvelopeError {
         /// number masked (decoders quote the offending value).
         message: String,
     },
+}
+
+/// Why a body is not JSON, in the JSON parser's words. Opaque, so that no other library's error
+/// type is part of this crate's API (a parser upgrade is not a breaking change).
+#[derive(Debug)]
+pub struct JsonError(serde_json::Error);
+
+impl JsonError {
+    /// The line (from 1) where reading stopped; 0 when the body was not text at all.
+    pub fn line(&self) -> usize {
+        self.0.line()
+    }
+
+    /// The column (from 1) where reading stopped.
+    pub fn column(&self) -> usize {
+        self.0.column()
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+impl EnvelopeError {
+    /// A payload under `key` that does not match its type (for decoders outside this crate).
+    pub fn payload(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Payload {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
 }
 
 /// An envelope whose values are still raw JSON, borrowed from the body.
@@ -168,11 +204,13 @@ impl<'a> RawEnvelope<'a> {
     /// Reads the top level of a response body. Repeated keys are an error, not a silent pick.
     pub fn parse(body: &'a [u8]) -> Result<Self, EnvelopeError> {
         let body = std::str::from_utf8(body).map_err(|e| {
-            EnvelopeError::NotJson(serde::de::Error::custom(format_args!("not UTF-8: {e}")))
+            EnvelopeError::NotJson(JsonError(serde::de::Error::custom(format_args!(
+                "not UTF-8: {e}"
+            ))))
         })?;
         let Entries(entries) = serde_json::from_str(body).map_err(|e| match duplicate_key(&e) {
             Some(key) => EnvelopeError::DuplicateKey(key),
-            None => EnvelopeError::NotJson(e),
+            None => EnvelopeError::NotJson(JsonError(e)),
         })?;
         Ok(Self { body, entries })
     }

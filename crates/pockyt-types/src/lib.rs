@@ -73,7 +73,7 @@ mod wire_enum;
 
 pub use amount::{Amount, AmountError, currency_decimals};
 pub use endpoint::{Endpoint, WirePairs};
-pub use envelope::{Envelope, EnvelopeError, RawEnvelope, RetCode};
+pub use envelope::{Envelope, EnvelopeError, JsonError, RawEnvelope, RetCode};
 pub use generated::*;
 pub use identity::{Identity, SigningPairs};
 pub use json_body::json_body;

@@ -8,6 +8,7 @@ use crate::{Endpoint, Envelope, EnvelopeError, RetCode};
 pub enum ResponseError {
     /// An HTTP error status (from the gateway or a proxy), with the start of the body, redacted.
     #[error("the gateway answered HTTP {status}: {snippet}")]
+    #[non_exhaustive]
     Status {
         /// The status code.
         status: u16,
@@ -16,6 +17,7 @@ pub enum ResponseError {
     },
     /// The gateway refused the request: a `ret_code` other than `000100`.
     #[error("the gateway refused the request: {ret_code} `{ret_msg}` ({})", ret_code.meaning())]
+    #[non_exhaustive]
     Api {
         /// The return code.
         ret_code: RetCode,
@@ -24,6 +26,7 @@ pub enum ResponseError {
     },
     /// The body is not the expected envelope or payload.
     #[error("cannot decode the gateway's response: {error}; body starts: {snippet}")]
+    #[non_exhaustive]
     Decode {
         /// What went wrong.
         error: EnvelopeError,

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use pockyt::transport::{BoxFuture, Transport, TransportError};
+use pockyt::transport::BoxFuture;
 use pockyt::types::*;
 use pockyt::{Client, Config, SigningKey};
+use pockyt::{Transport, TransportError};
 
 const TOKEN: &str = "my-test-token-001";
 

@@ -140,6 +140,7 @@ impl Default for Timeouts {
 pub enum ConfigError {
     /// A required setting is empty.
     #[error("{name} is empty; set it to the value from your Pockyt merchant dashboard")]
+    #[non_exhaustive]
     Empty {
         /// The setting, e.g. `merchantNo`.
         name: &'static str,
@@ -151,12 +152,14 @@ pub enum ConfigError {
     TokenWhitespace,
     /// Environment variables cannot be used: every problem, each by its variable's name.
     #[error("the environment cannot be used: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[non_exhaustive]
     Env {
         /// What is wrong, variable by variable.
         problems: Vec<EnvProblem>,
     },
     /// The base URL cannot be used.
     #[error("base URL `{url}` cannot be used: {reason}")]
+    #[non_exhaustive]
     BaseUrl {
         /// The URL.
         url: String,
@@ -167,6 +170,7 @@ pub enum ConfigError {
     #[error(
         "timeouts must be non-zero and attempt ≤ overall (got attempt {attempt:?}, overall {overall:?})"
     )]
+    #[non_exhaustive]
     Timeouts {
         /// The attempt timeout.
         attempt: Duration,

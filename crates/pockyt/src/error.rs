@@ -26,6 +26,7 @@ pub enum Error {
     #[error(
         "`{path}` is not an endpoint path: it must start with `/`, e.g. `/app-data-search/v3/tran-query` (nothing was sent)"
     )]
+    #[non_exhaustive]
     InvalidPath {
         /// The path as given.
         path: String,
@@ -42,6 +43,7 @@ pub enum Error {
     Signing(SignError),
     /// The transport failed on the last attempt: its message says where and why.
     #[error("{error} (after {attempts} attempt(s))")]
+    #[non_exhaustive]
     Transport {
         /// The last failure (its own `source()` is the HTTP stack's error).
         error: TransportError,
@@ -54,6 +56,7 @@ pub enum Error {
         if *overall { "overall deadline" } else { "attempt timeout" },
         if *maybe_sent { "the gateway may have received it: query by reference before retrying" } else { "nothing reached the gateway" }
     )]
+    #[non_exhaustive]
     Timeout {
         /// Attempts made.
         attempts: u32,
@@ -67,6 +70,7 @@ pub enum Error {
         "the gateway answered HTTP {status} after {attempts} attempt(s){}: {snippet}",
         retry_hint(*retry_after)
     )]
+    #[non_exhaustive]
     HttpStatus {
         /// The status code.
         status: u16,
@@ -81,6 +85,7 @@ pub enum Error {
     },
     /// The gateway refused the request with a return code other than `000100`.
     #[error("the gateway refused the request: {ret_code} `{ret_msg}` ({})", ret_code.meaning())]
+    #[non_exhaustive]
     Api {
         /// The return code.
         ret_code: RetCode,
@@ -89,6 +94,7 @@ pub enum Error {
     },
     /// The response could not be decoded.
     #[error("cannot decode the gateway's response: {error}; body starts: {snippet}")]
+    #[non_exhaustive]
     Decode {
         /// What went wrong.
         error: EnvelopeError,
@@ -119,20 +125,21 @@ impl Error {
     ) -> Self {
         use pockyt_types::ResponseError as R;
         match error {
-            R::Status { status, snippet } => Error::HttpStatus {
+            R::Status {
+                status, snippet, ..
+            } => Error::HttpStatus {
                 status,
                 snippet,
                 attempts,
                 retry_after,
             },
-            R::Api { ret_code, ret_msg } => Error::Api { ret_code, ret_msg },
-            R::Decode { error, snippet } => Error::Decode { error, snippet },
+            R::Api {
+                ret_code, ret_msg, ..
+            } => Error::Api { ret_code, ret_msg },
+            R::Decode { error, snippet, .. } => Error::Decode { error, snippet },
             // A class added later: reported as a decode failure with its own words.
             other => Error::Decode {
-                error: EnvelopeError::Payload {
-                    key: String::new(),
-                    message: other.to_string(),
-                },
+                error: EnvelopeError::payload("", other.to_string()),
                 snippet: String::new(),
             },
         }

@@ -51,6 +51,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub enum IpnError {
     /// The body is larger than [`MAX_BODY_BYTES`].
     #[error("the notification body is {len} bytes; at most {max} are accepted")]
+    #[non_exhaustive]
     TooLarge {
         /// Bytes received.
         len: usize,
@@ -65,6 +66,7 @@ pub enum IpnError {
     Signature(#[from] VerifyError),
     /// A verified field does not parse (e.g. an amount that is not a decimal).
     #[error("verified notification field `{field}` is not valid: {reason}")]
+    #[non_exhaustive]
     InvalidField {
         /// The wire name.
         field: &'static str,
@@ -224,7 +226,7 @@ pub fn parse_callback(query: &str, key: &SigningKey) -> Result<Callback, IpnErro
     let mut fields = BTreeMap::new();
     for (name, value) in pairs {
         if fields.contains_key(&name) {
-            return Err(IpnError::Signature(VerifyError::DuplicateName { name }));
+            return Err(IpnError::Signature(VerifyError::duplicate_name(name)));
         }
         fields.insert(name, value);
     }

@@ -44,7 +44,7 @@
 //!
 //! Features: `hyper` (default; the HTTPS transport over rustls with ring and Mozilla's roots),
 //! `rustls-aws-lc`, `rustls-native-roots`, `tracing` (one span per call, never a body or key), and
-//! `test-util` (re-exports `MockTransport` and `transport_fn`).
+//! `test-util` (`MockTransport` and `transport_fn` in [`transport`], signed test IPNs and a verifying receiver in `ipn::testing`).
 
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -68,24 +68,56 @@ pub use config::{Config, ConfigError, EnvProblem, Environment, Timeouts, USER_AG
 pub use error::Error;
 pub use options::CallOptions;
 pub use pockyt_sign::{SigningKey, form};
-#[cfg(feature = "test-util")]
-pub use pockyt_transport::{CapturedRequest, MockTransport, transport_fn};
 pub use pockyt_transport::{Transport, TransportError, TransportErrorKind};
 pub use retry::RetryPolicy;
+
+// What users rely on without reading the code, checked when the crate compiles: a client is
+// shared across tasks and threads, and every error can cross threads and be boxed.
+const _: () = {
+    const fn shared<T: Send + Sync + Clone + 'static>() {}
+    const fn error<T: std::error::Error + Send + Sync + 'static>() {}
+    shared::<Client>();
+    shared::<Config>();
+    #[cfg(feature = "blocking")]
+    shared::<blocking::Client>();
+    error::<Error>();
+    error::<ConfigError>();
+    error::<ipn::IpnError>();
+    error::<TransportError>();
+    error::<pockyt_types::ValidationError>();
+    error::<pockyt_types::EnvelopeError>();
+    error::<pockyt_types::ResponseError>();
+    error::<pockyt_types::AmountError>();
+    error::<pockyt_sign::SignError>();
+    error::<pockyt_sign::VerifyError>();
+    error::<pockyt_sign::form::FormError>();
+};
 
 /// The request and response models (re-exported from `pockyt-types`).
 pub mod types {
     pub use pockyt_types::*;
 }
 
-/// Signing and verification (re-exported from `pockyt-sign`).
+// Each item has one path: the key, the form codec and the transport contract at the top (next to
+// `Config` and `Error`, which use them), everything else of their crates in these modules.
+
+/// Signing and verification (from `pockyt-sign`; the key is [`SigningKey`], the form codec
+/// [`form`]).
 pub mod sign {
-    pub use pockyt_sign::*;
+    pub use pockyt_sign::{
+        ParseSignatureError, SIGNATURE_PARAM, SignError, Signature, VerifyError, canonical_string,
+        sign, verify, verify_embedded,
+    };
 }
 
-/// Transports (re-exported from `pockyt-transport`).
+/// Transports (from `pockyt-transport`; the contract is [`Transport`], its errors
+/// [`TransportError`] and [`TransportErrorKind`]).
 pub mod transport {
-    pub use pockyt_transport::*;
+    pub use pockyt_transport::{BoxFuture, DEFAULT_MAX_RESPONSE_BYTES};
+    #[cfg(feature = "test-util")]
+    pub use pockyt_transport::{CapturedRequest, MockTransport, transport_fn};
+    #[cfg(feature = "hyper")]
+    pub use pockyt_transport::{HyperTransport, HyperTransportBuilder};
 }
 
 // The examples in these guides run as doctests, so the guides cannot drift from the code.

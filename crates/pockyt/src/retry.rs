@@ -180,7 +180,10 @@ mod tests {
         }
         let too_many = classify(Outcome::Answer(StatusCode::TOO_MANY_REQUESTS));
         assert_eq!(too_many, Verdict::Retry { maybe_sent: false });
-        assert_eq!(classify(Outcome::TimedOut), Verdict::Retry { maybe_sent: true });
+        assert_eq!(
+            classify(Outcome::TimedOut),
+            Verdict::Retry { maybe_sent: true }
+        );
     }
 
     #[test]
@@ -188,9 +191,18 @@ mod tests {
         use TransportErrorKind::*;
         for kind in [Tls, BodyTooLarge, Other] {
             let error = TransportError::new(kind, false);
-            assert_eq!(classify(Outcome::Transport(&error)), Verdict::Final, "{kind:?}");
+            assert_eq!(
+                classify(Outcome::Transport(&error)),
+                Verdict::Final,
+                "{kind:?}"
+            );
         }
-        for (kind, sent) in [(Connect, false), (Proxy, false), (Timeout, true), (Io, true)] {
+        for (kind, sent) in [
+            (Connect, false),
+            (Proxy, false),
+            (Timeout, true),
+            (Io, true),
+        ] {
             let error = TransportError::new(kind, sent);
             let verdict = classify(Outcome::Transport(&error));
             assert_eq!(verdict, Verdict::Retry { maybe_sent: sent }, "{kind:?}");

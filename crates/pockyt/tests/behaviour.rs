@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use pockyt::transport::{MockTransport, TransportErrorKind, transport_fn};
+use pockyt::TransportErrorKind;
+use pockyt::transport::{MockTransport, transport_fn};
 use pockyt::types::*;
 use pockyt::{Client, Error, RetryPolicy, TransportError};
 use support::{SUCCESS, TOKEN, TOKEN_MD5, client_with, config};
@@ -297,7 +298,8 @@ async fn attempt_timeout_fires_and_a_payment_is_not_retried() {
             Error::Timeout {
                 attempts: 1,
                 overall: false,
-                maybe_sent: true
+                maybe_sent: true,
+                ..
             }
         ),
         "{err}"

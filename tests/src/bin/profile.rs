@@ -14,8 +14,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use md5::{Digest, Md5};
+use pockyt::transport::MockTransport;
 use pockyt::types::*;
-use pockyt::{Client, Config, MockTransport, SigningKey};
+use pockyt::{Client, Config, SigningKey};
 
 const TOKEN: &str = "my-test-token-001";
 
