@@ -24,7 +24,7 @@ pub fn run(root: &Path) -> Result<(), String> {
             "-p",
             "pockyt-cli",
             "-p",
-            "pockyt-e2e",
+            "pockyt-bench",
             "--bin",
             "pockyt",
             "--bin",
@@ -72,7 +72,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     result?;
     crate::page::replace_block(root, "docs/performance.md", "bench", &page.0)?;
     println!("bench: wrote docs/performance.md");
-    Ok(())
+    step("the cost of depending on us: three programs built cold");
+    crate::build_cost::run(root)
 }
 
 /// The run with the median throughput.

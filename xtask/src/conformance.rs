@@ -17,9 +17,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                 "-p",
                 "pockyt-e2e",
                 "--test",
-                "conformance",
+                "it",
+                "conformance::",
             ]),
-            "cargo test --test conformance",
+            "cargo test --test it conformance::",
         ),
         other => Err(format!("conformance: unknown arguments {other:?}")),
     }

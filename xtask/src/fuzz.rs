@@ -272,7 +272,7 @@ fn table(fuzz: &Path, runs: &[(&str, Run)], options: &Options) -> String {
     let crashes = runs.iter().filter(|(_, r)| r.crashed.is_some()).count();
     out.push_str(&format!(
         "\n{crashes} crash(es). Every kept input lives in `fuzz/regressions/<target>/` and is replayed \
-         on stable by `cargo test -p pockyt-e2e --test fuzz_regressions` with the same checks as the \
+         on stable by `cargo test -p pockyt-e2e --test it fuzz_regressions::` with the same checks as the \
          targets (the full corpora are not committed).\n"
     ));
     out

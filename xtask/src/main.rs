@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's maintenance tasks.
 
 mod bench;
+mod build_cost;
 mod codegen;
 mod conformance;
 mod deny;
@@ -23,6 +24,9 @@ Tasks:
   codegen --check   fail if the checked-in generated code differs from what the generator writes
   bench             measure everything docs/performance.md reports and rewrite its table
                     (needs python3 + pip for the official Python SDK; loopback only)
+  build-cost        build bench/build-cost/'s three programs cold (pockyt, hand-rolled reqwest,
+                    async-stripe) and write their build times and sizes into docs/performance.md
+                    (also the last step of `bench`)
   soak [--seconds S] [--concurrency N] [--max-checkouts M]
                     concurrent checkouts, refunds and IPN retries against the simulator, then
                     checks that nothing was lost, duplicated or over-refunded (default 20 s, 32)
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::write(&workspace_root()),
         ["codegen", "--check"] => codegen::check(&workspace_root()),
         ["bench"] => bench::run(&workspace_root()),
+        ["build-cost"] => build_cost::run(&workspace_root()),
         ["soak", rest @ ..] => soak::run(&workspace_root(), rest),
         ["deny"] => deny::run(&workspace_root()),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),

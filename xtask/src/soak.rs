@@ -1,4 +1,4 @@
-//! `cargo xtask soak`: the bounded load run of `tests/src/bin/soak.rs`, in release mode.
+//! `cargo xtask soak`: the bounded load run of `bench/src/bin/soak.rs`, in release mode.
 
 use std::path::Path;
 use std::process::Command;
@@ -13,7 +13,7 @@ pub fn run(root: &Path, extra: &[&str]) -> Result<(), String> {
             "--release",
             "--quiet",
             "-p",
-            "pockyt-e2e",
+            "pockyt-bench",
             "--bin",
             "soak",
             "--",

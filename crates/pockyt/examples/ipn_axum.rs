@@ -8,7 +8,7 @@
 //! a client takes to send its headers: each slow client holds one connection (never the others)
 //! until it gives up. Put the route behind the reverse proxy that terminates your TLS, which
 //! bounds that, or serve the router with hyper's `header_read_timeout` as `ipn_server.rs` does.
-//! `crates/pockyt/tests/ipn_examples.rs` drives this file under abuse.
+//! `crates/pockyt/tests/it/ipn_examples.rs` drives this file under abuse.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,7 +7,7 @@
 //! It is built to face the internet: the body is capped while it streams, a client gets a bounded
 //! time to send its headers and then its body (a slow client cannot hold a connection open), and
 //! a failed `accept` (say, out of file descriptors) is logged instead of ending the server.
-//! `crates/pockyt/tests/ipn_examples.rs` drives this file under abuse.
+//! `crates/pockyt/tests/it/ipn_examples.rs` drives this file under abuse.
 
 use std::convert::Infallible;
 use std::sync::Arc;

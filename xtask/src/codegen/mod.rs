@@ -21,7 +21,7 @@ const API: &str = "api/pockyt-api.json";
 const TYPES_OUT: &str = "crates/pockyt-types/src/generated";
 const CLIENT_OUT: &str = "crates/pockyt/src/generated/endpoints.rs";
 const BLOCKING_OUT: &str = "crates/pockyt/src/generated/blocking_endpoints.rs";
-const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/endpoints.rs";
+const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/it/endpoints.rs";
 const SOURCES_OUT: &str = "docs/api-sources.md";
 /// The folders whose every `.rs` file the generator owns.
 const OWNED_DIRS: &[&str] = &[TYPES_OUT, "crates/pockyt/src/generated"];

@@ -1,4 +1,4 @@
-//! Emits `crates/pockyt/tests/endpoints.rs`: one test per endpoint that sends a sample request
+//! Emits `crates/pockyt/tests/it/endpoints.rs`: one test per endpoint that sends a sample request
 //! through `MockTransport` and checks the path, the body and the signature.
 
 use std::fmt::Write as _;
@@ -11,7 +11,7 @@ pub fn endpoints_test_rs(api: &Api) -> String {
     out.push_str(
         "//! Every endpoint: a valid sample request goes to the right path, as a JSON body of strings\n\
          //! whose `verifySign` verifies with the merchant's key.\n\n\
-         mod support;\n\nuse pockyt::types::*;\nuse pockyt_types::FromWire;\n\n",
+         use pockyt::types::*;\nuse pockyt_types::FromWire;\n\nuse crate::support;\n\n",
     );
     for endpoint in &api.endpoints {
         let params: Vec<String> = sample_fields(api, endpoint)

@@ -1,7 +1,7 @@
 //! What each added merchant costs when many share one transport, measured as resident memory.
 //!
 //! ```text
-//! cargo run --release -p pockyt-e2e --bin merchants [N]
+//! cargo run --release -p pockyt-bench --bin merchants [N]
 //! ```
 //! Builds N clients (default 10,000) over one shared `HyperTransport` (one pool, one TLS
 //! configuration), then 100 clients with a transport each, and prints the growth of the

@@ -2,7 +2,7 @@
 //! (repeatable on a noisy machine, unlike wall time). No I/O.
 //!
 //! ```text
-//! cargo build --release -p pockyt-e2e --bin profile
+//! cargo build --release -p pockyt-bench --bin profile
 //! valgrind --tool=callgrind target/release/profile sign|raw-md5|encode [ITERATIONS]
 //! ```
 //! `sign`: `pockyt::sign::sign` over the V1 secure-pay parameters, in the API reference's order.

@@ -2,10 +2,10 @@
 //! on hyper, `ipn_axum.rs` on axum), included as they are.
 
 #[allow(dead_code)]
-#[path = "../../pockyt/examples/ipn_axum.rs"]
+#[path = "../../../pockyt/examples/ipn_axum.rs"]
 mod ipn_axum;
 #[allow(dead_code)]
-#[path = "../../pockyt/examples/ipn_server.rs"]
+#[path = "../../../pockyt/examples/ipn_server.rs"]
 mod ipn_server;
 
 use std::net::SocketAddr;

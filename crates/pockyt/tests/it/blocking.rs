@@ -1,7 +1,7 @@
 //! The blocking client behaves as the async one: the same answers, errors, retries and
 //! timeouts, without async in the caller. No network: `MockTransport` and `transport_fn`.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -4,10 +4,10 @@
 //! Every endpoint: a valid sample request goes to the right path, as a JSON body of strings
 //! whose `verifySign` verifies with the merchant's key.
 
-mod support;
-
 use pockyt::types::*;
 use pockyt_types::FromWire;
+
+use crate::support;
 
 #[tokio::test]
 async fn secure_pay() {

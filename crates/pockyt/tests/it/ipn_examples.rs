@@ -4,9 +4,9 @@
 //! the server keeps acknowledging real notifications. The files are included as they are, so what
 //! is tested is what a merchant copies.
 
-#[path = "../examples/ipn_axum.rs"]
+#[path = "../../examples/ipn_axum.rs"]
 mod ipn_axum;
-#[path = "../examples/ipn_server.rs"]
+#[path = "../../examples/ipn_server.rs"]
 mod ipn_server;
 
 use std::net::SocketAddr;

@@ -1,6 +1,6 @@
 //! How the client maps failures, retries and times out. No network: MockTransport and paused time.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,4 @@
+//! `pockyt-cli`'s integration tests, one binary.
+
+mod cli;
+mod ipn_send;

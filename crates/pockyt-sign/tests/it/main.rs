@@ -1,0 +1,4 @@
+//! `pockyt-sign`'s integration tests, one binary.
+
+mod properties;
+mod vectors;

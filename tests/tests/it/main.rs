@@ -1,0 +1,22 @@
+//! The cross-crate flows, one test binary (each binary links the whole stack, so one is
+//! cheaper to build than many). The one exception is `tests/memory.rs`, which reads the process's
+//! peak memory and so needs a process of its own.
+
+mod blocking;
+mod concurrency;
+mod conformance;
+mod custom_stack;
+mod defects;
+mod faults;
+mod fidelity;
+mod flows;
+mod formats;
+mod fuzz_regressions;
+mod many_merchants;
+mod proxy;
+mod secrets;
+mod server;
+#[cfg(feature = "tinyproxy")]
+mod tinyproxy;
+mod tls;
+mod traces;
