@@ -12,6 +12,7 @@ mod page;
 mod process;
 mod python;
 mod soak;
+mod tidy;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,3 +1,6 @@
+//! The canonical string: parameters sorted by name, `name=value` joined by `&`, empty values and
+//! `verifySign` left out, a repeated name refused.
+
 use crate::SIGNATURE_PARAM;
 use crate::error::SignError;
 

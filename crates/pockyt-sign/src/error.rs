@@ -1,3 +1,5 @@
+//! Why parameters could not be signed, and why a received signature was refused.
+
 /// Why a set of parameters could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -1,3 +1,5 @@
+//! The merchant's signing key: md5(API token), computed once and never printed.
+
 use md5::{Digest, Md5};
 use std::fmt;
 

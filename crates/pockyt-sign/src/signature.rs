@@ -1,3 +1,5 @@
+//! A signature's 16 bytes, written and read as 32 lowercase hex digits.
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,3 +1,5 @@
+//! `verifySign`: MD5 over the canonical string and the key, and its constant-time check.
+
 use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
 

@@ -1,3 +1,5 @@
+//! What went wrong in one attempt, by kind, and whether the request may have reached the server.
+
 use std::error::Error as StdError;
 use std::fmt;
 

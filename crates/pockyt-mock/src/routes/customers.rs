@@ -2,7 +2,7 @@
 //! echoed back; a `customerCode` is unique per merchant; a customer is visible only to the
 //! merchant that created it.
 
-use super::*;
+use super::prelude::*;
 use crate::state::CustomerRecord;
 
 /// This group's handler for `path`, if it has one.

@@ -3,7 +3,7 @@
 //! Reversing an in-store order is a cancel: an unpaid one closes, a paid one is refunded in full
 //! and closed.
 
-use super::*;
+use super::prelude::*;
 use crate::routes::refunds::cancel;
 
 /// This group's handler for `path`, if it has one.

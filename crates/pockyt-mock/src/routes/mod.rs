@@ -9,30 +9,28 @@
 //! first payment.
 //!
 //! `dispatch` asks each group in turn; a path no group knows is the gateway's `no such API` answer.
-
-use std::collections::HashMap;
-
-use pockyt_types::*;
-use serde_json::{Value, json};
-
-use crate::clock::readable;
-use crate::gateway::{Ctx, GatewayError, Payload, run};
-use crate::sim::FinishError;
+//!
+//! Each group module holds its endpoints and opens with the rules it encodes; they take what they
+//! share from `prelude` (the handler kit, payment creation and the payload shapes), never from
+//! this module, so the only arrows here point down.
 
 mod customers;
 mod instore;
+mod kit;
 mod new_payment;
 mod payloads;
 mod payments;
 mod payouts;
 mod preauth;
+mod prelude;
 mod queries;
 mod recurring;
 mod refunds;
 
-use crate::state::{Agreement, Authorization, Payment, Payout, Refund};
-use new_payment::*;
-use payloads::*;
+use pockyt_types::RetCode;
+use serde_json::Value;
+
+use crate::gateway::{Ctx, GatewayError};
 
 /// Routes a path to its group's handler; an unknown path is the gateway's "no such API" answer.
 pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError> {
@@ -50,40 +48,4 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError>
                 format!("no such API: {path}"),
             ))
         })
-}
-
-/// Refund totals that cannot be represented: a simulator bug, never a silent zero.
-fn overflow() -> GatewayError {
-    GatewayError::new(RetCode::SystemError, "refund total overflows")
-}
-
-/// A payment that is still open (unpaid), by transaction number.
-fn open_payment(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
-    let payment = open_or_any(ctx, number)?;
-    if !payment.is_open() {
-        return Err(GatewayError::status(format!(
-            "transaction is already {}",
-            payment.status
-        )));
-    }
-    Ok(payment)
-}
-
-/// A payment of the calling merchant, whatever its status.
-fn open_or_any(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
-    let mut store = ctx.sim.store.lock();
-    store
-        .find(&ctx.merchant.merchant_no, Some(number), None)
-        .map(|p| p.clone())
-        .ok_or_else(|| GatewayError::no_record("transaction does not exist"))
-}
-
-fn date_range(start: &str, end: &str) -> Result<(), GatewayError> {
-    if end < start {
-        return Err(GatewayError::new(
-            RetCode::InconsistentParameters,
-            "endDate is before startDate",
-        ));
-    }
-    Ok(())
 }

@@ -8,7 +8,13 @@
 //! Amounts are stored with the currency's precision (`0.5` USD becomes `0.50`), as the gateway
 //! answers them.
 
-use super::*;
+use pockyt_types::*;
+use serde_json::json;
+
+use super::payloads::payment_payload;
+use crate::gateway::{Ctx, GatewayError, Payload};
+use crate::sim::FinishError;
+use crate::state::Payment;
 
 /// What a new payment needs.
 pub(super) struct NewPayment {

@@ -1,7 +1,11 @@
 //! The payment shapes the gateway answers with: the creation answer, the in-store transaction and
 //! the query answer, with refunds listed and amounts at the currency's precision.
 
-use super::*;
+use serde_json::{Value, json};
+
+use crate::clock::readable;
+use crate::gateway::Payload;
+use crate::state::Payment;
 
 pub(super) fn fields<const N: usize>(pairs: [(&str, String); N]) -> Payload {
     pairs

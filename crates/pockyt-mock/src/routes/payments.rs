@@ -2,7 +2,7 @@
 //! card `process` and v4 `capture` charge at once; `acquire/create` (the WeChat mini-program and
 //! in-app order) waits for the app. Client tokens are answered for the `YIP` and `APP` terminals.
 
-use super::*;
+use super::prelude::*;
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {

@@ -6,7 +6,7 @@
 //!   read and spent under one lock, so two payouts cannot spend it twice;
 //! - a payout with an `ipnUrl` is followed by its webhook.
 
-use super::*;
+use super::prelude::*;
 use crate::routes::customers::{create_customer, find_customer, profile_of, update_customer};
 use crate::state::{PayeeAccount, PayoutKey};
 

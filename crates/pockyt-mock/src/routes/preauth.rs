@@ -2,7 +2,7 @@
 //! merchant); `unfreeze` releases part of what is held, never more than is left; `capture`
 //! charges at most what is held, creates a paid payment, and releases what it captured.
 
-use super::*;
+use super::prelude::*;
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {

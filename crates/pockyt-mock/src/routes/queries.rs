@@ -2,7 +2,7 @@
 //! date range (the start not after the end); settlement and withdrawal lists (empty, with the
 //! shape the gateway answers); the data status check.
 
-use super::*;
+use super::prelude::*;
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {

@@ -4,7 +4,7 @@
 //! made; a revoked agreement takes no more payments. The first authorization notifies the
 //! merchant's `autoIpnUrl`. PayPal plans and recurring updates answer their documented shapes.
 
-use super::*;
+use super::prelude::*;
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {

@@ -6,7 +6,7 @@
 //! - `cancel` closes an open payment; a paid one is refunded for what is left and closed, and the
 //!   merchant is notified of the change like of any other.
 
-use super::*;
+use super::prelude::*;
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {

@@ -4,18 +4,21 @@
 use bytes::Bytes;
 use pockyt_types::{Endpoint, Envelope};
 
+use super::Client;
 use crate::error::Error;
 
-/// Status first, envelope second, typed payload last (by [`pockyt_types::decode_response`], the
-/// same function a custom stack uses), so each failure gets its own error.
-pub(super) fn decode<E: Endpoint>(
-    response: &http::Response<Bytes>,
-    attempts: u32,
-) -> Result<Envelope<E::Response>, Error> {
-    let status = response.status();
-    pockyt_types::decode_response::<E>(status.as_u16(), response.body()).map_err(|error| {
-        let wait =
-            crate::retry::retry_after(status, response.headers(), std::time::SystemTime::now());
-        Error::from_response(error, attempts, wait)
-    })
+impl Client {
+    /// Status first, envelope second, typed payload last (by [`pockyt_types::decode_response`],
+    /// the same function a custom stack uses), so each failure gets its own error.
+    pub(super) fn decode<E: Endpoint>(
+        response: &http::Response<Bytes>,
+        attempts: u32,
+    ) -> Result<Envelope<E::Response>, Error> {
+        let status = response.status();
+        pockyt_types::decode_response::<E>(status.as_u16(), response.body()).map_err(|error| {
+            let wait =
+                crate::retry::retry_after(status, response.headers(), std::time::SystemTime::now());
+            Error::from_response(error, attempts, wait)
+        })
+    }
 }

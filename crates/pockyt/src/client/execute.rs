@@ -6,19 +6,10 @@ use bytes::Bytes;
 use pockyt_transport::TransportError;
 use tokio::time::Instant;
 
-use super::Client;
 use super::encode::Encoded;
+use super::{Call, Client};
 use crate::error::{Error, remaining};
 use crate::retry::{Outcome, Verdict, classify};
-
-/// What the retry loop and the traces need to know about a call.
-pub(super) struct Call<'a> {
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-    pub(super) name: &'static str,
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-    pub(super) path: &'a str,
-    pub(super) idempotent: bool,
-}
 
 impl Client {
     /// Sends with the attempt timeout, the overall deadline and the retry policy.

@@ -3,6 +3,9 @@
 //! policy), [`decode`] (status, envelope, typed payload) and [`trace`] (spans, never data).
 //! Whether an attempt's outcome is worth another attempt is decided once, in
 //! [`crate::retry::classify`].
+//!
+//! Each phase is an `impl Client` block in its own file, so the phases reach up to [`Client`]
+//! (the one upward import here) and this module calls them as methods, never by path.
 
 mod decode;
 mod encode;
@@ -21,8 +24,6 @@ use pockyt_types::{Endpoint, Envelope, TranQueryRequest, TranQueryResponse};
 use crate::config::Config;
 use crate::error::Error;
 use crate::options::CallOptions;
-use decode::decode;
-use execute::Call;
 
 /// The Pockyt API client. Cheap to clone (an `Arc` inside); `Send + Sync`, so share one per
 /// merchant account across tasks.
@@ -191,9 +192,9 @@ impl Client {
                 idempotent: E::IDEMPOTENT,
             };
             let (response, attempts) = self.execute(call, encoded).await?;
-            decode::<E>(&response, attempts)
+            Self::decode::<E>(&response, attempts)
         };
-        trace::call(E::NAME, E::PATH, call).await
+        Self::traced(E::NAME, E::PATH, call).await
     }
 
     /// Looks a payment up by the merchant's `reference`: `Ok(None)` if the gateway has no such
@@ -251,4 +252,13 @@ impl Client {
         };
         Ok(self.execute(call, encoded).await?.0)
     }
+}
+
+/// What the retry loop and the traces need to know about a call.
+pub(crate) struct Call<'a> {
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) name: &'static str,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) path: &'a str,
+    pub(crate) idempotent: bool,
 }

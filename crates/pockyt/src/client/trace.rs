@@ -6,7 +6,7 @@ use pockyt_transport::TransportError;
 use pockyt_types::Envelope;
 use tokio::time::Instant;
 
-use super::execute::Call;
+use super::{Call, Client};
 use crate::error::Error;
 
 #[cfg(feature = "tracing")]
@@ -40,31 +40,33 @@ pub(super) fn attempt(
     }
 }
 
-/// Runs a call inside a `pockyt.call` span and records its outcome: code and latency, never data.
-#[cfg(feature = "tracing")]
-pub(super) async fn call<T>(
-    endpoint: &'static str,
-    path: &'static str,
-    call: impl std::future::Future<Output = Result<Envelope<T>, Error>>,
-) -> Result<Envelope<T>, Error> {
-    use tracing::Instrument;
-    let span = tracing::info_span!("pockyt.call", endpoint, path);
-    let started = Instant::now();
-    let result = call.instrument(span.clone()).await;
-    let latency_ms = started.elapsed().as_millis() as u64;
-    let _entered = span.enter();
-    match &result {
-        Ok(envelope) => {
-            tracing::info!(ret_code = %envelope.ret_code, latency_ms, "pockyt call succeeded")
+impl Client {
+    /// Runs a call inside a `pockyt.call` span and records its outcome: code and latency, never data.
+    #[cfg(feature = "tracing")]
+    pub(super) async fn traced<T>(
+        endpoint: &'static str,
+        path: &'static str,
+        call: impl std::future::Future<Output = Result<Envelope<T>, Error>>,
+    ) -> Result<Envelope<T>, Error> {
+        use tracing::Instrument;
+        let span = tracing::info_span!("pockyt.call", endpoint, path);
+        let started = Instant::now();
+        let result = call.instrument(span.clone()).await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        let _entered = span.enter();
+        match &result {
+            Ok(envelope) => {
+                tracing::info!(ret_code = %envelope.ret_code, latency_ms, "pockyt call succeeded")
+            }
+            Err(error) => tracing::warn!(
+                ret_code = error.ret_code().map(|c| c.as_str()).unwrap_or("-"),
+                retryable = error.is_retryable(),
+                latency_ms,
+                "pockyt call failed"
+            ),
         }
-        Err(error) => tracing::warn!(
-            ret_code = error.ret_code().map(|c| c.as_str()).unwrap_or("-"),
-            retryable = error.is_retryable(),
-            latency_ms,
-            "pockyt call failed"
-        ),
+        result
     }
-    result
 }
 
 #[cfg(not(feature = "tracing"))]
@@ -76,11 +78,13 @@ pub(super) fn attempt(
 ) {
 }
 
-#[cfg(not(feature = "tracing"))]
-pub(super) async fn call<T>(
-    _: &'static str,
-    _: &'static str,
-    call: impl std::future::Future<Output = Result<Envelope<T>, Error>>,
-) -> Result<Envelope<T>, Error> {
-    call.await
+impl Client {
+    #[cfg(not(feature = "tracing"))]
+    pub(super) async fn traced<T>(
+        _: &'static str,
+        _: &'static str,
+        call: impl std::future::Future<Output = Result<Envelope<T>, Error>>,
+    ) -> Result<Envelope<T>, Error> {
+        call.await
+    }
 }

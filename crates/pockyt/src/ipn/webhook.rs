@@ -4,6 +4,10 @@
 //! `autoDebitNo` is an auto-debit authorisation, `invoiceId` a payout, `completedAt` a card
 //! capture, `accountToken` or `accountStatus` without a `transactionNo` a payee account, and
 //! `transactionNo` or `status` a payment. Anything else stays [`Webhook::Unknown`], verified.
+//!
+//! It builds on its parent's checks (size cap, exact form decoding, signature, the payment
+//! notification), which it reaches with `super::`: the one upward import of `ipn`, so that every
+//! kind is verified by the same code. The parent only re-exports what this module defines.
 
 use std::collections::BTreeMap;
 
