@@ -20,13 +20,18 @@ pub fn endpoints_test_rs(api: &Api) -> String {
         if endpoint.deprecated.is_some() {
             out.push_str("#[allow(deprecated)]\n");
         }
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "#[tokio::test]\nasync fn {method}() {{\n\
-             let request = {name}Request::from_wire(&support::params(&[{params}])).expect(\"the sample is valid\");\n\
-             let (client, mock) = support::client();\n\
-             client.{method}(&request).await.expect(\"the scripted answer is a success\");\n\
-             support::assert_signed_post(&mock, {path:?}, &request.wire_pairs());\n}}\n",
+            r#"#[tokio::test]
+async fn {method}() {{
+    let request = {name}Request::from_wire(&support::params(&[{params}]))
+        .expect("the sample is valid");
+    let (client, mock) = support::client();
+    client.{method}(&request).await.expect("the scripted answer is a success");
+    support::assert_signed_post(&mock, {path:?}, &request.wire_pairs());
+}}
+
+"#,
             method = endpoint.method,
             name = endpoint.name,
             params = params.join(", "),

@@ -141,16 +141,27 @@ fn emit_enum(out: &mut String, def: &EnumDef) {
     }
     out.push_str("other => Self::Unknown(other.to_owned()),\n}\n}\n}\n\n");
 
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "impl fmt::Display for {name} {{\n\
-         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {{\nf.write_str(self.as_str())\n}}\n}}\n\n\
-         impl Serialize for {name} {{\n\
-         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n\
-         serializer.serialize_str(self.as_str())\n}}\n}}\n\n\
-         impl<'de> Deserialize<'de> for {name} {{\n\
-         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n\
-         crate::wire_enum::deserialize(deserializer)\n}}\n}}\n"
+        r#"impl fmt::Display for {name} {{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {{
+        f.write_str(self.as_str())
+    }}
+}}
+
+impl Serialize for {name} {{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{
+        serializer.serialize_str(self.as_str())
+    }}
+}}
+
+impl<'de> Deserialize<'de> for {name} {{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{
+        crate::wire_enum::deserialize(deserializer)
+    }}
+}}
+
+"#
     );
 }
 
@@ -459,20 +470,22 @@ fn emit_endpoint_impl(
         .map(|k| format!("{k:?}"))
         .collect();
     let takes_admin = fields.iter().any(|(f, _, _)| f.wire == "storeAdminNo");
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "impl Endpoint for {name} {{\n\
-         type Response = {}Response;\n\
-         const PATH: &'static str = {:?};\n\
-         const NAME: &'static str = {:?};\n\
-         const IDEMPOTENT: bool = {};\n\
-         const RESPONSE_KEYS: &'static [&'static str] = &[{}];\n\
-         const ACCEPTS_STORE_ADMIN_NO: bool = {takes_admin};\n",
-        endpoint.name,
-        endpoint.path,
-        endpoint.method,
-        endpoint.idempotent,
-        keys.join(", ")
+        r#"impl Endpoint for {name} {{
+    type Response = {endpoint}Response;
+    const PATH: &'static str = {path:?};
+    const NAME: &'static str = {method:?};
+    const IDEMPOTENT: bool = {idempotent};
+    const RESPONSE_KEYS: &'static [&'static str] = &[{keys}];
+    const ACCEPTS_STORE_ADMIN_NO: bool = {takes_admin};
+
+"#,
+        endpoint = endpoint.name,
+        path = endpoint.path,
+        method = endpoint.method,
+        idempotent = endpoint.idempotent,
+        keys = keys.join(", ")
     );
     emit_validate(out, endpoint, fields);
     emit_wire_pairs(out, fields);
