@@ -69,14 +69,14 @@ use sim::{FinishError, Simulator};
 #[non_exhaustive]
 pub enum MockError {
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {cause}")]
     #[non_exhaustive]
     Bind {
         /// The address.
         addr: SocketAddr,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause, shown in the message (so not also a `source()`: a chain printer shows it
+        /// once).
+        cause: std::io::Error,
     },
     /// No payment has this transaction number.
     #[error("no payment has transactionNo {0}")]
@@ -185,13 +185,13 @@ impl MockGatewayBuilder {
     pub async fn start(self) -> Result<MockGateway, MockError> {
         let listener = TcpListener::bind(self.addr)
             .await
-            .map_err(|source| MockError::Bind {
+            .map_err(|cause| MockError::Bind {
                 addr: self.addr,
-                source,
+                cause,
             })?;
-        let addr = listener.local_addr().map_err(|source| MockError::Bind {
+        let addr = listener.local_addr().map_err(|cause| MockError::Bind {
             addr: self.addr,
-            source,
+            cause,
         })?;
         let merchants = if self.merchants.is_empty() {
             vec![Merchant::demo()]

@@ -58,12 +58,14 @@ pub enum IpnError {
         /// The limit.
         max: usize,
     },
+    // The inner errors are shown in the message, so they are not also `source()` (RFC 0022: a
+    // chain printer shows each layer once).
     /// The body is not a form.
     #[error("the notification body is not a form: {0}")]
-    Malformed(#[from] FormError),
+    Malformed(FormError),
     /// The signature is missing, malformed, wrong, or the body repeats a name.
     #[error("the notification is not authentic: {0}")]
-    Signature(#[from] VerifyError),
+    Signature(VerifyError),
     /// A verified field does not parse (e.g. an amount that is not a decimal).
     #[error("verified notification field `{field}` is not valid: {reason}")]
     #[non_exhaustive]
@@ -73,6 +75,18 @@ pub enum IpnError {
         /// Why.
         reason: String,
     },
+}
+
+impl From<FormError> for IpnError {
+    fn from(error: FormError) -> Self {
+        IpnError::Malformed(error)
+    }
+}
+
+impl From<VerifyError> for IpnError {
+    fn from(error: VerifyError) -> Self {
+        IpnError::Signature(error)
+    }
 }
 
 /// A verified notification. Every field is as the gateway sent it; fields it did not send are absent.
@@ -236,6 +250,25 @@ pub fn parse_callback(query: &str, key: &SigningKey) -> Result<Callback, IpnErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_layer_is_shown_once() {
+        use std::error::Error as _;
+        let key = SigningKey::from_token("my-test-token-001");
+        for body in [&b"a=%zz"[..], b"a=1&verifySign=00"] {
+            let error = verify_form(body, &key).unwrap_err();
+            let inner = match &error {
+                IpnError::Malformed(inner) => inner.to_string(),
+                IpnError::Signature(inner) => inner.to_string(),
+                other => panic!("unexpected {other:?}"),
+            };
+            assert!(error.to_string().ends_with(&inner), "{error}");
+            assert!(
+                error.source().is_none(),
+                "{error}: the cause is in the message already"
+            );
+        }
+    }
 
     fn key() -> SigningKey {
         SigningKey::from_token("my-test-token-001")
