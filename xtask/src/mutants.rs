@@ -8,17 +8,35 @@
 use std::path::Path;
 use std::process::Command;
 
-/// (area, package, files): the code that decides whether money moved.
-const AREAS: &[(&str, &str, &[&str])] = &[
-    (
-        "signing (`pockyt-sign`)",
-        "pockyt-sign",
-        &["crates/pockyt-sign/src/*.rs"],
-    ),
-    (
-        "amount, envelope, validation, bodies (`pockyt-types`)",
-        "pockyt-types",
-        &[
+/// One area of the money path: its name, the package whose code is mutated, the files, the
+/// packages whose tests judge each mutant, and cargo features those tests need.
+struct Area {
+    name: &'static str,
+    package: &'static str,
+    files: &'static [&'static str],
+    tested_by: &'static [&'static str],
+    features: &'static str,
+    /// Test-binary filters (module paths), when the judging package's tests are larger than the
+    /// area needs; empty for all of them.
+    filters: &'static [&'static str],
+}
+
+/// The code that decides whether money moved (the issue's list): signing; amounts, envelopes,
+/// validation and what moved down from the facade; the client's retry and decoding, errors and
+/// IPN verification; the transport's error classification; the simulator's money rules.
+const AREAS: &[Area] = &[
+    Area {
+        name: "signing, form codec (`pockyt-sign`)",
+        package: "pockyt-sign",
+        files: &["crates/pockyt-sign/src/*.rs"],
+        tested_by: &["pockyt-sign"],
+        features: "",
+        filters: &[],
+    },
+    Area {
+        name: "amount, envelope, validation, response, JSON body, identity (`pockyt-types`)",
+        package: "pockyt-types",
+        files: &[
             "crates/pockyt-types/src/amount.rs",
             "crates/pockyt-types/src/envelope.rs",
             "crates/pockyt-types/src/validate.rs",
@@ -26,37 +44,50 @@ const AREAS: &[(&str, &str, &[&str])] = &[
             "crates/pockyt-types/src/json_body.rs",
             "crates/pockyt-types/src/identity.rs",
         ],
-    ),
-    (
-        "client, retry, errors, options, IPN (`pockyt`)",
-        "pockyt",
-        &[
-            "crates/pockyt/src/client.rs",
+        tested_by: &["pockyt-types"],
+        features: "from-wire",
+        filters: &[],
+    },
+    Area {
+        name: "client, retry, errors, IPN (`pockyt`)",
+        package: "pockyt",
+        files: &[
+            "crates/pockyt/src/client/mod.rs",
+            "crates/pockyt/src/client/encode.rs",
+            "crates/pockyt/src/client/execute.rs",
+            "crates/pockyt/src/client/decode.rs",
             "crates/pockyt/src/retry.rs",
             "crates/pockyt/src/error.rs",
-            "crates/pockyt/src/options.rs",
             "crates/pockyt/src/ipn.rs",
             "crates/pockyt/src/ipn/webhook.rs",
         ],
-    ),
-    (
-        "error classification, proxy (`pockyt-transport`)",
-        "pockyt-transport",
-        &[
-            "crates/pockyt-transport/src/error.rs",
-            "crates/pockyt-transport/src/proxy.rs",
-        ],
-    ),
-    (
-        "refunds, cancels, state (`pockyt-mock`)",
-        "pockyt-mock",
-        &[
+        tested_by: &["pockyt"],
+        features: "test-util",
+        filters: &[],
+    },
+    Area {
+        name: "error classification (`pockyt-transport`)",
+        package: "pockyt-transport",
+        files: &["crates/pockyt-transport/src/error.rs"],
+        tested_by: &["pockyt-transport"],
+        features: "",
+        filters: &[],
+    },
+    Area {
+        name: "refunds, cancels, balances, state (`pockyt-mock`)",
+        package: "pockyt-mock",
+        files: &[
             "crates/pockyt-mock/src/state.rs",
             "crates/pockyt-mock/src/sim.rs",
             "crates/pockyt-mock/src/routes/refunds.rs",
+            "crates/pockyt-mock/src/routes/kit.rs",
             "crates/pockyt-mock/src/routes/new_payment.rs",
         ],
-    ),
+        // The simulator's rules are asserted end to end, through the client.
+        tested_by: &["pockyt-mock", "pockyt-e2e"],
+        features: "",
+        filters: &["flows::", "fidelity::", "defects::", "concurrency::"],
+    },
 ];
 
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
@@ -76,35 +107,47 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     let partial = in_diff.is_some() || only.is_some();
     crate::install::ensure("mutants", "cargo-mutants")?;
     let mut rows = Vec::new();
-    for (area, package, files) in AREAS
-        .iter()
-        .filter(|(_, p, _)| only.is_none_or(|o| o == *p))
-    {
-        let out = root.join("target/mutants").join(package);
+    for area in AREAS.iter().filter(|a| only.is_none_or(|o| o == a.package)) {
+        let out = root.join("target/mutants").join(area.package);
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
         let mut command = Command::new("cargo");
         command
             .current_dir(root)
-            .args(["mutants", "--package", package, "--no-shuffle"])
+            .args(["mutants", "--package", area.package, "--no-shuffle"])
             .args(["--cargo-test-arg=--tests", "--timeout-multiplier", "3"])
             .arg("--output")
             .arg(&out);
-        for file in *files {
+        for package in area.tested_by {
+            command.args(["--test-package", package]);
+        }
+        if !area.features.is_empty() {
+            command.args(["--features", area.features]);
+        }
+        if !area.filters.is_empty() {
+            command.arg("--cargo-test-arg=--");
+            for filter in area.filters {
+                command.arg(format!("--cargo-test-arg={filter}"));
+            }
+        }
+        for file in area.files {
             command.args(["--file", file]);
         }
         if let Some(diff) = in_diff {
             command.args(["--in-diff", diff]);
         }
-        println!("mutants: {area}");
+        println!("mutants: {}", area.name);
         // Exit 2 (missed mutants) and 3 (timeouts) are results the table records; anything
         // else (a failing baseline, bad arguments) means there is no result to record.
         let status = command
             .status()
             .map_err(|e| format!("cargo mutants: {e}"))?;
         if !matches!(status.code(), Some(0 | 2 | 3)) {
-            return Err(format!("cargo mutants failed for {package} ({status})"));
+            return Err(format!(
+                "cargo mutants failed for {} ({status})",
+                area.package
+            ));
         }
-        rows.push((area, counts(&out.join("mutants.out/outcomes.json"))?));
+        rows.push((area.name, counts(&out.join("mutants.out/outcomes.json"))?));
     }
     if partial {
         for (area, c) in &rows {
@@ -144,9 +187,9 @@ fn counts(outcomes: &Path) -> Result<Counts, String> {
     })
 }
 
-fn table(rows: &[(&&str, Counts)]) -> String {
+fn table(rows: &[(&str, Counts)]) -> String {
     let mut out = format!(
-        "Measured {} on {} cores by `cargo xtask mutants` (cargo-mutants; each mutant tested by its package's unit and integration tests, doctests excluded).\n\n\
+        "Measured {} on {} cores by `cargo xtask mutants` (cargo-mutants; each mutant tested by its package's unit and integration tests, the simulator's also by the end-to-end flows; doctests excluded).\n\n\
          | area | mutants | caught | missed | unviable | timeouts | caught of viable |\n|---|---|---|---|---|---|---|\n",
         crate::page::today(),
         crate::page::cores()

@@ -42,8 +42,10 @@ pub fn parse(body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
         if name.is_empty() {
             return Err(FormError::EmptyName);
         }
+        // Positions count the bytes as received, so the value starts after the raw name.
+        let value_at = start + name.len() + 1;
         let name = decode(name, start)?;
-        let value = decode(value, start + name.len() + 1)?;
+        let value = decode(value, value_at)?;
         pairs.push((name, value));
     }
     Ok(pairs)
@@ -122,6 +124,32 @@ fn escape_into(text: &str, out: &mut String) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_bad_escape_is_located_in_the_body_as_received() {
+        let at = |body: &[u8]| match parse(body) {
+            Err(FormError::BadEscape { at }) => at,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(at(b"a=%zz"), 2);
+        assert_eq!(at(b"a=1&b=%zz"), 6);
+        assert_eq!(at(b"a=1&bb=22&c=%z"), 12);
+        // An escaped name is longer as received than decoded.
+        assert_eq!(at(b"%61=%zz"), 4);
+        assert_eq!(at(b"x=1&%6"), 4);
+    }
+
+    #[test]
+    fn lowercase_and_uppercase_escapes_decode_alike() {
+        let lower = parse(b"x=%e9%80%80%2f%3a").unwrap();
+        let upper = parse(b"x=%E9%80%80%2F%3A").unwrap();
+        assert_eq!(lower, upper);
+        assert_eq!(lower[0].1, "退/:");
+        assert!(matches!(
+            parse(b"x=%g0"),
+            Err(FormError::BadEscape { at: 2 })
+        ));
+    }
 
     #[test]
     fn escape_is_one_encoded_value() {

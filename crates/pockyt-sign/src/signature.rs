@@ -72,6 +72,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn debug_shows_the_hex_it_would_send() {
+        let signature: Signature = "0123456789abcdef0123456789abcdef".parse().unwrap();
+        assert_eq!(
+            format!("{signature:?}"),
+            "Signature(0123456789abcdef0123456789abcdef)"
+        );
+    }
+
+    #[test]
     fn hex_round_trip_in_both_cases() {
         let lower = "b87dbbd26654229e60e94095833d70e5";
         let sig: Signature = lower.parse().unwrap();

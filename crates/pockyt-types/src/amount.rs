@@ -827,6 +827,15 @@ mod tests {
     }
 
     #[test]
+    fn a_value_of_the_wrong_type_names_what_was_expected() {
+        // serde_json hands over raw text (its errors are the parser's); other formats meet
+        // the visitor, whose words these are.
+        let error = Amount::deserialize(IntoDeserializer::<ValueError>::into_deserializer(true))
+            .unwrap_err();
+        assert!(error.to_string().contains("a decimal amount"), "{error}");
+    }
+
+    #[test]
     fn sign_predicates() {
         assert!(amount("0.01").is_positive());
         assert!(amount("-0.01").is_negative());
@@ -837,6 +846,9 @@ mod tests {
                 "{zero}"
             );
         }
+        for not_zero in ["0.01", "-0.01", "1", "100"] {
+            assert!(!amount(not_zero).is_zero(), "{not_zero}");
+        }
     }
 
     #[test]
@@ -845,6 +857,12 @@ mod tests {
         assert_eq!(hash_of(&amount("12.5")), hash_of(&amount("12.500")));
         assert_eq!(amount("0"), amount("-0.00"));
         assert_eq!(hash_of(&amount("0")), hash_of(&amount("-0.00")));
+        // Different values hash apart (a hash of nothing would make every set one long chain).
+        let hashes: std::collections::HashSet<u64> = ["0", "0.1", "1", "10", "-1", "12.5", "12.05"]
+            .iter()
+            .map(|a| hash_of(&amount(a)))
+            .collect();
+        assert_eq!(hashes.len(), 7);
         assert_ne!(amount("12.5"), amount("12.05"));
         assert!(amount("12.5") > amount("12.49"));
         assert!(amount("-1") < amount("-0.999999999"));

@@ -169,7 +169,8 @@ impl JsonError {
         self.0.line()
     }
 
-    /// The column (from 1) where reading stopped.
+    /// The column (from 1) where reading stopped; 0 when the body was well-formed JSON of the
+    /// wrong shape.
     pub fn column(&self) -> usize {
         self.0.column()
     }
@@ -366,6 +367,42 @@ mod tests {
         assert_eq!(env.ret_msg(), "query success");
         let v: Option<serde_json::Value> = env.payload(&["result"]).unwrap();
         assert_eq!(v.unwrap()["a"], 1);
+    }
+
+    #[test]
+    fn every_code_says_what_it_means_and_prints_as_sent() {
+        let meanings: std::collections::HashSet<&str> = [
+            RetCode::SystemError,
+            RetCode::UnsupportedVersion,
+            RetCode::MissingParameter,
+            RetCode::NoRecord,
+            RetCode::InconsistentParameters,
+            RetCode::InvalidParameter,
+            RetCode::AccessDenied,
+            RetCode::StatusError,
+            RetCode::UpstreamError,
+            RetCode::Success,
+        ]
+        .iter()
+        .map(|code| {
+            assert_eq!(code.to_string(), code.as_str());
+            code.meaning()
+        })
+        .collect();
+        assert_eq!(meanings.len(), 10, "each meaning is its own");
+        assert!(RetCode::NoRecord.meaning().contains("no record"));
+        assert!(RetCode::AccessDenied.meaning().contains("token"));
+        assert_eq!(RetCode::from("123456").to_string(), "123456");
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_says_so() {
+        let error = RawEnvelope::parse(b"[1, 2]").err().unwrap();
+        assert!(error.to_string().contains("a JSON object"), "{error}");
+        let EnvelopeError::NotJson(inner) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(inner.line(), 1);
     }
 
     #[test]

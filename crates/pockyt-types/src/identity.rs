@@ -195,4 +195,29 @@ mod tests {
             .collect();
         assert_eq!(admins, [("storeAdminNo", "own")]);
     }
+
+    #[test]
+    fn the_identity_reads_back_what_was_set() {
+        let bare = Identity::new("200043", "300014");
+        assert_eq!((bare.merchant_no(), bare.store_no()), ("200043", "300014"));
+        assert_eq!(bare.mer_group_no_value(), None);
+        assert_eq!(bare.store_admin_no_value(), None);
+        let full = bare.mer_group_no("g-1").store_admin_no("clerk-7");
+        assert_eq!(full.mer_group_no_value(), Some("g-1"));
+        assert_eq!(full.store_admin_no_value(), Some("clerk-7"));
+    }
+
+    #[test]
+    fn the_length_stays_exact_while_iterating() {
+        let identity = Identity::new("m", "s").mer_group_no("g");
+        let query = TranQueryRequest::new().reference("r");
+        let wire = query.wire_pairs();
+        let mut pairs = identity.signing_pairs(&query, &wire);
+        for left in (0..4).rev() {
+            assert!(pairs.next().is_some());
+            assert_eq!(pairs.len(), left);
+            assert_eq!(pairs.size_hint(), (left, Some(left)));
+        }
+        assert!(pairs.next().is_none());
+    }
 }

@@ -128,4 +128,77 @@ mod tests {
         assert!(snippet(long.as_bytes()).chars().count() <= 161);
         assert_eq!(snippet(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
     }
+
+    #[test]
+    fn a_snippet_is_marked_cut_only_when_something_was_left_out() {
+        // Words of letters: nothing to mask, one space between them either way.
+        let words = |n: usize| "ab ".repeat(n);
+        let exactly = words(54); // 54 words: 53 × 3 + 2 = 161 characters collapsed
+        let fits = &exactly[..exactly.len() - 4]; // 53 words: 158 characters
+        assert_eq!(snippet(fits.as_bytes()), fits.trim_end());
+        let cut = snippet(exactly.as_bytes());
+        assert!(cut.ends_with('…') && cut.chars().count() == 161, "{cut}");
+        let at_160 = "g".repeat(160);
+        assert_eq!(snippet(at_160.as_bytes()), at_160);
+        // Past the 4096 bytes read, the body was cut even when what is left is short.
+        let padded_4096 = format!("ab{}", " ".repeat(4094));
+        assert_eq!(snippet(padded_4096.as_bytes()), "ab");
+        let padded_4097 = format!("ab{}", " ".repeat(4095));
+        assert_eq!(snippet(padded_4097.as_bytes()), "ab…");
+    }
+
+    mod decoding {
+        use crate::{PayeeRetrieveRequest, RetCode, TranQueryRequest};
+
+        use super::super::*;
+
+        #[test]
+        fn a_payload_under_another_key_is_found_there() {
+            let body = br#"{"ret_code":"000100","ret_msg":"ok","customer":{"customerNo":"1001"}}"#;
+            let envelope = decode_response::<PayeeRetrieveRequest>(200, body).unwrap();
+            let payee = envelope.result.expect("the payee, read under `customer`");
+            assert_eq!(payee.customer_no.as_deref(), Some("1001"));
+        }
+
+        #[test]
+        fn a_success_status_with_a_refusal_is_an_api_error() {
+            let body = br#"{"ret_code":"000021","ret_msg":"no record"}"#;
+            let error = decode_response::<TranQueryRequest>(200, body).unwrap_err();
+            assert!(matches!(
+                error,
+                ResponseError::Api {
+                    ret_code: RetCode::NoRecord,
+                    ..
+                }
+            ));
+        }
+
+        #[test]
+        fn an_error_status_is_a_status_error_unless_its_body_is_a_refusal() {
+            let html = b"<html>502</html>";
+            let error = decode_response::<TranQueryRequest>(502, html).unwrap_err();
+            assert!(
+                matches!(error, ResponseError::Status { status: 502, .. }),
+                "{error}"
+            );
+            let refusal = br#"{"ret_code":"000021","ret_msg":"no record"}"#;
+            let error = decode_response::<TranQueryRequest>(404, refusal).unwrap_err();
+            assert!(matches!(
+                error,
+                ResponseError::Api {
+                    ret_code: RetCode::NoRecord,
+                    ..
+                }
+            ));
+            // A success envelope behind an error status is still the status's failure.
+            let success = br#"{"ret_code":"000100","ret_msg":"ok","result":{}}"#;
+            let error = decode_response::<TranQueryRequest>(503, success).unwrap_err();
+            assert!(
+                matches!(error, ResponseError::Status { status: 503, .. }),
+                "{error}"
+            );
+            let ok = decode_response::<TranQueryRequest>(200, success).unwrap();
+            assert!(ok.result.is_some());
+        }
+    }
 }

@@ -432,6 +432,15 @@ mod tests {
         assert!(!date("20241301", false));
         assert!(!date("2024010", false));
         assert!(!date("２０２４０１０１", false));
+        // Every month's length, leap years included.
+        assert!(date("2024-04-30", true) && !date("2024-04-31", true));
+        assert!(date("2024-11-30", true) && !date("2024-11-31", true));
+        assert!(date("2023-02-28", true) && !date("2023-02-29", true));
+        assert!(date("2000-02-29", true) && !date("1900-02-29", true));
+        assert!(date("2024-12-31", true) && !date("2024-00-10", true) && !date("2024-01-00", true));
+        // The separators are checked one by one, and a sign is not a digit.
+        assert!(!date("2024x01-01", true) && !date("2024-01x01", true));
+        assert!(!date("+0240101", false) && !date("2024+101", false));
     }
 
     #[test]
@@ -440,6 +449,12 @@ mod tests {
         assert!(!utc_timestamp("2024-01-01T24:00:00Z"));
         assert!(!utc_timestamp("2024-01-01 12:30:45Z"));
         assert!(!utc_timestamp("2024-01-01T12:30:45+08:00"));
+        // Each separator on its own.
+        assert!(!utc_timestamp("2024-01-01T12x30:45Z"));
+        assert!(!utc_timestamp("2024-01-01T12:30x45Z"));
+        assert!(!utc_timestamp("2024-01-01x12:30:45Z"));
+        assert!(!utc_timestamp("2024-01-01T12:30:45x"));
+        assert!(!utc_timestamp("2024-01-01T12:60:00Z") && !utc_timestamp("2024-01-01T12:00:60Z"));
     }
 
     #[test]
@@ -452,6 +467,34 @@ mod tests {
         assert!(url("HTTPS://merchant.example.com/ipn"));
         assert!(url("Http://merchant.example.com/ipn"));
         assert!(!url("httpx://merchant.example.com"));
+        // Two (or any even number of) bad bytes are as bad as one.
+        assert!(!url("https://a b c/") && !url("https://a\u{7f}\u{7f}/"));
+        assert!(!url("https://a\tb/") && !url("https://a\u{7f}/"));
+    }
+
+    #[test]
+    fn each_format_names_what_it_expects() {
+        let formats = [
+            (Format::Yyyymmdd, "YYYYMMDD"),
+            (Format::IsoDate, "YYYY-MM-DD"),
+            (Format::UtcTimestamp, "YYYY-MM-DDTHH:MM:SSZ"),
+            (Format::Url, "URL"),
+            (Format::Json, "JSON"),
+            (Format::Digits, "digits"),
+        ];
+        for (format, words) in formats {
+            let error = text("field", Some("\u{1}"), REQUIRED.format(format)).unwrap_err();
+            assert!(error.to_string().contains(words), "{format:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_currency_leaves_precision_to_the_gateway() {
+        let amount = Amount::parse("1.234").unwrap();
+        let unknown = Currency::from("XYZ");
+        assert!(self::amount("amount", Some(&amount), REQUIRED, Some(&unknown)).is_ok());
+        let usd = Currency::Usd;
+        assert!(self::amount("amount", Some(&amount), REQUIRED, Some(&usd)).is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@ fn usd(text: &str) -> Amount {
     Amount::parse(text).unwrap()
 }
 
-fn secure_pay() -> SecurePayRequest {
+pub(crate) fn secure_pay() -> SecurePayRequest {
     SecurePayRequest::new(
         usd("12.50"),
         Currency::Usd,
@@ -118,34 +118,6 @@ fn list_dates_must_be_real_yyyymmdd() {
             .validate()
             .is_err()
     );
-}
-
-#[test]
-fn from_wire_inverts_wire_pairs() {
-    let request = secure_pay()
-        .note("gift & wrap")
-        .timeout(120)
-        .goods_info(r#"[{"goods_name":"T","quantity":"1"}]"#);
-    let params: Params = request
-        .wire_pairs()
-        .iter()
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .collect();
-    let parsed = SecurePayRequest::from_wire(&params).unwrap();
-    assert_eq!(parsed, request);
-}
-
-#[test]
-fn from_wire_reports_missing_and_invalid() {
-    let mut params = Params::new();
-    params.insert("currency".into(), "USD".into());
-    let err = RefundRequest::from_wire(&params).unwrap_err();
-    assert_eq!(err.field(), "refundAmount");
-    assert!(err.is_missing());
-    params.insert("refundAmount".into(), "1,00".into());
-    let err = RefundRequest::from_wire(&params).unwrap_err();
-    assert!(!err.is_missing());
-    assert_eq!(err.field(), "refundAmount");
 }
 
 #[test]
