@@ -149,6 +149,18 @@ mod tests {
             parse(b"x=%g0"),
             Err(FormError::BadEscape { at: 2 })
         ));
+        // Either digit may be the bad one, wherever the escape is.
+        for (body, at) in [
+            (&b"x=%0g"[..], 2),
+            (b"x=ab%0g", 4),
+            (b"x=ab%g0", 4),
+            (b"x=ab%0", 4),
+        ] {
+            assert!(
+                matches!(parse(body), Err(FormError::BadEscape { at: a }) if a == at),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]

@@ -833,6 +833,16 @@ mod tests {
         let error = Amount::deserialize(IntoDeserializer::<ValueError>::into_deserializer(true))
             .unwrap_err();
         assert!(error.to_string().contains("a decimal amount"), "{error}");
+        // A map that is not serde_json's raw value: a key of the wrong kind, then a value of the
+        // wrong kind under the right key.
+        use serde::de::value::MapDeserializer;
+        let wrong_key = MapDeserializer::<_, ValueError>::new(vec![(1u8, 2u8)].into_iter());
+        let error = Amount::deserialize(wrong_key).unwrap_err();
+        assert!(error.to_string().contains("not a map"), "{error}");
+        let key = "$serde_json::private::RawValue";
+        let wrong_value = MapDeserializer::<_, ValueError>::new(vec![(key, 2u8)].into_iter());
+        let error = Amount::deserialize(wrong_value).unwrap_err();
+        assert!(error.to_string().contains("raw JSON text"), "{error}");
     }
 
     #[test]

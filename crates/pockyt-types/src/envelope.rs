@@ -397,12 +397,25 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_an_object_says_so() {
-        let error = RawEnvelope::parse(b"[1, 2]").err().unwrap();
-        assert!(error.to_string().contains("a JSON object"), "{error}");
+        let error = RawEnvelope::parse(b"\n\n[1, 2]").err().unwrap();
         let EnvelopeError::NotJson(inner) = &error else {
             panic!("{error:?}")
         };
-        assert_eq!(inner.line(), 1);
+        // The parser's own words, and where it stopped.
+        assert!(
+            inner.to_string().contains("expected a JSON object"),
+            "{inner}"
+        );
+        assert!(error.to_string().ends_with(&inner.to_string()), "{error}");
+        assert_eq!(inner.line(), 3);
+        let broken = RawEnvelope::parse(b"{\n  \"ret_code\": nope}")
+            .err()
+            .unwrap();
+        let EnvelopeError::NotJson(inner) = &broken else {
+            panic!("{broken:?}")
+        };
+        assert_eq!(inner.line(), 2);
+        assert!((13..=18).contains(&inner.column()), "{}", inner.column());
     }
 
     #[test]

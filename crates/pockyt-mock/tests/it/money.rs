@@ -1,0 +1,361 @@
+//! Payments, refunds, cancels, references and balances: what the gateway allows and refuses.
+
+use std::time::Duration;
+
+use pockyt::ipn::testing::IpnReceiver;
+use pockyt::types::*;
+use pockyt::{Client, Config, Error, RetryPolicy, SigningKey};
+use pockyt_mock::{Merchant, MockError, MockGateway};
+
+async fn start() -> (MockGateway, Client) {
+    let gateway = MockGateway::builder().start().await.unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url())
+        .retry(RetryPolicy::never());
+    (gateway, Client::new(config).unwrap())
+}
+
+fn amount(text: &str) -> Amount {
+    Amount::parse(text).unwrap()
+}
+
+fn ret_code(error: Error) -> RetCode {
+    match error {
+        Error::Api { ret_code, .. } => ret_code,
+        other => panic!("expected a refusal, got {other}"),
+    }
+}
+
+/// An open hosted payment of `total` USD; its transaction number.
+async fn open(client: &Client, reference: &str, total: &str) -> String {
+    let request = SecurePayRequest::new(
+        amount(total),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        reference,
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back");
+    let created = client.secure_pay(&request).await.unwrap();
+    created.transaction_no.unwrap()
+}
+
+/// A paid payment of `total` USD.
+async fn paid(gateway: &MockGateway, client: &Client, reference: &str, total: &str) -> String {
+    let number = open(client, reference, total).await;
+    gateway.pay(&number).unwrap();
+    number
+}
+
+fn refund(number: &str, value: &str) -> RefundRequest {
+    RefundRequest::new(amount(value), Currency::Usd, SettleCurrency::Usd).transaction_no(number)
+}
+
+#[tokio::test]
+async fn refunds_add_up_to_what_was_paid_and_no_more() {
+    let (gateway, client) = start().await;
+    let number = paid(&gateway, &client, "r-1", "10.00").await;
+    let first = client.refund(&refund(&number, "4.5")).await.unwrap();
+    assert_eq!(
+        first.refund_amount,
+        Some(amount("4.50")),
+        "kept at the currency's precision"
+    );
+    client.refund(&refund(&number, "5.50")).await.unwrap();
+    let over = client.refund(&refund(&number, "0.01")).await.unwrap_err();
+    assert_eq!(ret_code(over), RetCode::InvalidParameter);
+    let payment = gateway.payment(&number).unwrap();
+    assert_eq!(payment.refunds.len(), 2);
+    assert_eq!(payment.refunded(), Some(amount("10.00")));
+    assert_eq!(payment.refundable(), Some(amount("0")));
+}
+
+#[tokio::test]
+async fn a_refund_above_the_rest_is_refused_whole() {
+    let (gateway, client) = start().await;
+    let number = paid(&gateway, &client, "r-2", "10.00").await;
+    client.refund(&refund(&number, "9.99")).await.unwrap();
+    let over = client.refund(&refund(&number, "0.02")).await.unwrap_err();
+    assert_eq!(ret_code(over), RetCode::InvalidParameter);
+    let exact = client.refund(&refund(&number, "0.01")).await.unwrap();
+    assert_eq!(exact.refund_amount, Some(amount("0.01")));
+}
+
+#[tokio::test]
+async fn only_a_paid_payment_can_be_refunded() {
+    let (gateway, client) = start().await;
+    let number = open(&client, "r-3", "10.00").await;
+    let unpaid = client.refund(&refund(&number, "1.00")).await.unwrap_err();
+    assert_eq!(ret_code(unpaid), RetCode::StatusError);
+    gateway.fail(&number).unwrap();
+    let failed = client.refund(&refund(&number, "1.00")).await.unwrap_err();
+    assert_eq!(ret_code(failed), RetCode::StatusError);
+    let unknown = client
+        .refund(&refund("300000000000000000", "1.00"))
+        .await
+        .unwrap_err();
+    assert_eq!(ret_code(unknown), RetCode::NoRecord);
+}
+
+#[tokio::test]
+async fn a_refund_is_in_the_payments_own_currencies() {
+    let (gateway, client) = start().await;
+    let number = paid(&gateway, &client, "r-4", "10.00").await;
+    let other_currency = RefundRequest::new(amount("1.00"), Currency::Cny, SettleCurrency::Usd)
+        .transaction_no(&number);
+    let error = client.refund(&other_currency).await.unwrap_err();
+    assert_eq!(ret_code(error), RetCode::InconsistentParameters);
+    let other_settle = RefundRequest::new(amount("1.00"), Currency::Usd, SettleCurrency::Gbp)
+        .transaction_no(&number);
+    let error = client.refund(&other_settle).await.unwrap_err();
+    assert_eq!(ret_code(error), RetCode::InconsistentParameters);
+    assert!(gateway.payment(&number).unwrap().refunds.is_empty());
+}
+
+#[tokio::test]
+async fn references_are_used_once_per_merchant() {
+    let (gateway, client) = start().await;
+    let number = paid(&gateway, &client, "r-5", "10.00").await;
+    let first = refund(&number, "1.00").refund_reference("rf-1");
+    client.refund(&first).await.unwrap();
+    let again = client.refund(&first).await.unwrap_err();
+    assert_eq!(ret_code(again), RetCode::InvalidParameter);
+    // A refund found by the payment's reference rather than its number.
+    let by_reference = RefundRequest::new(amount("1.00"), Currency::Usd, SettleCurrency::Usd)
+        .reference("r-5")
+        .refund_reference("rf-2");
+    client.refund(&by_reference).await.unwrap();
+    assert_eq!(gateway.payment(&number).unwrap().refunds.len(), 2);
+    // The payment's own reference is spent too, whatever became of its payment.
+    let request = SecurePayRequest::new(
+        amount("1.00"),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "r-5",
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back");
+    let reused = client.secure_pay(&request).await.unwrap_err();
+    assert_eq!(ret_code(reused), RetCode::InvalidParameter);
+}
+
+#[tokio::test]
+async fn cancel_closes_an_open_payment_and_refunds_a_paid_one() {
+    let (gateway, client) = start().await;
+    let open_number = open(&client, "c-1", "8.00").await;
+    let closed = client
+        .cancel(&CancelRequest::new().transaction_no(&open_number))
+        .await
+        .unwrap();
+    assert_eq!(closed.status, Some(TransactionStatus::Closed));
+    let payment = gateway.payment(&open_number).unwrap();
+    assert!(
+        payment.refunds.is_empty(),
+        "nothing was paid, nothing is refunded"
+    );
+
+    let paid_number = paid(&gateway, &client, "c-2", "8.00").await;
+    client.refund(&refund(&paid_number, "3.00")).await.unwrap();
+    client
+        .cancel(&CancelRequest::new().reference("c-2"))
+        .await
+        .unwrap();
+    let payment = gateway.payment(&paid_number).unwrap();
+    assert_eq!(payment.status, TransactionStatus::Closed);
+    assert_eq!(payment.refunds.len(), 2);
+    assert_eq!(
+        payment.refunds[1].amount,
+        amount("5.00"),
+        "only what was left"
+    );
+    assert_eq!(payment.refunded(), Some(amount("8.00")));
+
+    let again = client
+        .cancel(&CancelRequest::new().transaction_no(&paid_number))
+        .await;
+    assert_eq!(ret_code(again.unwrap_err()), RetCode::StatusError);
+}
+
+#[tokio::test]
+async fn cancelling_a_fully_refunded_payment_adds_no_empty_refund() {
+    let (gateway, client) = start().await;
+    let number = paid(&gateway, &client, "c-3", "2.00").await;
+    client.refund(&refund(&number, "2.00")).await.unwrap();
+    client
+        .cancel(&CancelRequest::new().transaction_no(&number))
+        .await
+        .unwrap();
+    let payment = gateway.payment(&number).unwrap();
+    assert_eq!(
+        (payment.status, payment.refunds.len()),
+        (TransactionStatus::Closed, 1)
+    );
+}
+
+#[tokio::test]
+async fn a_final_payment_stays_final() {
+    let (gateway, client) = start().await;
+    let number = paid(&gateway, &client, "f-1", "1.00").await;
+    for attempt in [
+        gateway.pay(&number),
+        gateway.fail(&number),
+        gateway.expire(&number),
+    ] {
+        assert!(
+            matches!(
+                attempt,
+                Err(MockError::NotOpen {
+                    status: TransactionStatus::Success,
+                    ..
+                })
+            ),
+            "{attempt:?}"
+        );
+    }
+    assert!(matches!(
+        gateway.pay("300000000000000000"),
+        Err(MockError::NotFound(_))
+    ));
+    let open_number = open(&client, "f-2", "1.00").await;
+    let expired = gateway.expire(&open_number).unwrap();
+    assert_eq!(expired.status, TransactionStatus::Closed);
+}
+
+#[tokio::test]
+async fn numbers_are_unique_and_shaped_like_the_gateways() {
+    let (gateway, client) = start().await;
+    let mut numbers = Vec::new();
+    for i in 0..5 {
+        numbers.push(open(&client, &format!("n-{i}"), "1.00").await);
+    }
+    for number in &numbers {
+        assert!(
+            number.len() == 18 && number.bytes().all(|b| b.is_ascii_digit()),
+            "{number}"
+        );
+    }
+    let mut sorted = numbers.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 5);
+    let listed: Vec<String> = gateway
+        .payments()
+        .into_iter()
+        .map(|p| p.transaction_no)
+        .collect();
+    assert_eq!(listed, sorted, "every payment, in number order");
+    let found = client.find_by_reference("n-3").await.unwrap().unwrap();
+    assert_eq!(found.transaction_no.as_deref(), Some(numbers[3].as_str()));
+    assert!(client.find_by_reference("n-9").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_open_payment_closes_when_its_timeout_elapses_and_the_merchant_hears_of_it() {
+    let gateway = MockGateway::builder()
+        .payment_minute(Duration::from_millis(20))
+        .start()
+        .await
+        .unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url());
+    let client = Client::new(config).unwrap();
+    let receiver = IpnReceiver::start(SigningKey::from_token(Merchant::DEMO_TOKEN))
+        .await
+        .unwrap();
+    let request = SecurePayRequest::new(
+        amount("1.00"),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "t-1",
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back")
+    .ipn_url(receiver.url())
+    .timeout(1);
+    let number = client
+        .secure_pay(&request)
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    let notices = receiver.wait_for(1, Duration::from_secs(10)).await.unwrap();
+    assert_eq!(notices[0].status, Some(TransactionStatus::Closed));
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Closed
+    );
+    // Paying it now is too late.
+    assert!(matches!(
+        gateway.pay(&number),
+        Err(MockError::NotOpen { .. })
+    ));
+}
+
+#[tokio::test]
+async fn payouts_spend_the_balance_once() {
+    let gateway = MockGateway::builder()
+        .opening_balance(amount("100.00"))
+        .start()
+        .await
+        .unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url())
+        .retry(RetryPolicy::never());
+    let client = Client::new(config).unwrap();
+    let customer = CustomerCreateRequest::new("Grace", "Hopper", "grace@example.com", "US")
+        .timestamp("2024-01-01T00:00:00Z");
+    let customer_no = client
+        .customer_create(&customer)
+        .await
+        .unwrap()
+        .customer_no
+        .unwrap();
+    let account = PayeeAccountCreateRequest::new(
+        "2024-01-01T00:00:00Z",
+        customer_no.clone(),
+        PayeeAccountType::Paypal,
+        "tag-1",
+        "203.0.113.9",
+    );
+    let token = client
+        .payee_account_create(&account)
+        .await
+        .unwrap()
+        .account_token
+        .unwrap();
+    let pay = |value: &str, invoice: &str| {
+        PayoutPayRequest::new(
+            customer_no.clone(),
+            token.clone(),
+            amount(value),
+            Currency::Usd,
+            invoice,
+        )
+    };
+    let balance = || PayoutBalanceRequest::new("2024-01-01T00:00:00Z", Currency::Usd);
+    client.payout_pay(&pay("60.00", "i-1")).await.unwrap();
+    let left = client.payout_balance(&balance()).await.unwrap();
+    assert_eq!(left.balance[0].amount, Some(amount("40.00")));
+    let too_much = client.payout_pay(&pay("40.01", "i-2")).await.unwrap_err();
+    assert_eq!(ret_code(too_much), RetCode::StatusError);
+    let twice = client.payout_pay(&pay("1.00", "i-1")).await.unwrap_err();
+    assert_eq!(ret_code(twice), RetCode::InvalidParameter);
+    client.payout_pay(&pay("40.00", "i-3")).await.unwrap();
+    let left = client.payout_balance(&balance()).await.unwrap();
+    assert_eq!(left.balance[0].amount, Some(amount("0.00")));
+    // Another currency has its own opening balance.
+    let gbp = client
+        .payout_balance(&PayoutBalanceRequest::new(
+            "2024-01-01T00:00:00Z",
+            Currency::Gbp,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(gbp.balance[0].amount, Some(amount("100.00")));
+}
