@@ -36,10 +36,11 @@ Tasks:
                     the core count), on nightly; a crash becomes a regression input and fails the
                     task; figures go into docs/reliability.md unless --check
   deny              licence, ban and source checks of deny.toml, offline (installs cargo-deny)
-  mutants [--in-diff FILE] [--package P]
+  mutants [--in-diff FILE] [--package P] [--table]
                     cargo-mutants over the money path (installs it on first use); writes the
                     table of caught and missed mutants into docs/reliability.md; --in-diff FILE
-                    (the mutants in a diff) or --package P (one area) print, write nothing
+                    (the mutants in a diff) or --package P (one area) print, write nothing;
+                    --table writes the table from each area's last run
   conformance [--record]
                     replay the requests the official Python SDK sends (tests/conformance/) against
                     the simulator and the client; --record installs the SDK (target/bench-venv)

@@ -88,7 +88,10 @@ const AREAS: &[Area] = &[
         ],
         tested_by: &["pockyt"],
         features: "test-util",
-        equivalent: &[],
+        equivalent: &[(
+            r"ipn.rs.*replace match guard .* with true in verify_signature",
+            "checking again without the empty pairs when there are none checks the same pairs, with the same refusal",
+        )],
     },
     Area {
         name: "error classification (`pockyt-transport`)",
@@ -117,6 +120,9 @@ const AREAS: &[Area] = &[
 ];
 
 pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
+    if args == ["--table"] {
+        return table_from_last_runs(root);
+    }
     let (mut in_diff, mut only) = (None, None);
     let mut rest = args;
     while let [flag, value, tail @ ..] = rest {
@@ -178,7 +184,34 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         }
         return Ok(());
     }
-    crate::page::replace_block(root, "docs/reliability.md", "mutants", &table(&rows))?;
+    let how = format!(
+        "Measured {} on {} cores by `cargo xtask mutants`",
+        crate::page::today(),
+        crate::page::cores()
+    );
+    crate::page::replace_block(root, "docs/reliability.md", "mutants", &table(&how, &rows))?;
+    println!("mutants: table written to docs/reliability.md");
+    Ok(())
+}
+
+/// `--table`: the table from each area's last run (`cargo xtask mutants --package P`), for when
+/// the areas were run one at a time.
+fn table_from_last_runs(root: &Path) -> Result<(), String> {
+    let mut rows = Vec::new();
+    for area in AREAS {
+        let outcomes = root
+            .join("target/mutants")
+            .join(area.package)
+            .join("mutants.out/outcomes.json");
+        rows.push((area.name, counts(&outcomes)?));
+    }
+    let how = format!(
+        "Measured {} on {} cores, one `cargo xtask mutants --package P` per area, tabled by \
+         `cargo xtask mutants --table`",
+        crate::page::today(),
+        crate::page::cores()
+    );
+    crate::page::replace_block(root, "docs/reliability.md", "mutants", &table(&how, &rows))?;
     println!("mutants: table written to docs/reliability.md");
     Ok(())
 }
@@ -210,15 +243,13 @@ fn counts(outcomes: &Path) -> Result<Counts, String> {
     })
 }
 
-fn table(rows: &[(&str, Counts)]) -> String {
+fn table(how: &str, rows: &[(&str, Counts)]) -> String {
     let mut out = format!(
-        "Measured {} on {} cores by `cargo xtask mutants` (cargo-mutants; each mutant tested by its package's unit and integration tests, doctests excluded).\n\n\
+        "{how} (cargo-mutants; each mutant tested by its package's unit and integration tests, doctests excluded).\n\n\
          A timeout is a mutant the tests stopped (an endless loop), so it counts as detected. \
          Mutants that cannot change behaviour are left out by name, each with its reason (listed \
          below the table).\n\n\
-         | area | mutants | caught | missed | unviable | timeouts | detected of viable |\n|---|---|---|---|---|---|---|\n",
-        crate::page::today(),
-        crate::page::cores()
+         | area | mutants | caught | missed | unviable | timeouts | detected of viable |\n|---|---|---|---|---|---|---|\n"
     );
     for (area, c) in rows {
         let viable = c.caught + c.missed + c.timeout;

@@ -283,6 +283,140 @@ mod tests {
     }
 
     #[test]
+    fn one_telling_field_is_enough() {
+        let kind = |pairs: &[(&str, &str)]| verify_webhook(&signed(pairs), &key()).unwrap();
+        assert!(matches!(
+            kind(&[("accountStatus", "ACTIVATED"), ("customerNo", "1")]),
+            Webhook::PayeeAccount(_)
+        ));
+        assert!(matches!(
+            kind(&[("accountToken", "t"), ("customerNo", "1")]),
+            Webhook::PayeeAccount(_)
+        ));
+        assert!(matches!(
+            kind(&[("status", "success"), ("reference", "r")]),
+            Webhook::Payment(_)
+        ));
+        assert!(matches!(
+            kind(&[("transactionNo", "1"), ("reference", "r")]),
+            Webhook::Payment(_)
+        ));
+        assert!(matches!(kind(&[("reference", "r")]), Webhook::Unknown(_)));
+    }
+
+    /// Every documented field lands in its own typed field; nothing is left in `extra`.
+    #[test]
+    fn every_field_is_read_into_its_place() {
+        let verify = |pairs: &[(&str, &str)]| verify_webhook(&signed(pairs), &key()).unwrap();
+        let Webhook::Capture(c) = verify(&[
+            ("transactionNo", "2"),
+            ("status", "success"),
+            ("reference", "order-2"),
+            ("amount", "3.00"),
+            ("currency", "USD"),
+            ("settleCurrency", "USD"),
+            ("completedAt", "2024-01-01T12:00:00Z"),
+            ("customerNo", "1001"),
+        ]) else {
+            panic!("a capture")
+        };
+        assert_eq!(c.transaction_no.as_deref(), Some("2"));
+        assert_eq!(c.reference.as_deref(), Some("order-2"));
+        assert_eq!(c.amount, Some(Amount::parse("3.00").unwrap()));
+        assert_eq!(
+            (c.currency, c.settle_currency),
+            (Some(Currency::Usd), Some(SettleCurrency::Usd))
+        );
+        assert!(c.extra.is_empty(), "{:?}", c.extra);
+
+        let Webhook::AutoDebit(a) = verify(&[
+            ("autoDebitNo", "9"),
+            ("autoReference", "a-1"),
+            ("vendor", "gcash"),
+            ("time", "20240101120000"),
+            ("note", "n"),
+        ]) else {
+            panic!("an auto-debit notice")
+        };
+        assert_eq!(a.auto_reference.as_deref(), Some("a-1"));
+        assert_eq!(
+            (a.time.as_deref(), a.note.as_deref()),
+            (Some("20240101120000"), Some("n"))
+        );
+        assert!(a.extra.is_empty(), "{:?}", a.extra);
+
+        let Webhook::Payout(p) = verify(&[
+            ("invoiceId", "inv-1"),
+            ("transactionNo", "3"),
+            ("status", "success"),
+            ("amount", "25.00"),
+            ("currency", "USD"),
+            ("accountToken", "t"),
+            ("paymentTime", "2024-01-01T12:00:00Z"),
+        ]) else {
+            panic!("a payout")
+        };
+        assert_eq!(
+            (p.invoice_id.as_deref(), p.transaction_no.as_deref()),
+            (Some("inv-1"), Some("3"))
+        );
+        assert_eq!(
+            (p.amount, p.currency),
+            (Some(Amount::parse("25.00").unwrap()), Some(Currency::Usd))
+        );
+        assert_eq!(
+            (p.account_token.as_deref(), p.payment_time.as_deref()),
+            (Some("t"), Some("2024-01-01T12:00:00Z"))
+        );
+        assert_eq!(p.status, Some(PayoutStatus::from("success")));
+        assert!(p.extra.is_empty(), "{:?}", p.extra);
+
+        let Webhook::PayeeAccount(e) = verify(&[
+            ("customerNo", "1001"),
+            ("accountToken", "t"),
+            ("accountTag", "tag"),
+            ("accountStatus", "ACTIVATED"),
+            ("accountType", "PAYPAL"),
+            ("country", "US"),
+            ("currency", "USD"),
+            ("payeeAccount", "p@example.com"),
+        ]) else {
+            panic!("a payee-account notice")
+        };
+        assert_eq!(
+            (e.customer_no.as_deref(), e.account_token.as_deref()),
+            (Some("1001"), Some("t"))
+        );
+        assert_eq!(
+            (e.account_tag.as_deref(), e.country.as_deref()),
+            (Some("tag"), Some("US"))
+        );
+        assert_eq!(
+            e.account_status,
+            Some(FundingAccountStatus::from("ACTIVATED"))
+        );
+        assert_eq!(e.account_type, Some(PayeeAccountType::from("PAYPAL")));
+        assert_eq!(
+            (e.currency, e.payee_account.as_deref()),
+            (Some(Currency::Usd), Some("p@example.com"))
+        );
+        assert!(e.extra.is_empty(), "{:?}", e.extra);
+    }
+
+    #[test]
+    fn a_capture_that_failed_is_not_a_success() {
+        let failed = signed(&[
+            ("transactionNo", "2"),
+            ("status", "failed"),
+            ("completedAt", "2024-01-01T12:00:00Z"),
+        ]);
+        match verify_webhook(&failed, &key()).unwrap() {
+            Webhook::Capture(c) => assert!(!c.is_success()),
+            other => panic!("expected a capture, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn each_kind_is_told_by_its_shape() {
         let payment = signed(&[
             ("transactionNo", "1"),

@@ -615,3 +615,53 @@ async fn per_call_no_retry_and_a_payment_never_retried_whatever_the_options() {
     );
     assert!(matches!(bad, Err(Error::Config(_))));
 }
+
+#[tokio::test]
+async fn the_default_transport_reaches_the_gateway() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 8192];
+        let _ = stream.read(&mut request).await;
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{SUCCESS}",
+            SUCCESS.len()
+        );
+        stream.write_all(answer.as_bytes()).await.unwrap();
+    });
+    let client = Client::new(config().base_url(format!("http://{addr}"))).unwrap();
+    client
+        .tran_query(&query())
+        .await
+        .expect("an answer over a real socket");
+}
+
+#[test]
+fn a_clients_debug_names_its_merchant_and_never_its_token() {
+    let client = client_with(&mock(), config());
+    let debug = format!("{client:?}");
+    assert!(
+        debug.starts_with("Client") && debug.contains("200043"),
+        "{debug}"
+    );
+    assert!(
+        !debug.contains(TOKEN) && !debug.contains(TOKEN_MD5),
+        "{debug}"
+    );
+}
+
+#[test]
+fn a_view_reports_its_own_options() {
+    let client = client_with(&mock(), config());
+    assert_eq!(client.options(), &pockyt::CallOptions::default());
+    let options = pockyt::CallOptions::new().overall_timeout(Duration::from_secs(7));
+    let view = client.with_options(options.clone()).unwrap();
+    assert_eq!(view.options(), &options);
+    assert_eq!(
+        client.options(),
+        &pockyt::CallOptions::default(),
+        "the original is unchanged"
+    );
+}
