@@ -359,3 +359,191 @@ async fn payouts_spend_the_balance_once() {
         .unwrap();
     assert_eq!(gbp.balance[0].amount, Some(amount("100.00")));
 }
+
+#[tokio::test]
+async fn a_checkout_points_at_its_own_cashier_page() {
+    let (gateway, client) = start().await;
+    let request = SecurePayRequest::new(
+        amount("1.00"),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "k-1",
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back");
+    let created = client.secure_pay(&request).await.unwrap();
+    let number = created.transaction_no.unwrap();
+    assert_eq!(
+        created.cashier_url.as_deref(),
+        Some(format!("{}/cashier/{number}", gateway.base_url()).as_str())
+    );
+}
+
+#[tokio::test]
+async fn numbers_grow_and_two_simulators_never_share_them() {
+    let (gateway, client) = start().await;
+    let first = open(&client, "g-1", "1.00").await;
+    let second = open(&client, "g-2", "1.00").await;
+    assert!(second > first, "{first} then {second}");
+    let (_other_gateway, other_client) = start().await;
+    let elsewhere = open(&other_client, "g-1", "1.00").await;
+    assert!(
+        elsewhere != first && elsewhere != second,
+        "each simulator starts at random"
+    );
+    assert!(gateway.payment(&elsewhere).is_none());
+}
+
+#[tokio::test]
+async fn customers_get_distinct_gateway_shaped_numbers() {
+    let (_gateway, client) = start().await;
+    let mut numbers = Vec::new();
+    for email in ["a@example.com", "b@example.com"] {
+        let request = CustomerCreateRequest::new("Ada", "Lovelace", email, "US")
+            .timestamp("2024-01-01T00:00:00Z");
+        numbers.push(
+            client
+                .customer_create(&request)
+                .await
+                .unwrap()
+                .customer_no
+                .unwrap(),
+        );
+    }
+    for number in &numbers {
+        let shaped = number.len() == 22 && number.starts_with("1000");
+        assert!(
+            shaped && number.bytes().all(|b| b.is_ascii_digit()),
+            "{number}"
+        );
+    }
+    assert!(numbers[1] > numbers[0], "{numbers:?}");
+}
+
+#[tokio::test]
+async fn a_payout_goes_only_to_the_named_customers_own_account() {
+    let (_gateway, client) = start().await;
+    let mut customers = Vec::new();
+    for email in ["a@example.com", "b@example.com"] {
+        let request = CustomerCreateRequest::new("Ada", "Lovelace", email, "US")
+            .timestamp("2024-01-01T00:00:00Z");
+        let customer_no = client
+            .customer_create(&request)
+            .await
+            .unwrap()
+            .customer_no
+            .unwrap();
+        let account = PayeeAccountCreateRequest::new(
+            "2024-01-01T00:00:00Z",
+            customer_no.clone(),
+            PayeeAccountType::Paypal,
+            email,
+            "203.0.113.9",
+        );
+        let token = client
+            .payee_account_create(&account)
+            .await
+            .unwrap()
+            .account_token
+            .unwrap();
+        customers.push((customer_no, token));
+    }
+    let (a, a_token) = &customers[0];
+    let (b, _) = &customers[1];
+    let pay = |customer: &str, token: &str, invoice: &str| {
+        PayoutPayRequest::new(customer, token, amount("5.00"), Currency::Usd, invoice)
+    };
+    let stolen = client
+        .payout_pay(&pay(b, a_token, "i-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(ret_code(stolen), RetCode::NoRecord);
+    client.payout_pay(&pay(a, a_token, "i-2")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_date_range_may_be_one_day_but_not_backwards() {
+    let (_gateway, client) = start().await;
+    let one_day = SettleListRequest::new("20240101", "20240101");
+    client.settle_list(&one_day).await.unwrap();
+    let forwards = SettleListRequest::new("20240101", "20240131");
+    client.settle_list(&forwards).await.unwrap();
+    let backwards = SettleListRequest::new("20240131", "20240101");
+    let error = client.settle_list(&backwards).await.unwrap_err();
+    assert_eq!(ret_code(error), RetCode::InconsistentParameters);
+}
+
+#[tokio::test]
+async fn an_in_store_order_waits_and_a_card_payment_is_paid_at_once() {
+    let (gateway, client) = start().await;
+    let add =
+        InstoreAddRequest::new(amount("3.00"), Currency::Usd, SettleCurrency::Usd).reference("s-1");
+    let added = client.instore_add(&add).await.unwrap();
+    let number = added.transaction_no.expect("the order's number");
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Init
+    );
+    assert_eq!(added.amount, Some(amount("3.00")));
+
+    let card = ExpressPayRequest::new(
+        "4111111111111111",
+        "2030",
+        "12",
+        "123",
+        amount("5.00"),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        "card-1",
+        "203.0.113.7",
+    );
+    let charged = client.express_pay(&card).await.unwrap();
+    let number = charged.transaction_no.expect("the payment's number");
+    assert_eq!(charged.status, Some(TransactionStatus::Success));
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Success
+    );
+}
+
+#[tokio::test]
+async fn a_cashier_order_is_created_and_waits() {
+    let (gateway, client) = start().await;
+    let add = CashierAddRequest::new(
+        amount("6.00"),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        "w-1",
+        "https://merchant.example.com/ipn",
+    );
+    let added = client.cashier_add(&add).await.unwrap();
+    let number = added.transaction_no.expect("the order's number");
+    assert_eq!(added.amount, Some(amount("6.00")));
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Init
+    );
+}
+
+#[tokio::test]
+async fn a_qr_code_is_made_only_for_an_order_still_open() {
+    let (gateway, client) = start().await;
+    let add =
+        InstoreAddRequest::new(amount("3.00"), Currency::Usd, SettleCurrency::Usd).reference("q-1");
+    let number = client
+        .instore_add(&add)
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    let qr = CreateTransQrcodeRequest::new(amount("3.00"), Currency::Usd, SettleCurrency::Usd)
+        .transaction_no(&number);
+    client
+        .create_trans_qrcode(&qr)
+        .await
+        .expect("an open order gets its code");
+    gateway.pay(&number).unwrap();
+    let late = client.create_trans_qrcode(&qr).await.unwrap_err();
+    assert_eq!(ret_code(late), RetCode::StatusError);
+}
