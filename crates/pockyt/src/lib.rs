@@ -10,7 +10,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use pockyt::{Client, Config};
 //! use pockyt::types::{Amount, Currency, SecurePayRequest, SettleCurrency, Terminal, Vendor};
-//! # let mock = pockyt::transport::MockTransport::new();
+//! # let mock = pockyt_transport::MockTransport::new(); // `pockyt::transport::MockTransport` with `test-util`
 //! # mock.push_json(200, r#"{"ret_code":"000100","ret_msg":"ok","result":{"transactionNo":"342127388232290055","cashierUrl":"https://mapi.yuansferdev.com/app-redirect-record/x"}}"#);
 //!
 //! let config = Config::new("200043", "300014", "your-api-token")?; // or Config::from_env()?

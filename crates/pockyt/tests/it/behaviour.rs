@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use pockyt::TransportErrorKind;
-use pockyt::transport::{MockTransport, transport_fn};
 use pockyt::types::*;
 use pockyt::{Client, Error, RetryPolicy, TransportError};
+use pockyt_transport::{MockTransport, transport_fn};
 use support::{SUCCESS, TOKEN, TOKEN_MD5, client_with, config};
 
 fn payment() -> SecurePayRequest {
@@ -621,10 +621,12 @@ async fn the_default_transport_reaches_the_gateway() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let (seen_tx, seen) = tokio::sync::oneshot::channel::<String>();
     tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await.unwrap();
         let mut request = vec![0u8; 8192];
-        let _ = stream.read(&mut request).await;
+        let read = stream.read(&mut request).await.unwrap_or(0);
+        let _ = seen_tx.send(String::from_utf8_lossy(&request[..read]).into_owned());
         let answer = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{SUCCESS}",
             SUCCESS.len()
@@ -636,6 +638,12 @@ async fn the_default_transport_reaches_the_gateway() {
         .tran_query(&query())
         .await
         .expect("an answer over a real socket");
+    // The call really went out over the socket, to the endpoint's path.
+    let request = seen.await.expect("the server saw a request");
+    assert!(
+        request.starts_with("POST /app-data-search/v3/tran-query HTTP/1.1"),
+        "{request}"
+    );
 }
 
 #[test]

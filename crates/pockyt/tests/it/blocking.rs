@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use pockyt::blocking::Client;
-use pockyt::transport::{MockTransport, transport_fn};
 use pockyt::types::*;
 use pockyt::{CallOptions, Error, RetryPolicy};
+use pockyt_transport::{MockTransport, transport_fn};
 use support::{SUCCESS, assert_signed_post, config};
 
 fn over(mock: &MockTransport) -> Client {

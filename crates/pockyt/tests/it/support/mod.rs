@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use pockyt::transport::MockTransport;
+// From the transport crate itself: the facade re-exports it only with `test-util`.
 use pockyt::types::{Params, WirePairs};
 use pockyt::{Client, Config, RetryPolicy};
+use pockyt_transport::MockTransport;
 
 pub const TOKEN: &str = "5cbfb079f15b150122261c8537086d77a";
 pub const TOKEN_MD5: &str = "186abea4b8610d7ff03768255588597a";
