@@ -5,7 +5,7 @@ use std::sync::Arc;
 use http::{Method, Response, StatusCode};
 use pockyt_types::TransactionStatus;
 
-use crate::respond::{MockBody, html, redirect};
+use crate::respond::{MockBody, escape, html, redirect};
 use crate::sim::{FinishError, Simulator};
 use crate::state::Payment;
 
@@ -145,17 +145,4 @@ fn authorize(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
         }
         _ => not_found(),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            '\'' => "&#39;".to_owned(),
-            other => other.to_string(),
-        })
-        .collect()
 }

@@ -47,6 +47,7 @@ mod routes;
 mod server;
 mod sim;
 mod state;
+mod workbench;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -106,3 +106,18 @@ pub(crate) fn error_page(status: StatusCode) -> String {
         status.as_u16()
     )
 }
+
+/// Text made safe inside HTML (element content and quoted attributes): every value shown in a
+/// page came from a request.
+pub(crate) fn escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&#39;".to_owned(),
+            other => other.to_string(),
+        })
+        .collect()
+}

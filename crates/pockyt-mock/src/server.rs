@@ -19,6 +19,7 @@ use crate::gateway::{self, Ctx, GatewayError};
 use crate::respond::{MockBody, error_page, html, json};
 use crate::routes;
 use crate::sim::Simulator;
+use crate::workbench;
 
 /// The largest request body read (64 KiB); larger ones are refused while reading.
 pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -83,6 +84,11 @@ async fn route(
         || path.starts_with("/cashier/")
         || path.starts_with("/auto-debit/authorize/")
     {
+        if method == Method::GET
+            && let Some(page) = workbench::route(sim, path)
+        {
+            return page;
+        }
         return cashier::route(sim, &method, path, request.uri().query());
     }
     if method != Method::POST {

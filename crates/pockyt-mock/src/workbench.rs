@@ -1,0 +1,232 @@
+//! The simulator as a workbench you can look at: a dashboard at `/` (payments, newest first, with
+//! refunds and what is left to refund), one page per payment with every IPN attempt, and the same
+//! data as JSON under `/_mock/` for tests and scripts. Read-only; every value shown came from a
+//! request and is escaped.
+
+use std::sync::Arc;
+
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::ipn::IpnAttempt;
+use crate::respond::{MockBody, escape, html, json};
+use crate::sim::Simulator;
+use crate::state::Payment;
+
+/// The page or document at `path`, if it is one of the workbench's.
+pub(crate) fn route(sim: &Arc<Simulator>, path: &str) -> Option<Response<MockBody>> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    Some(match parts.as_slice() {
+        [""] => html(StatusCode::OK, dashboard(sim)),
+        ["payments", number] => match payment(sim, number) {
+            Some(payment) => html(StatusCode::OK, payment_page(sim, &payment)),
+            None => html(
+                StatusCode::NOT_FOUND,
+                page("Not found", "<p>No such payment.</p>", false),
+            ),
+        },
+        ["_mock", "payments"] => {
+            let list: Vec<Value> = newest_first(sim).iter().map(payment_json).collect();
+            json(StatusCode::OK, &Value::Array(list))
+        }
+        ["_mock", "payments", number] => match payment(sim, number) {
+            Some(payment) => {
+                let mut doc = payment_json(&payment);
+                doc["ipnAttempts"] = attempts_json(&attempts_for(sim, number));
+                json(StatusCode::OK, &doc)
+            }
+            None => json(
+                StatusCode::NOT_FOUND,
+                &json!({ "error": "no such payment" }),
+            ),
+        },
+        ["_mock", "ipn-attempts"] => {
+            json(StatusCode::OK, &attempts_json(&sim.deliveries.attempts()))
+        }
+        _ => return None,
+    })
+}
+
+fn payment(sim: &Simulator, number: &str) -> Option<Payment> {
+    sim.store.lock().payment_mut(number).map(|p| p.clone())
+}
+
+/// Every payment, the newest (the highest number) first.
+fn newest_first(sim: &Simulator) -> Vec<Payment> {
+    let mut all: Vec<Payment> = sim.store.lock().payments.values().cloned().collect();
+    all.sort_by(|a, b| b.transaction_no.cmp(&a.transaction_no));
+    all
+}
+
+fn attempts_for(sim: &Simulator, number: &str) -> Vec<IpnAttempt> {
+    let mut attempts = sim.deliveries.attempts();
+    attempts.retain(|a| a.transaction_no == number);
+    attempts
+}
+
+fn payment_json(payment: &Payment) -> Value {
+    let refunds: Vec<Value> = payment
+        .refunds
+        .iter()
+        .map(|r| {
+            json!({
+                "refundTransactionNo": r.refund_transaction_no,
+                "refundReference": r.refund_reference,
+                "amount": r.amount.as_str(),
+            })
+        })
+        .collect();
+    json!({
+        "transactionNo": payment.transaction_no,
+        "reference": payment.reference,
+        "merchantNo": payment.merchant_no,
+        "storeNo": payment.store_no,
+        "status": payment.status.as_str(),
+        "amount": payment.amount.as_str(),
+        "currency": payment.currency.as_str(),
+        "settleCurrency": payment.settle_currency.as_str(),
+        "vendor": payment.vendor.as_str(),
+        "createdBy": payment.created_by,
+        "created": payment.created,
+        "ipnUrl": payment.ipn_url,
+        "callbackUrl": payment.callback_url,
+        "refunds": refunds,
+        "refunded": payment.refunded().map(|a| a.to_string()),
+        "refundable": payment.refundable().map(|a| a.to_string()),
+    })
+}
+
+fn attempts_json(attempts: &[IpnAttempt]) -> Value {
+    Value::Array(
+        attempts
+            .iter()
+            .map(|a| {
+                json!({
+                    "transactionNo": a.transaction_no,
+                    "status": a.status.as_str(),
+                    "url": a.url,
+                    "attempt": a.attempt,
+                    "httpStatus": a.http_status,
+                    "acknowledged": a.acknowledged,
+                    "error": a.error,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A whole page with the small stylesheet; `refresh` reloads it every two seconds (while an IPN
+/// is still being retried).
+fn page(title: &str, body: &str, refresh: bool) -> String {
+    let refresh = if refresh {
+        r#"<meta http-equiv="refresh" content="2">"#
+    } else {
+        ""
+    };
+    format!(
+        r#"<!doctype html><html><head><meta charset="utf-8">{refresh}<title>{title} · Pockyt simulator</title>
+<style>body{{font:15px system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse}}
+td,th{{border-bottom:1px solid #ddd;padding:.35em .8em;text-align:left}}th{{background:#f4f4f4}}
+.success{{color:#070}}.failed,.closed{{color:#a00}}.init,.pending{{color:#a60}}a{{color:#036}}</style>
+</head><body><h1>{title}</h1>{body}</body></html>"#,
+        title = escape(title),
+    )
+}
+
+fn dashboard(sim: &Simulator) -> String {
+    let merchants: Vec<String> = sim
+        .merchants
+        .iter()
+        .map(|m| format!("{} / {}", escape(&m.merchant_no), escape(&m.store_no)))
+        .collect();
+    let rows: String = newest_first(sim)
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<tr><td><a href="/payments/{n}">{n}</a></td><td class="{s}">{s}</td><td>{amount} {currency}</td><td>{reference}</td><td>{vendor}</td><td>{refunds}</td><td>{left}</td></tr>"#,
+                n = escape(&p.transaction_no),
+                s = escape(p.status.as_str()),
+                amount = escape(p.amount.as_str()),
+                currency = escape(p.currency.as_str()),
+                reference = escape(p.reference.as_deref().unwrap_or("")),
+                vendor = escape(p.vendor.as_str()),
+                refunds = p.refunds.len(),
+                left = p.refundable().map(|a| escape(a.as_str())).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<p>Merchants (merchantNo / storeNo): {}.</p>\
+         <h2>Payments, newest first</h2><table id=\"payments\"><tr><th>transactionNo</th><th>status</th>\
+         <th>amount</th><th>reference</th><th>vendor</th><th>refunds</th><th>left to refund</th></tr>{rows}</table>\
+         <p>The same as JSON: <a href=\"/_mock/payments\">/_mock/payments</a>, \
+         <a href=\"/_mock/ipn-attempts\">/_mock/ipn-attempts</a>.</p>",
+        merchants.join(", ")
+    );
+    page("Pockyt simulator", &body, false)
+}
+
+fn payment_page(sim: &Simulator, payment: &Payment) -> String {
+    let attempts = attempts_for(sim, &payment.transaction_no);
+    let retrying = !attempts.is_empty() && !attempts.iter().any(|a| a.acknowledged);
+    let attempt_rows: String = attempts
+        .iter()
+        .map(|a| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                a.attempt,
+                escape(a.status.as_str()),
+                escape(&a.url),
+                a.http_status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                if a.acknowledged { "yes" } else { "no" },
+                escape(a.error.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let refunds: String = payment
+        .refunds
+        .iter()
+        .map(|r| {
+            format!(
+                "<li>{} ({})</li>",
+                escape(r.amount.as_str()),
+                escape(&r.refund_transaction_no)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<p class=\"{s}\" id=\"status\">{s}</p><p>{amount} {currency} ({settle}), {vendor}, reference \
+         <b id=\"reference\">{reference}</b>, created by <code>{created_by}</code> at {created}.</p>\
+         <p>Callback: {callback}</p><h2>Refunds</h2><ul>{refunds}</ul><p>Left to refund: {left}</p>\
+         <h2>IPN attempts</h2><table id=\"attempts\"><tr><th>#</th><th>status</th><th>URL</th>\
+         <th>HTTP</th><th>acknowledged</th><th>error</th></tr>{attempt_rows}</table>\
+         <p><a href=\"/\">All payments</a> · <a href=\"/_mock/payments/{n}\">as JSON</a></p>",
+        s = escape(payment.status.as_str()),
+        amount = escape(payment.amount.as_str()),
+        currency = escape(payment.currency.as_str()),
+        settle = escape(payment.settle_currency.as_str()),
+        vendor = escape(payment.vendor.as_str()),
+        reference = escape(payment.reference.as_deref().unwrap_or("(none)")),
+        created_by = escape(payment.created_by),
+        created = escape(&payment.created),
+        callback = escape(
+            &payment
+                .callback_url
+                .as_deref()
+                .map(|url| crate::cashier::fill_macros(url, payment))
+                .unwrap_or_else(|| "(none)".into())
+        ),
+        left = payment
+            .refundable()
+            .map(|a| escape(a.as_str()))
+            .unwrap_or_default(),
+        n = escape(&payment.transaction_no),
+    );
+    page(
+        &format!("Payment {}", payment.transaction_no),
+        &body,
+        retrying,
+    )
+}

@@ -1,0 +1,164 @@
+//! The workbench: what a developer (or a script) sees of the simulator over HTTP.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use pockyt::ipn::testing::IpnReceiver;
+use pockyt::types::*;
+use pockyt::{Client, Config, SigningKey};
+use pockyt_mock::{Merchant, MockGateway};
+use pockyt_transport::{HyperTransport, Transport};
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+
+async fn get(url: &str) -> (u16, String) {
+    let transport = HyperTransport::builder().build().unwrap();
+    let request = http::Request::get(url).body(Bytes::new()).unwrap();
+    let response = transport.send(request).await.unwrap();
+    let body = String::from_utf8(response.body().to_vec()).unwrap();
+    (response.status().as_u16(), body)
+}
+
+async fn get_json(url: &str) -> serde_json::Value {
+    let (status, body) = get(url).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[tokio::test]
+async fn payments_are_listed_newest_first_as_html_and_json_with_request_values_escaped() {
+    let gateway = MockGateway::builder().start().await.unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url());
+    let client = Client::new(config).unwrap();
+    let mut numbers = Vec::new();
+    for reference in ["first", SCRIPT] {
+        let request = SecurePayRequest::new(
+            Amount::parse("12.50").unwrap(),
+            Currency::Usd,
+            SettleCurrency::Usd,
+            Vendor::Alipay,
+            reference,
+            Terminal::Online,
+        )
+        .callback_url("https://merchant.example.com/back");
+        numbers.push(
+            client
+                .secure_pay(&request)
+                .await
+                .unwrap()
+                .transaction_no
+                .unwrap(),
+        );
+    }
+    let list = get_json(&format!("{}/_mock/payments", gateway.base_url())).await;
+    let listed: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["transactionNo"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [numbers[1].as_str(), numbers[0].as_str()],
+        "newest first"
+    );
+    assert_eq!(list[0]["reference"], SCRIPT);
+    assert_eq!(
+        (list[0]["status"].as_str(), list[0]["amount"].as_str()),
+        (Some("init"), Some("12.50"))
+    );
+    assert_eq!(list[0]["refundable"], "12.50");
+
+    let (status, dashboard) = get(&format!("{}/", gateway.base_url())).await;
+    assert_eq!(status, 200);
+    assert!(dashboard.contains(&numbers[0]) && dashboard.contains(&numbers[1]));
+    assert!(
+        dashboard.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{dashboard}"
+    );
+    assert!(
+        !dashboard.contains(SCRIPT),
+        "a reference is shown as text, never as markup"
+    );
+
+    let (status, page) = get(&format!("{}/payments/{}", gateway.base_url(), numbers[1])).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("&lt;script&gt;") && !page.contains(SCRIPT),
+        "{page}"
+    );
+    let (status, _) = get(&format!(
+        "{}/payments/300000000000000000",
+        gateway.base_url()
+    ))
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_payments_page_shows_each_ipn_attempt_and_the_handlers_answer() {
+    let gateway = MockGateway::builder().start().await.unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url());
+    let client = Client::new(config).unwrap();
+    let receiver = IpnReceiver::start(SigningKey::from_token(Merchant::DEMO_TOKEN))
+        .await
+        .unwrap();
+    receiver.fail_next(1);
+    let request = SecurePayRequest::new(
+        Amount::parse("3.00").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        "ipn-1",
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back")
+    .ipn_url(receiver.url());
+    let number = client
+        .secure_pay(&request)
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap();
+    gateway.pay(&number).unwrap();
+    gateway
+        .wait_for_ipn(&number, Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    let doc = get_json(&format!("{}/_mock/payments/{number}", gateway.base_url())).await;
+    assert_eq!(doc["status"], "success");
+    let attempts = doc["ipnAttempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    assert_eq!(
+        (
+            attempts[0]["httpStatus"].as_u64(),
+            attempts[0]["acknowledged"].as_bool()
+        ),
+        (Some(503), Some(false))
+    );
+    assert_eq!(
+        (
+            attempts[1]["httpStatus"].as_u64(),
+            attempts[1]["acknowledged"].as_bool()
+        ),
+        (Some(200), Some(true))
+    );
+
+    let all = get_json(&format!("{}/_mock/ipn-attempts", gateway.base_url())).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+
+    let (_, page) = get(&format!("{}/payments/{number}", gateway.base_url())).await;
+    assert!(
+        page.contains("503") && page.contains("<td>yes</td>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("http-equiv=\"refresh\""),
+        "settled: nothing to wait for"
+    );
+}
