@@ -23,6 +23,10 @@ pub(crate) struct Args {
     /// cashier URL for a human to pay.
     #[arg(long)]
     live: bool,
+    /// Leave the simulator running afterwards (until Ctrl-C), to look at what the demo did on its
+    /// dashboard.
+    #[arg(long)]
+    keep: bool,
 }
 
 /// How long the demo waits for the simulator's notification.
@@ -111,10 +115,11 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     report.step(
         "simulator",
         Ok(format!(
-            "listening at {} for merchant {} / store {}",
+            "listening at {} for merchant {} / store {}; dashboard at {}/",
             gateway.base_url(),
             merchant.merchant_no(),
-            merchant.store_no()
+            merchant.store_no(),
+            gateway.base_url()
         )),
     );
     let key = pockyt::SigningKey::from_token(Merchant::DEMO_TOKEN);
@@ -137,8 +142,24 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         receiver: &receiver,
     };
     flow.checkout(&mut report).await;
+    let outcome = report.finish(started);
+    if args.keep {
+        keep_running(&gateway, args.json).await;
+    }
     gateway.shutdown().await;
-    report.finish(started)
+    outcome
+}
+
+/// Serves on until Ctrl-C, so the dashboard shows what the demo did.
+async fn keep_running(gateway: &MockGateway, json: bool) {
+    let url = format!("{}/", gateway.base_url());
+    if json {
+        say!("{}", json!({ "keep": { "dashboard": url } }));
+    } else {
+        say!("the simulator keeps running: dashboard at {url} (Ctrl-C stops it)");
+    }
+    // A failed signal handler leaves nothing to wait for: stop as without --keep.
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 struct Flow<'a> {

@@ -336,3 +336,71 @@ fn mock_refuses_a_zero_payment_minute() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("payment-minute"));
 }
+
+/// A plain `GET` on loopback; the body.
+fn http_get(url: &str) -> String {
+    use std::io::Read;
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut stream = std::net::TcpStream::connect(host).expect("the simulator listens");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    if !head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        return body.to_owned();
+    }
+    // Chunks: a hex size line, the data, CRLF; a zero size ends them.
+    let (mut rest, mut out) = (body, String::new());
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    out
+}
+
+#[test]
+fn demo_keep_leaves_a_dashboard_that_shows_the_checkout() {
+    let mut child = Command::new(BIN)
+        .args(["demo", "--keep"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut dashboard = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("the simulator keeps running: dashboard at ") {
+            dashboard = rest.split(' ').next().map(str::to_owned);
+            break;
+        }
+    }
+    let dashboard = dashboard.expect("--keep names the dashboard");
+    let payments = http_get(&format!("{dashboard}_mock/payments"));
+    let page = http_get(&dashboard);
+    let _ = child.kill();
+    let _ = child.wait();
+    let payments: serde_json::Value = serde_json::from_str(&payments).unwrap();
+    let paid_and_refunded = payments
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["status"] == "success" && !p["refunds"].as_array().unwrap().is_empty());
+    assert!(paid_and_refunded, "{payments}");
+    assert!(page.contains("Payments, newest first"), "{page}");
+}
