@@ -45,7 +45,9 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     let mut builder = MockGateway::builder()
         .bind(args.addr)
         .merchant(merchant.clone())
-        .payment_minute(Duration::from_millis(args.payment_minute));
+        .payment_minute(Duration::from_millis(args.payment_minute))
+        // A developer's simulator: the dashboard's payment pages may act.
+        .workbench_actions(true);
     let mut extra = Vec::new();
     for spec in &args.merchants {
         match parse_merchant(spec) {

@@ -117,6 +117,7 @@ pub struct MockGatewayBuilder {
     opening_balance: Amount,
     minute: Duration,
     body_timeout: Duration,
+    actions: bool,
     delivery_limits: ipn::DeliveryLimits,
 }
 
@@ -140,6 +141,13 @@ impl MockGatewayBuilder {
     /// headers have 10 s of their own). A slower body is answered 408 and the connection closed.
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.body_timeout = timeout;
+        self
+    }
+
+    /// Lets the dashboard's payment pages act: pay, fail, expire, refund part, re-send the IPN
+    /// (default: off, so a test's simulator is read-only in a browser; `pockyt mock` turns it on).
+    pub fn workbench_actions(mut self, enabled: bool) -> Self {
+        self.actions = enabled;
         self
     }
 
@@ -209,6 +217,7 @@ impl MockGatewayBuilder {
             opening_balance: self.opening_balance,
             expiries: expiry::Expiries::new(self.minute),
             body_timeout: self.body_timeout,
+            actions: self.actions,
             accepted: std::sync::atomic::AtomicUsize::new(0),
         });
         let (stop, stopped) = watch::channel(false);
@@ -252,6 +261,7 @@ impl MockGateway {
             opening_balance: Amount::parse("10000.00").unwrap_or_else(|_| Amount::zero()),
             minute: Duration::from_secs(60),
             body_timeout: server::BODY_READ_TIMEOUT,
+            actions: false,
             delivery_limits: ipn::DeliveryLimits::default(),
         }
     }

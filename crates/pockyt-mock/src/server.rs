@@ -127,6 +127,11 @@ async fn route(
             );
         }
     };
+    if path.starts_with("/payments/")
+        && let Some(answer) = workbench::act(sim, path, &body)
+    {
+        return answer;
+    }
     let envelope = match crate::params::parse(content_type.as_deref(), &body) {
         Ok(params) => handle(sim, path, &params),
         Err(error) => gateway::error_envelope(&GatewayError::invalid(error.0)),

@@ -36,6 +36,8 @@ pub(crate) struct Simulator {
     pub(crate) opening_balance: Amount,
     pub(crate) expiries: Expiries,
     pub(crate) body_timeout: Duration,
+    /// Whether the workbench's pages may act (pay, fail, expire, refund, re-send an IPN).
+    pub(crate) actions: bool,
     /// Connections accepted so far (to show that clients share theirs).
     pub(crate) accepted: std::sync::atomic::AtomicUsize,
 }
@@ -160,7 +162,7 @@ impl Simulator {
         );
     }
 
-    fn merchant(&self, merchant_no: &str) -> Option<&Merchant> {
+    pub(crate) fn merchant(&self, merchant_no: &str) -> Option<&Merchant> {
         self.merchants.iter().find(|m| m.merchant_no == merchant_no)
     }
 

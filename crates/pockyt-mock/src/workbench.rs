@@ -1,7 +1,9 @@
 //! The simulator as a workbench you can look at: a dashboard at `/` (payments, newest first, with
 //! refunds and what is left to refund), one page per payment with every IPN attempt, and the same
-//! data as JSON under `/_mock/` for tests and scripts. Read-only; every value shown came from a
-//! request and is escaped.
+//! data as JSON under `/_mock/` for tests and scripts. Every value shown came from a request and
+//! is escaped. With actions on (`MockGatewayBuilder::workbench_actions`, on in `pockyt mock`), a
+//! payment's page can pay, fail or expire it, refund part of it by the API's own rules, and send
+//! its IPN again.
 
 use std::sync::Arc;
 
@@ -9,7 +11,7 @@ use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::ipn::IpnAttempt;
-use crate::respond::{MockBody, escape, html, json};
+use crate::respond::{MockBody, escape, html, json, redirect};
 use crate::sim::Simulator;
 use crate::state::Payment;
 
@@ -45,6 +47,80 @@ pub(crate) fn route(sim: &Arc<Simulator>, path: &str) -> Option<Response<MockBod
         }
         _ => return None,
     })
+}
+
+/// `POST /payments/{no}/{pay|fail|expire|refund|resend-ipn}` from a payment's page; `None` for any
+/// other path.
+pub(crate) fn act(sim: &Arc<Simulator>, path: &str, body: &[u8]) -> Option<Response<MockBody>> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let ["payments", number, action] = parts.as_slice() else {
+        return None;
+    };
+    let refused = |status: StatusCode, why: &str| {
+        html(
+            status,
+            page(
+                "Not done",
+                &format!("<p id=\"error\">{}</p>", escape(why)),
+                false,
+            ),
+        )
+    };
+    if !sim.actions {
+        return Some(refused(
+            StatusCode::FORBIDDEN,
+            "this simulator's workbench is read-only (MockGatewayBuilder::workbench_actions)",
+        ));
+    }
+    let Some(payment) = payment(sim, number) else {
+        return Some(refused(StatusCode::NOT_FOUND, "no such payment"));
+    };
+    let done = match *action {
+        "pay" => finish(sim, number, pockyt_types::TransactionStatus::Success),
+        "fail" => finish(sim, number, pockyt_types::TransactionStatus::Failed),
+        "expire" => finish(sim, number, pockyt_types::TransactionStatus::Closed),
+        "resend-ipn" if payment.ipn_url.is_some() => {
+            sim.notify(&payment);
+            Ok(())
+        }
+        "resend-ipn" => Err("the payment has no ipnUrl".to_owned()),
+        "refund" => refund(sim, &payment, body),
+        _ => return Some(refused(StatusCode::NOT_FOUND, "no such action")),
+    };
+    Some(match done {
+        Ok(()) => redirect(&format!("/payments/{number}")),
+        Err(why) => refused(StatusCode::CONFLICT, &why),
+    })
+}
+
+fn finish(
+    sim: &Arc<Simulator>,
+    number: &str,
+    status: pockyt_types::TransactionStatus,
+) -> Result<(), String> {
+    match sim.finish(number, None, status) {
+        Ok(_) => Ok(()),
+        Err(crate::sim::FinishError::NotFound) => Err("no such payment".into()),
+        Err(crate::sim::FinishError::NotOpen(status)) => {
+            Err(format!("the payment is already {status}"))
+        }
+    }
+}
+
+/// A refund of the form's `amount`, by the refund endpoint's own rules.
+fn refund(sim: &Arc<Simulator>, payment: &Payment, body: &[u8]) -> Result<(), String> {
+    let fields = pockyt_sign::form::parse(body).map_err(|e| format!("not a form: {e}"))?;
+    let amount = fields
+        .iter()
+        .find(|(name, _)| name == "amount")
+        .map(|(_, value)| value.as_str())
+        .ok_or("the form has no amount")?;
+    let amount = pockyt_types::Amount::parse(amount).map_err(|e| e.to_string())?;
+    let merchant = sim
+        .merchant(&payment.merchant_no)
+        .ok_or("the payment's merchant is not configured")?;
+    crate::routes::refund_for_workbench(sim, merchant, &payment.transaction_no, amount)
+        .map_err(|e| format!("{} {}", e.code.as_str(), e.message))
 }
 
 fn payment(sim: &Simulator, number: &str) -> Option<Payment> {
@@ -202,7 +278,12 @@ fn payment_page(sim: &Simulator, payment: &Payment) -> String {
          <p>Callback: {callback}</p><h2>Refunds</h2><ul>{refunds}</ul><p>Left to refund: {left}</p>\
          <h2>IPN attempts</h2><table id=\"attempts\"><tr><th>#</th><th>status</th><th>URL</th>\
          <th>HTTP</th><th>acknowledged</th><th>error</th></tr>{attempt_rows}</table>\
-         <p><a href=\"/\">All payments</a> · <a href=\"/_mock/payments/{n}\">as JSON</a></p>",
+         {actions}<p><a href=\"/\">All payments</a> · <a href=\"/_mock/payments/{n}\">as JSON</a></p>",
+        actions = if sim.actions {
+            actions(payment)
+        } else {
+            String::new()
+        },
         s = escape(payment.status.as_str()),
         amount = escape(payment.amount.as_str()),
         currency = escape(payment.currency.as_str()),
@@ -229,4 +310,30 @@ fn payment_page(sim: &Simulator, payment: &Payment) -> String {
         &body,
         retrying,
     )
+}
+
+/// The forms that act on a payment, for what its status allows.
+fn actions(payment: &Payment) -> String {
+    let n = escape(&payment.transaction_no);
+    let button = |action: &str, label: &str| {
+        format!(
+            r#"<form method="post" action="/payments/{n}/{action}" style="display:inline"><button id="{action}">{label}</button></form> "#
+        )
+    };
+    let mut out = String::from("<h2>Act</h2><p>");
+    if payment.is_open() {
+        out.push_str(&button("pay", "Pay"));
+        out.push_str(&button("fail", "Fail"));
+        out.push_str(&button("expire", "Expire"));
+    }
+    if payment.status == pockyt_types::TransactionStatus::Success {
+        out.push_str(&format!(
+            r#"<form method="post" action="/payments/{n}/refund" style="display:inline"><input name="amount" id="refund-amount" size="8" placeholder="amount"> <button id="refund">Refund</button></form> "#
+        ));
+    }
+    if payment.ipn_url.is_some() {
+        out.push_str(&button("resend-ipn", "Send the IPN again"));
+    }
+    out.push_str("</p>");
+    out
 }

@@ -32,6 +32,30 @@ use serde_json::Value;
 
 use crate::gateway::{Ctx, GatewayError};
 
+/// A refund asked for on the workbench, by the same rules (and code) as the API's.
+pub(crate) fn refund_for_workbench(
+    sim: &std::sync::Arc<crate::sim::Simulator>,
+    merchant: &crate::config::Merchant,
+    transaction_no: &str,
+    amount: pockyt_types::Amount,
+) -> Result<(), GatewayError> {
+    let payment = sim
+        .store
+        .lock()
+        .payment_mut(transaction_no)
+        .map(|p| (p.currency.clone(), p.settle_currency.clone()))
+        .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
+    let params = pockyt_types::Params::new();
+    let ctx = Ctx {
+        sim,
+        merchant,
+        params: &params,
+    };
+    let request = pockyt_types::RefundRequest::new(amount, payment.0, payment.1)
+        .transaction_no(transaction_no);
+    refunds::refund(&ctx, request).map(|_| ())
+}
+
 /// Routes a path to its group's handler; an unknown path is the gateway's "no such API" answer.
 pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError> {
     payments::route(ctx, path)

@@ -162,3 +162,102 @@ async fn a_payments_page_shows_each_ipn_attempt_and_the_handlers_answer() {
         "settled: nothing to wait for"
     );
 }
+
+async fn post(url: &str, form: &str) -> (u16, String) {
+    let transport = HyperTransport::builder().build().unwrap();
+    let request = http::Request::post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Bytes::from(form.to_owned()))
+        .unwrap();
+    let response = transport.send(request).await.unwrap();
+    let body = String::from_utf8(response.body().to_vec()).unwrap();
+    (response.status().as_u16(), body)
+}
+
+async fn open_payment(gateway: &MockGateway, reference: &str, ipn_url: &str) -> String {
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url());
+    let client = Client::new(config).unwrap();
+    let request = SecurePayRequest::new(
+        Amount::parse("10.00").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::Alipay,
+        reference,
+        Terminal::Online,
+    )
+    .callback_url("https://merchant.example.com/back")
+    .ipn_url(ipn_url);
+    client
+        .secure_pay(&request)
+        .await
+        .unwrap()
+        .transaction_no
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_test_simulators_pages_do_not_act() {
+    let gateway = MockGateway::builder().start().await.unwrap();
+    let number = open_payment(&gateway, "ro-1", "https://merchant.example.com/ipn").await;
+    let (status, _) = post(&format!("{}/payments/{number}/pay", gateway.base_url()), "").await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Init
+    );
+    let (_, page) = get(&format!("{}/payments/{number}", gateway.base_url())).await;
+    assert!(
+        !page.contains("id=\"pay\""),
+        "no buttons on a read-only page"
+    );
+}
+
+#[tokio::test]
+async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
+    let gateway = MockGateway::builder()
+        .workbench_actions(true)
+        .start()
+        .await
+        .unwrap();
+    let receiver = IpnReceiver::start(SigningKey::from_token(Merchant::DEMO_TOKEN))
+        .await
+        .unwrap();
+    let number = open_payment(&gateway, "act-1", &receiver.url()).await;
+    let base = format!("{}/payments/{number}", gateway.base_url());
+    let (_, page) = get(&base).await;
+    assert!(
+        page.contains("id=\"pay\"") && page.contains("id=\"expire\""),
+        "{page}"
+    );
+
+    let (status, _) = post(&format!("{base}/pay"), "").await;
+    assert_eq!(status, 303, "back to the payment's page");
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Success
+    );
+    gateway
+        .wait_for_ipn(&number, Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    let (status, _) = post(&format!("{base}/refund"), "amount=2.50").await;
+    assert_eq!(status, 303);
+    let refunds = gateway.payment(&number).unwrap().refunds;
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].amount, Amount::parse("2.50").unwrap());
+    // The refund endpoint's own rules: no more than what is left.
+    let (status, page) = post(&format!("{base}/refund"), "amount=7.51").await;
+    assert_eq!(status, 409);
+    assert!(page.contains("refundable"), "{page}");
+
+    let (status, _) = post(&format!("{base}/resend-ipn"), "").await;
+    assert_eq!(status, 303);
+    receiver.wait_for(2, Duration::from_secs(10)).await.unwrap();
+
+    let (status, page) = post(&format!("{base}/fail"), "").await;
+    assert_eq!(status, 409, "a paid payment stays paid");
+    assert!(page.contains("already success"), "{page}");
+}
