@@ -25,6 +25,9 @@ pub(crate) fn route(
         (&Method::POST, ["cashier", number, "cancel"]) => {
             pay_or_cancel(sim, number, TransactionStatus::Closed)
         }
+        (&Method::POST, ["cashier", number, "fail"]) => {
+            pay_or_cancel(sim, number, TransactionStatus::Failed)
+        }
         (&Method::GET, ["cashier", number, "qrcode"]) => html(
             StatusCode::OK,
             format!(
@@ -63,7 +66,8 @@ fn render(payment: &Payment) -> String {
     let actions = if payment.status == TransactionStatus::Pending {
         format!(
             "<form method=\"post\" action=\"/cashier/{n}/pay\"><button id=\"pay\">Pay</button></form>\
-             <form method=\"post\" action=\"/cashier/{n}/cancel\"><button id=\"cancel\">Cancel</button></form>",
+             <form method=\"post\" action=\"/cashier/{n}/cancel\"><button id=\"cancel\">Cancel</button></form>\
+             <form method=\"post\" action=\"/cashier/{n}/fail\"><button id=\"fail\">Decline (the wallet fails)</button></form>",
             n = escape(&payment.transaction_no)
         )
     } else {
@@ -77,7 +81,9 @@ fn render(payment: &Payment) -> String {
          <h1>Pockyt simulator cashier</h1>\
          <p>Merchant <b id=\"merchant\">{merchant}</b> asks you to pay <b id=\"amount\">{amount} {currency}</b> \
          with <b id=\"vendor\">{vendor}</b>.</p>\
-         <p>Reference {reference}, transaction {number}.</p>{actions}</body></html>",
+         <p>Reference {reference}, transaction {number}.</p>{details}{actions}{after}</body></html>",
+        details = details(payment),
+        after = afterwards(payment),
         merchant = escape(&payment.merchant_no),
         amount = escape(payment.amount.as_str()),
         currency = escape(payment.currency.as_str()),
@@ -85,6 +91,64 @@ fn render(payment: &Payment) -> String {
         reference = escape(payment.reference.as_deref().unwrap_or("(none)")),
         number = escape(&payment.transaction_no),
     )
+}
+
+/// The order as the shopper sees it: the description and the goods of `goodsInfo` (a JSON list
+/// of `{goods_name, quantity}`; anything else is shown as received).
+fn details(payment: &Payment) -> String {
+    let mut out = String::new();
+    if let Some(description) = &payment.description {
+        out.push_str(&format!(
+            "<p id=\"description\">{}</p>",
+            escape(description)
+        ));
+    }
+    if let Some(goods) = &payment.goods_info {
+        let items: Option<Vec<String>> = serde_json::from_str::<serde_json::Value>(goods)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .map(|list| {
+                list.iter()
+                    .map(|item| {
+                        let text = |key: &str| match &item[key] {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Null => String::new(),
+                            other => other.to_string(),
+                        };
+                        format!(
+                            "<li>{} × {}</li>",
+                            escape(&text("goods_name")),
+                            escape(&text("quantity"))
+                        )
+                    })
+                    .collect()
+            });
+        match items {
+            Some(items) => out.push_str(&format!("<ul id=\"goods\">{}</ul>", items.concat())),
+            None => out.push_str(&format!("<p id=\"goods\">{}</p>", escape(goods))),
+        }
+    }
+    out
+}
+
+/// What happens after the shopper decides: where the browser goes, and that a notification follows.
+fn afterwards(payment: &Payment) -> String {
+    let mut out = String::new();
+    if let Some(url) = &payment.callback_url {
+        let mut paid = payment.clone();
+        paid.status = TransactionStatus::Success;
+        out.push_str(&format!(
+            "<p>After paying you return to <code id=\"callback\">{}</code>.</p>",
+            escape(&fill_macros(url, &paid))
+        ));
+    }
+    if let Some(url) = &payment.ipn_url {
+        out.push_str(&format!(
+            "<p>The merchant is notified at <code id=\"ipn\">{}</code>.</p>",
+            escape(url)
+        ));
+    }
+    out
 }
 
 /// The shopper paid or cancelled: finish the payment, notify, and send the browser back.

@@ -36,6 +36,10 @@ pub struct Payment {
     pub callback_url: Option<String>,
     /// The merchant's note, echoed in notifications.
     pub note: Option<String>,
+    /// The order's description, shown on the cashier page.
+    pub description: Option<String>,
+    /// `goodsInfo` as received (a JSON list of goods), shown on the cashier page.
+    pub goods_info: Option<String>,
     /// The endpoint that created it, e.g. `secure_pay`.
     pub created_by: &'static str,
     /// Refunds made against it.

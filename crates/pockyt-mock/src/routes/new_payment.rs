@@ -29,6 +29,8 @@ pub(super) struct NewPayment {
     note: Option<String>,
     customer_no: Option<String>,
     timeout_minutes: u32,
+    description: Option<String>,
+    goods_info: Option<String>,
 }
 
 impl NewPayment {
@@ -52,7 +54,16 @@ impl NewPayment {
             note: None,
             customer_no: None,
             timeout_minutes: 120,
+            description: None,
+            goods_info: None,
         }
+    }
+
+    /// What the cashier page shows the shopper: the description and the goods.
+    pub(super) fn shown(mut self, description: Option<String>, goods_info: Option<String>) -> Self {
+        self.description = description;
+        self.goods_info = goods_info;
+        self
     }
 
     pub(super) fn urls(mut self, ipn_url: Option<String>, callback_url: Option<String>) -> Self {
@@ -103,6 +114,8 @@ pub(super) fn create(ctx: &Ctx<'_>, spec: NewPayment) -> Result<Payment, Gateway
         ipn_url: spec.ipn_url,
         callback_url: spec.callback_url,
         note: spec.note,
+        description: spec.description,
+        goods_info: spec.goods_info,
         created_by: spec.created_by,
         customer_no: spec.customer_no,
         refunds: Vec::new(),

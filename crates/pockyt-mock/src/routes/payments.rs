@@ -18,7 +18,8 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             )
             .urls(r.ipn_url, r.callback_url)
             .note(r.note)
-            .timeout(r.timeout);
+            .timeout(r.timeout)
+            .shown(r.description, r.goods_info);
             hosted(c, spec, matches!(r.terminal, Terminal::Yip | Terminal::App))
         }),
         SecurePayV4Request::PATH => run(ctx, "prepay success", |c, r: SecurePayV4Request| {
@@ -32,7 +33,8 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             )
             .urls(Some(r.ipn_url), r.callback_url)
             .note(r.note)
-            .timeout(r.timeout);
+            .timeout(r.timeout)
+            .shown(None, r.goods_info);
             hosted(c, spec, false)
         }),
         CreditPayProcessRequest::PATH => {

@@ -261,3 +261,49 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
     assert_eq!(status, 409, "a paid payment stays paid");
     assert!(page.contains("already success"), "{page}");
 }
+
+#[tokio::test]
+async fn the_cashier_shows_the_order_and_what_follows_and_can_decline() {
+    let gateway = MockGateway::builder().start().await.unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url());
+    let client = Client::new(config).unwrap();
+    let request = SecurePayRequest::new(
+        Amount::parse("12.50").unwrap(),
+        Currency::Usd,
+        SettleCurrency::Usd,
+        Vendor::WechatPay,
+        "shop-1",
+        Terminal::Online,
+    )
+    .description("Two <b>mugs</b>")
+    .goods_info(r#"[{"goods_name":"Mug","quantity":"2"}]"#)
+    .callback_url("https://merchant.example.com/back?status={status}&ref={reference}")
+    .ipn_url("https://merchant.example.com/ipn");
+    let created = client.secure_pay(&request).await.unwrap();
+    let (status, page) = get(&created.cashier_url.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("12.50 USD") && page.contains("wechatpay"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Two &lt;b&gt;mugs&lt;/b&gt;"),
+        "the description, as text: {page}"
+    );
+    assert!(page.contains("<li>Mug × 2</li>"), "the goods: {page}");
+    assert!(
+        page.contains("https://merchant.example.com/back?status=success&amp;ref=shop-1"),
+        "where the shopper returns, macros filled: {page}"
+    );
+    assert!(page.contains("https://merchant.example.com/ipn") && page.contains("id=\"fail\""));
+
+    let number = created.transaction_no.unwrap();
+    let (status, _) = post(&format!("{}/cashier/{number}/fail", gateway.base_url()), "").await;
+    assert_eq!(status, 303, "declined, and back to the merchant");
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Failed
+    );
+}
