@@ -20,6 +20,8 @@ pub(crate) fn route(sim: &Arc<Simulator>, path: &str) -> Option<Response<MockBod
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     Some(match parts.as_slice() {
         [""] => html(StatusCode::OK, dashboard(sim)),
+        ["customers"] => html(StatusCode::OK, customers_page(sim)),
+        ["payouts"] => html(StatusCode::OK, payouts_page(sim)),
         ["payments", number] => match payment(sim, number) {
             Some(payment) => html(StatusCode::OK, payment_page(sim, &payment)),
             None => html(
@@ -235,6 +237,7 @@ fn dashboard(sim: &Simulator) -> String {
         "<p>Merchants (merchantNo / storeNo): {}.</p>\
          <h2>Payments, newest first</h2><table id=\"payments\"><tr><th>transactionNo</th><th>status</th>\
          <th>amount</th><th>reference</th><th>vendor</th><th>refunds</th><th>left to refund</th></tr>{rows}</table>\
+         <p><a href=\"/customers\">Customers and payees</a> · <a href=\"/payouts\">Payouts</a></p>\
          <p>The same as JSON: <a href=\"/_mock/payments\">/_mock/payments</a>, \
          <a href=\"/_mock/ipn-attempts\">/_mock/ipn-attempts</a>.</p>",
         merchants.join(", ")
@@ -336,4 +339,76 @@ fn actions(payment: &Payment) -> String {
     }
     out.push_str("</p>");
     out
+}
+
+/// Customers (and v3 payees) with their profile fields, and the payees' funding accounts.
+fn customers_page(sim: &Simulator) -> String {
+    let records = sim.store.lock();
+    let mut customers: Vec<_> = records.customers.iter().collect();
+    customers.sort_by(|a, b| a.0.cmp(b.0));
+    let rows: String = customers
+        .iter()
+        .map(|(number, c)| {
+            let field = |name: &str| escape(c.profile.get(name).map(String::as_str).unwrap_or(""));
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                escape(number),
+                escape(&c.merchant_no),
+                field("firstName"),
+                field("lastName"),
+                field("email"),
+                field("customerCode"),
+            )
+        })
+        .collect();
+    let mut accounts: Vec<_> = records.payee_accounts.iter().collect();
+    accounts.sort_by(|a, b| a.0.cmp(b.0));
+    let account_rows: String = accounts
+        .iter()
+        .map(|(token, a)| {
+            let field = |name: &str| escape(a.fields.get(name).map(String::as_str).unwrap_or(""));
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(token),
+                escape(&a.customer_no),
+                field("accountType"),
+                field("accountTag"),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<h2>Customers</h2><table id=\"customers\"><tr><th>customerNo</th><th>merchantNo</th>\
+         <th>name</th><th>email</th><th>customerCode</th></tr>{rows}</table>\
+         <h2>Payee accounts</h2><table id=\"accounts\"><tr><th>accountToken</th><th>customerNo</th>\
+         <th>type</th><th>tag</th></tr>{account_rows}</table><p><a href=\"/\">All payments</a></p>"
+    );
+    page("Customers and payees", &body, false)
+}
+
+/// Payouts, by invoice, with the account they went to.
+fn payouts_page(sim: &Simulator) -> String {
+    let records = sim.store.lock();
+    let mut payouts: Vec<_> = records.payouts.iter().collect();
+    payouts.sort_by(|a, b| b.1.transaction_no.cmp(&a.1.transaction_no));
+    let rows: String = payouts
+        .iter()
+        .map(|(key, p)| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                escape(&p.transaction_no),
+                escape(&key.invoice_id),
+                escape(&key.merchant_no),
+                escape(p.amount.as_str()),
+                escape(p.currency.as_str()),
+                escape(&p.customer_no),
+                escape(&p.account_token),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<table id=\"payouts\"><tr><th>transactionNo</th><th>invoiceId</th><th>merchantNo</th>\
+         <th>amount</th><th>customerNo</th><th>accountToken</th></tr>{rows}</table>\
+         <p><a href=\"/\">All payments</a></p>"
+    );
+    page("Payouts, newest first", &body, false)
 }

@@ -307,3 +307,60 @@ async fn the_cashier_shows_the_order_and_what_follows_and_can_decline() {
         TransactionStatus::Failed
     );
 }
+
+#[tokio::test]
+async fn customers_payees_and_payouts_have_their_own_pages() {
+    let gateway = MockGateway::builder().start().await.unwrap();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .base_url(gateway.base_url());
+    let client = Client::new(config).unwrap();
+    let customer = CustomerCreateRequest::new("Grace", "<i>Hopper</i>", "grace@example.com", "US")
+        .timestamp("2024-01-01T00:00:00Z");
+    let customer_no = client
+        .customer_create(&customer)
+        .await
+        .unwrap()
+        .customer_no
+        .unwrap();
+    let account = PayeeAccountCreateRequest::new(
+        "2024-01-01T00:00:00Z",
+        customer_no.clone(),
+        PayeeAccountType::Paypal,
+        "tag-1",
+        "203.0.113.9",
+    );
+    let token = client
+        .payee_account_create(&account)
+        .await
+        .unwrap()
+        .account_token
+        .unwrap();
+    let pay = PayoutPayRequest::new(
+        customer_no.clone(),
+        token.clone(),
+        Amount::parse("25.00").unwrap(),
+        Currency::Usd,
+        "invoice-7",
+    );
+    let paid = client.payout_pay(&pay).await.unwrap();
+
+    let (status, page) = get(&format!("{}/customers", gateway.base_url())).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&customer_no) && page.contains(&token) && page.contains("tag-1"));
+    assert!(
+        page.contains("&lt;i&gt;Hopper&lt;/i&gt;") && !page.contains("<i>Hopper"),
+        "{page}"
+    );
+
+    let (status, page) = get(&format!("{}/payouts", gateway.base_url())).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("invoice-7") && page.contains("25.00 USD"),
+        "{page}"
+    );
+    assert!(page.contains(&paid.transaction_no.unwrap()));
+
+    let (_, dashboard) = get(&format!("{}/", gateway.base_url())).await;
+    assert!(dashboard.contains("href=\"/customers\"") && dashboard.contains("href=\"/payouts\""));
+}
