@@ -36,6 +36,13 @@ pub struct IpnAttempt {
     pub error: Option<String>,
     /// The form body sent.
     pub body: String,
+    /// When it was made, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub at: String,
+    /// The start of what the receiver answered (at most 200 characters), if it answered.
+    pub answer: Option<String>,
+    /// How long until the next attempt, if this one was not acknowledged and the schedule has
+    /// one left.
+    pub next_retry_in: Option<std::time::Duration>,
 }
 
 /// How many deliveries may be talking to receivers at once: each holds a socket, and a receiver
@@ -241,7 +248,13 @@ pub(crate) async fn deliver(deliveries: Arc<Deliveries>, outgoing: Outgoing) {
         let Ok(_slot) = deliveries.slots.acquire().await else {
             return;
         };
-        let (http_status, acknowledged, error) = post(&deliveries, &url, &body).await;
+        let at = crate::clock::iso_utc(std::time::SystemTime::now());
+        let (http_status, acknowledged, error, answer) = post(&deliveries, &url, &body).await;
+        let next_retry_in = if acknowledged {
+            None
+        } else {
+            deliveries.schedule.0.get(index + 1).copied()
+        };
         deliveries.record(IpnAttempt {
             transaction_no: subject.clone(),
             status: status.clone(),
@@ -251,6 +264,9 @@ pub(crate) async fn deliver(deliveries: Arc<Deliveries>, outgoing: Outgoing) {
             acknowledged,
             error,
             body: body.clone(),
+            at,
+            answer,
+            next_retry_in,
         });
         if acknowledged {
             return;
@@ -262,9 +278,9 @@ async fn post(
     deliveries: &Deliveries,
     url: &str,
     body: &str,
-) -> (Option<u16>, bool, Option<String>) {
+) -> (Option<u16>, bool, Option<String>, Option<String>) {
     let Some(transport) = &deliveries.transport else {
-        return (None, false, Some("no HTTP client available".into()));
+        return (None, false, Some("no HTTP client available".into()), None);
     };
     let request = http::Request::post(url)
         .header(
@@ -274,16 +290,25 @@ async fn post(
         .body(Bytes::from(body.to_owned()));
     let request = match request {
         Ok(request) => request,
-        Err(e) => return (None, false, Some(format!("invalid ipnUrl: {e}"))),
+        Err(e) => return (None, false, Some(format!("invalid ipnUrl: {e}")), None),
     };
     match tokio::time::timeout(deliveries.limits.timeout, transport.send(request)).await {
         Ok(Ok(response)) => {
             let acknowledged =
                 response.status().is_success() && response.body().as_ref() == b"success";
             let error = (!acknowledged).then(|| "the receiver did not answer `success`".to_owned());
-            (Some(response.status().as_u16()), acknowledged, error)
+            let answer: String = String::from_utf8_lossy(response.body())
+                .chars()
+                .take(200)
+                .collect();
+            (
+                Some(response.status().as_u16()),
+                acknowledged,
+                error,
+                Some(answer),
+            )
         }
-        Ok(Err(e)) => (None, false, Some(e.to_string())),
-        Err(_) => (None, false, Some("timed out".into())),
+        Ok(Err(e)) => (None, false, Some(e.to_string()), None),
+        Err(_) => (None, false, Some("timed out".into()), None),
     }
 }

@@ -187,6 +187,9 @@ fn attempts_json(attempts: &[IpnAttempt]) -> Value {
                     "httpStatus": a.http_status,
                     "acknowledged": a.acknowledged,
                     "error": a.error,
+                    "at": a.at,
+                    "answer": a.answer,
+                    "nextRetryInMs": a.next_retry_in.map(|d| d.as_millis() as u64),
                 })
             })
             .collect(),
@@ -252,14 +255,19 @@ fn payment_page(sim: &Simulator, payment: &Payment) -> String {
         .iter()
         .map(|a| {
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 a.attempt,
+                escape(&a.at),
                 escape(a.status.as_str()),
                 escape(&a.url),
                 a.http_status
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| "-".into()),
+                escape(a.answer.as_deref().unwrap_or("")),
                 if a.acknowledged { "yes" } else { "no" },
+                a.next_retry_in
+                    .map(|d| format!("in {} ms", d.as_millis()))
+                    .unwrap_or_default(),
                 escape(a.error.as_deref().unwrap_or("")),
             )
         })
@@ -279,8 +287,9 @@ fn payment_page(sim: &Simulator, payment: &Payment) -> String {
         "<p class=\"{s}\" id=\"status\">{s}</p><p>{amount} {currency} ({settle}), {vendor}, reference \
          <b id=\"reference\">{reference}</b>, created by <code>{created_by}</code> at {created}.</p>\
          <p>Callback: {callback}</p><h2>Refunds</h2><ul>{refunds}</ul><p>Left to refund: {left}</p>\
-         <h2>IPN attempts</h2><table id=\"attempts\"><tr><th>#</th><th>status</th><th>URL</th>\
-         <th>HTTP</th><th>acknowledged</th><th>error</th></tr>{attempt_rows}</table>\
+         <h2>IPN attempts</h2><table id=\"attempts\"><tr><th>#</th><th>at</th><th>status</th>\
+         <th>URL</th><th>HTTP</th><th>answer</th><th>acknowledged</th><th>next retry</th>\
+         <th>error</th></tr>{attempt_rows}</table>\
          {actions}<p><a href=\"/\">All payments</a> · <a href=\"/_mock/payments/{n}\">as JSON</a></p>",
         actions = if sim.actions {
             actions(payment)

@@ -149,6 +149,28 @@ async fn a_payments_page_shows_each_ipn_attempt_and_the_handlers_answer() {
         (Some(200), Some(true))
     );
 
+    // What the handler said, when each attempt was made, and when the next one was due.
+    assert_eq!(
+        (
+            attempts[0]["answer"].as_str(),
+            attempts[1]["answer"].as_str()
+        ),
+        (Some("try again"), Some("success"))
+    );
+    assert!(
+        attempts[0]["nextRetryInMs"].as_u64().is_some(),
+        "{attempts:?}"
+    );
+    assert!(
+        attempts[1]["nextRetryInMs"].is_null(),
+        "acknowledged: nothing more to send"
+    );
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a["at"].as_str().is_some_and(|t| t.ends_with('Z')))
+    );
+
     let all = get_json(&format!("{}/_mock/ipn-attempts", gateway.base_url())).await;
     assert_eq!(all.as_array().unwrap().len(), 2);
 
