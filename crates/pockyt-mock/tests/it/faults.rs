@@ -1,17 +1,10 @@
 //! Injected faults apply to exactly the requests they were set for: every one, the next `n`,
 //! or one in `n`.
 
+use crate::support;
 use pockyt::types::*;
-use pockyt::{Client, Config, Error, RetryPolicy};
-use pockyt_mock::{Fault, FaultKind, Merchant, MockGateway};
-
-async fn client(gateway: &MockGateway) -> Client {
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::never());
-    Client::new(config).unwrap()
-}
+use pockyt::{Client, Error};
+use pockyt_mock::{Fault, FaultKind, MockGateway};
 
 /// For each of `n` queries: whether the gateway answered 503.
 async fn refused(client: &Client, n: usize) -> Vec<bool> {
@@ -28,7 +21,7 @@ async fn refused(client: &Client, n: usize) -> Vec<bool> {
 #[tokio::test]
 async fn a_fault_for_n_requests_stops_after_n() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let client = client(&gateway).await;
+    let client = support::client(&gateway);
     gateway.set_fault("*", Fault::times(FaultKind::Status(503), 2));
     assert_eq!(refused(&client, 4).await, [true, true, false, false]);
 }
@@ -36,7 +29,7 @@ async fn a_fault_for_n_requests_stops_after_n() {
 #[tokio::test]
 async fn one_in_n_is_every_nth_request() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let client = client(&gateway).await;
+    let client = support::client(&gateway);
     gateway.set_fault("*", Fault::one_in(FaultKind::Status(503), 3));
     assert_eq!(
         refused(&client, 6).await,
@@ -47,7 +40,7 @@ async fn one_in_n_is_every_nth_request() {
 #[tokio::test]
 async fn a_fault_on_one_path_leaves_the_others_alone() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let client = client(&gateway).await;
+    let client = support::client(&gateway);
     gateway.set_fault(
         TranQueryRequest::PATH,
         Fault::always(FaultKind::Status(503)),

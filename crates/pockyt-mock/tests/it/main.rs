@@ -5,4 +5,5 @@
 mod faults;
 mod money;
 mod notices;
+mod support;
 mod workbench;

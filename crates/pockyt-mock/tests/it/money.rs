@@ -2,18 +2,16 @@
 
 use std::time::Duration;
 
+use crate::support;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
-use pockyt::{Client, Config, Error, RetryPolicy, SigningKey};
+use pockyt::{Client, Error, SigningKey};
 use pockyt_mock::{Merchant, MockError, MockGateway};
 
 async fn start() -> (MockGateway, Client) {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::never());
-    (gateway, Client::new(config).unwrap())
+    let client = support::client(&gateway);
+    (gateway, client)
 }
 
 fn amount(text: &str) -> Amount {
@@ -259,10 +257,7 @@ async fn an_open_payment_closes_when_its_timeout_elapses_and_the_merchant_hears_
         .start()
         .await
         .unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
-    let client = Client::new(config).unwrap();
+    let client = support::client(&gateway);
     let receiver = IpnReceiver::start(SigningKey::from_token(Merchant::DEMO_TOKEN))
         .await
         .unwrap();
@@ -303,32 +298,8 @@ async fn payouts_spend_the_balance_once() {
         .start()
         .await
         .unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::never());
-    let client = Client::new(config).unwrap();
-    let customer = CustomerCreateRequest::new("Grace", "Hopper", "grace@example.com", "US")
-        .timestamp("2024-01-01T00:00:00Z");
-    let customer_no = client
-        .customer_create(&customer)
-        .await
-        .unwrap()
-        .customer_no
-        .unwrap();
-    let account = PayeeAccountCreateRequest::new(
-        "2024-01-01T00:00:00Z",
-        customer_no.clone(),
-        PayeeAccountType::Paypal,
-        "tag-1",
-        "203.0.113.9",
-    );
-    let token = client
-        .payee_account_create(&account)
-        .await
-        .unwrap()
-        .account_token
-        .unwrap();
+    let client = support::client(&gateway);
+    let (customer_no, token) = support::payee(&client, "Hopper", "tag-1").await;
     let pay = |value: &str, invoice: &str| {
         PayoutPayRequest::new(
             customer_no.clone(),
@@ -424,31 +395,10 @@ async fn customers_get_distinct_gateway_shaped_numbers() {
 #[tokio::test]
 async fn a_payout_goes_only_to_the_named_customers_own_account() {
     let (_gateway, client) = start().await;
-    let mut customers = Vec::new();
-    for email in ["a@example.com", "b@example.com"] {
-        let request = CustomerCreateRequest::new("Ada", "Lovelace", email, "US")
-            .timestamp("2024-01-01T00:00:00Z");
-        let customer_no = client
-            .customer_create(&request)
-            .await
-            .unwrap()
-            .customer_no
-            .unwrap();
-        let account = PayeeAccountCreateRequest::new(
-            "2024-01-01T00:00:00Z",
-            customer_no.clone(),
-            PayeeAccountType::Paypal,
-            email,
-            "203.0.113.9",
-        );
-        let token = client
-            .payee_account_create(&account)
-            .await
-            .unwrap()
-            .account_token
-            .unwrap();
-        customers.push((customer_no, token));
-    }
+    let customers = [
+        support::payee(&client, "Lovelace", "a").await,
+        support::payee(&client, "Lovelace", "b").await,
+    ];
     let (a, a_token) = &customers[0];
     let (b, _) = &customers[1];
     let pay = |customer: &str, token: &str, invoice: &str| {

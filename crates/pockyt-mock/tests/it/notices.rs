@@ -3,23 +3,22 @@
 
 use std::time::Duration;
 
+use crate::support;
 use pockyt::ipn::Webhook;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
-use pockyt::{Client, Config, SigningKey};
+use pockyt::{Client, SigningKey};
 use pockyt_mock::{Merchant, MockGateway};
 
 const PATIENCE: Duration = Duration::from_secs(10);
 
 async fn start() -> (MockGateway, Client, IpnReceiver) {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
+    let client = support::client(&gateway);
     let receiver = IpnReceiver::start(SigningKey::from_token(Merchant::DEMO_TOKEN))
         .await
         .unwrap();
-    (gateway, Client::new(config).unwrap(), receiver)
+    (gateway, client, receiver)
 }
 
 #[tokio::test]
@@ -53,27 +52,7 @@ async fn an_authorised_agreement_is_announced_once() {
 #[tokio::test]
 async fn a_payout_with_an_ipn_url_is_announced_there() {
     let (_gateway, client, receiver) = start().await;
-    let customer = CustomerCreateRequest::new("Grace", "Hopper", "grace@example.com", "US")
-        .timestamp("2024-01-01T00:00:00Z");
-    let customer_no = client
-        .customer_create(&customer)
-        .await
-        .unwrap()
-        .customer_no
-        .unwrap();
-    let account = PayeeAccountCreateRequest::new(
-        "2024-01-01T00:00:00Z",
-        customer_no.clone(),
-        PayeeAccountType::Paypal,
-        "tag-1",
-        "203.0.113.9",
-    );
-    let token = client
-        .payee_account_create(&account)
-        .await
-        .unwrap()
-        .account_token
-        .unwrap();
+    let (customer_no, token) = support::payee(&client, "Hopper", "tag-1").await;
     let pay = PayoutPayRequest::new(
         customer_no,
         token,

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
+use crate::support;
 use bytes::Bytes;
+use pockyt::SigningKey;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
-use pockyt::{Client, Config, SigningKey};
 use pockyt_mock::{Merchant, MockGateway};
 use pockyt_transport::{HyperTransport, Transport};
 
@@ -28,10 +29,7 @@ async fn get_json(url: &str) -> serde_json::Value {
 #[tokio::test]
 async fn payments_are_listed_newest_first_as_html_and_json_with_request_values_escaped() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
-    let client = Client::new(config).unwrap();
+    let client = support::client(&gateway);
     let mut numbers = Vec::new();
     for reference in ["first", SCRIPT] {
         let request = SecurePayRequest::new(
@@ -100,10 +98,7 @@ async fn payments_are_listed_newest_first_as_html_and_json_with_request_values_e
 #[tokio::test]
 async fn a_payments_page_shows_each_ipn_attempt_and_the_handlers_answer() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
-    let client = Client::new(config).unwrap();
+    let client = support::client(&gateway);
     let receiver = IpnReceiver::start(SigningKey::from_token(Merchant::DEMO_TOKEN))
         .await
         .unwrap();
@@ -197,10 +192,7 @@ async fn post(url: &str, form: &str) -> (u16, String) {
 }
 
 async fn open_payment(gateway: &MockGateway, reference: &str, ipn_url: &str) -> String {
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
-    let client = Client::new(config).unwrap();
+    let client = support::client(&gateway);
     let request = SecurePayRequest::new(
         Amount::parse("10.00").unwrap(),
         Currency::Usd,
@@ -287,10 +279,7 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
 #[tokio::test]
 async fn the_cashier_shows_the_order_and_what_follows_and_can_decline() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
-    let client = Client::new(config).unwrap();
+    let client = support::client(&gateway);
     let request = SecurePayRequest::new(
         Amount::parse("12.50").unwrap(),
         Currency::Usd,
@@ -333,31 +322,8 @@ async fn the_cashier_shows_the_order_and_what_follows_and_can_decline() {
 #[tokio::test]
 async fn customers_payees_and_payouts_have_their_own_pages() {
     let gateway = MockGateway::builder().start().await.unwrap();
-    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .unwrap()
-        .base_url(gateway.base_url());
-    let client = Client::new(config).unwrap();
-    let customer = CustomerCreateRequest::new("Grace", "<i>Hopper</i>", "grace@example.com", "US")
-        .timestamp("2024-01-01T00:00:00Z");
-    let customer_no = client
-        .customer_create(&customer)
-        .await
-        .unwrap()
-        .customer_no
-        .unwrap();
-    let account = PayeeAccountCreateRequest::new(
-        "2024-01-01T00:00:00Z",
-        customer_no.clone(),
-        PayeeAccountType::Paypal,
-        "tag-1",
-        "203.0.113.9",
-    );
-    let token = client
-        .payee_account_create(&account)
-        .await
-        .unwrap()
-        .account_token
-        .unwrap();
+    let client = support::client(&gateway);
+    let (customer_no, token) = support::payee(&client, "<i>Hopper</i>", "tag-1").await;
     let pay = PayoutPayRequest::new(
         customer_no.clone(),
         token.clone(),
