@@ -192,7 +192,7 @@ async fn post(url: &str, form: &str) -> (u16, String) {
 }
 
 async fn open_payment(gateway: &MockGateway, reference: &str, ipn_url: &str) -> String {
-    let client = support::client(&gateway);
+    let client = support::client(gateway);
     let request = SecurePayRequest::new(
         Amount::parse("10.00").unwrap(),
         Currency::Usd,
