@@ -65,10 +65,13 @@ fn show_payment(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
 fn render(payment: &Payment) -> String {
     let actions = if payment.status == TransactionStatus::Pending {
         format!(
-            "<form method=\"post\" action=\"/cashier/{n}/pay\"><button id=\"pay\">Pay</button></form>\
+            "<div class=\"actions\">\
+             <form method=\"post\" action=\"/cashier/{n}/pay\"><button id=\"pay\" class=\"primary\">Pay {amount} {currency}</button></form>\
              <form method=\"post\" action=\"/cashier/{n}/cancel\"><button id=\"cancel\">Cancel</button></form>\
-             <form method=\"post\" action=\"/cashier/{n}/fail\"><button id=\"fail\">Decline (the wallet fails)</button></form>",
-            n = escape(&payment.transaction_no)
+             <form method=\"post\" action=\"/cashier/{n}/fail\"><button id=\"fail\">Decline (the wallet fails)</button></form></div>",
+            n = escape(&payment.transaction_no),
+            amount = escape(payment.amount.as_str()),
+            currency = escape(payment.currency.as_str()),
         )
     } else {
         format!(
@@ -77,11 +80,14 @@ fn render(payment: &Payment) -> String {
         )
     };
     format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Pockyt simulator cashier</title></head><body>\
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Pockyt simulator cashier</title>\
+         <style>{STYLE}</style></head><body><main>\
          <h1>Pockyt simulator cashier</h1>\
-         <p>Merchant <b id=\"merchant\">{merchant}</b> asks you to pay <b id=\"amount\">{amount} {currency}</b> \
-         with <b id=\"vendor\">{vendor}</b>.</p>\
-         <p>Reference {reference}, transaction {number}.</p>{details}{actions}{after}</body></html>",
+         <p>Merchant <b id=\"merchant\">{merchant}</b> asks you to pay</p>\
+         <p class=\"total\"><b id=\"amount\">{amount} {currency}</b></p>\
+         <p>with <b id=\"vendor\">{vendor}</b></p>\
+         {details}{actions}\
+         <div class=\"after\"><p>Reference {reference}, transaction {number}.</p>{after}</div></main></body></html>",
         details = details(payment),
         after = afterwards(payment),
         merchant = escape(&payment.merchant_no),
@@ -92,6 +98,17 @@ fn render(payment: &Payment) -> String {
         number = escape(&payment.transaction_no),
     )
 }
+
+/// A checkout card: inline, because the page must work offline and load nothing else.
+const STYLE: &str = "body{font:15px system-ui,sans-serif;background:#eef1f5;color:#222;margin:0;padding:2em}\
+main{max-width:26em;margin:auto;background:#fff;border-radius:10px;padding:1.5em 2em;\
+box-shadow:0 2px 10px rgba(0,0,0,.12)}h1{font-size:1em;color:#666;font-weight:600;margin:0 0 1em}\
+p{margin:.4em 0}.total{font-size:2em}#description{font-weight:600;margin-top:1em}\
+ul{padding-left:1.2em;color:#444}.actions{margin:1.2em 0}.actions form{margin:.4em 0}\
+button{width:100%;padding:.7em;border:1px solid #bbb;border-radius:6px;background:#f7f7f7;font:inherit;cursor:pointer}\
+button.primary{background:#1a6ef5;border-color:#1a6ef5;color:#fff;font-weight:600}\
+.after{border-top:1px solid #e3e3e3;margin-top:1em;padding-top:.6em;font-size:.85em;color:#666}\
+code{word-break:break-all}";
 
 /// The order as the shopper sees it: the description and the goods of `goodsInfo` (a JSON list
 /// of `{goods_name, quantity}`; anything else is shown as received).

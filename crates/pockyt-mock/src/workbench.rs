@@ -286,13 +286,22 @@ fn payment_page(sim: &Simulator, payment: &Payment) -> String {
     let body = format!(
         "<p class=\"{s}\" id=\"status\">{s}</p><p>{amount} {currency} ({settle}), {vendor}, reference \
          <b id=\"reference\">{reference}</b>, created by <code>{created_by}</code> at {created}.</p>\
-         <p>Callback: {callback}</p><h2>Refunds</h2><ul>{refunds}</ul><p>Left to refund: {left}</p>\
+         {cashier}<p>Callback: {callback}</p><h2>Refunds</h2><ul>{refunds}</ul><p>Left to refund: {left}</p>\
          <h2>IPN attempts</h2><table id=\"attempts\"><tr><th>#</th><th>at</th><th>status</th>\
          <th>URL</th><th>HTTP</th><th>answer</th><th>acknowledged</th><th>next retry</th>\
          <th>error</th></tr>{attempt_rows}</table>\
          {actions}<p><a href=\"/\">All payments</a> · <a href=\"/_mock/payments/{n}\">as JSON</a></p>",
         actions = if sim.actions {
             actions(payment)
+        } else {
+            String::new()
+        },
+        // The shopper's page, open to anyone as the real cashier is: not a workbench action.
+        cashier = if payment.is_open() {
+            format!(
+                "<p><a id=\"cashier\" href=\"/cashier/{}\">Open the cashier page</a> (what the shopper sees)</p>",
+                escape(&payment.transaction_no)
+            )
         } else {
             String::new()
         },

@@ -245,6 +245,11 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
         page.contains("id=\"pay\"") && page.contains("id=\"expire\""),
         "{page}"
     );
+    let cashier_link = format!("href=\"/cashier/{number}\"");
+    assert!(
+        page.contains(&cashier_link),
+        "an open payment links its cashier: {page}"
+    );
 
     let (status, _) = post(&format!("{base}/pay"), "").await;
     assert_eq!(status, 303, "back to the payment's page");
@@ -256,6 +261,12 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
         .wait_for_ipn(&number, Duration::from_secs(10))
         .await
         .unwrap();
+
+    let (_, page) = get(&base).await;
+    assert!(
+        !page.contains(&cashier_link),
+        "a paid payment has no cashier to open: {page}"
+    );
 
     let (status, _) = post(&format!("{base}/refund"), "amount=2.50").await;
     assert_eq!(status, 303);
