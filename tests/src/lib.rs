@@ -1,5 +1,8 @@
 //! Helpers shared by the end-to-end tests: a simulator, a receiver and a client wired together.
 
+#[cfg(feature = "browser")]
+pub mod browser;
+
 use std::time::Duration;
 
 use bytes::Bytes;

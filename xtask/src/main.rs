@@ -11,6 +11,7 @@ mod mutants;
 mod page;
 mod process;
 mod python;
+mod screenshots;
 mod soak;
 mod tidy;
 
@@ -45,6 +46,8 @@ Tasks:
                     replay the requests the official Python SDK sends (tests/conformance/) against
                     the simulator and the client; --record installs the SDK (target/bench-venv)
                     and records them anew
+  screenshots       photograph the simulator's dashboard, a payment and the cashier in headless
+                    chromium (installs Debian's chromium and chromium-driver) into docs/images/
   --help            show this message
 ";
 
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         ["mutants", rest @ ..] => mutants::run(&workspace_root(), rest),
+        ["screenshots"] => screenshots::run(&workspace_root()),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);

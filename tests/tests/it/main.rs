@@ -3,6 +3,8 @@
 //! peak memory and so needs a process of its own.
 
 mod blocking;
+#[cfg(feature = "browser")]
+mod browser;
 mod concurrency;
 mod conformance;
 mod custom_stack;

@@ -1,6 +1,6 @@
 //! Through a real proxy server: Debian's tinyproxy, started here on loopback, in front of the
 //! simulator behind TLS. Run by `.ci/run`, which installs tinyproxy:
-//! `cargo test -p pockyt-e2e --features tinyproxy --test tinyproxy`.
+//! `cargo test -p pockyt-e2e --features tinyproxy --test it tinyproxy::`.
 
 use std::process::{Child, Command, Stdio};
 
