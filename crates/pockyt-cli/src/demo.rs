@@ -101,8 +101,10 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         passed: 0,
     };
     let merchant = Merchant::demo();
+    // Kept running, the simulator is the newcomer's workbench, with its buttons as under `mock`.
     let gateway = match MockGateway::builder()
         .merchant(merchant.clone())
+        .workbench_actions(args.keep)
         .start()
         .await
     {

@@ -393,14 +393,21 @@ fn demo_keep_leaves_a_dashboard_that_shows_the_checkout() {
     let dashboard = dashboard.expect("--keep names the dashboard");
     let payments = http_get(&format!("{dashboard}_mock/payments"));
     let page = http_get(&dashboard);
-    let _ = child.kill();
-    let _ = child.wait();
     let payments: serde_json::Value = serde_json::from_str(&payments).unwrap();
     let paid_and_refunded = payments
         .as_array()
         .unwrap()
         .iter()
-        .any(|p| p["status"] == "success" && !p["refunds"].as_array().unwrap().is_empty());
-    assert!(paid_and_refunded, "{payments}");
+        .find(|p| p["status"] == "success" && !p["refunds"].as_array().unwrap().is_empty())
+        .map(|p| p["transactionNo"].as_str().unwrap().to_owned());
+    // Kept, the simulator acts as under `pockyt mock`: the paid payment offers a refund.
+    let payment_page = paid_and_refunded
+        .as_ref()
+        .map(|number| http_get(&format!("{dashboard}payments/{number}")));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(paid_and_refunded.is_some(), "{payments}");
     assert!(page.contains("Payments, newest first"), "{page}");
+    let payment_page = payment_page.unwrap_or_default();
+    assert!(payment_page.contains("id=\"refund\""), "{payment_page}");
 }
