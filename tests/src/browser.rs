@@ -6,12 +6,15 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use crate::PATIENCE;
+/// How long the first session may take: a cold start of chromium on a fresh two-core machine
+/// takes seconds, not the milliseconds [`crate::PATIENCE`] is sized for.
+pub const START_PATIENCE: Duration = Duration::from_secs(60);
 
 /// What a headless Chromium needs on a closed network, as root, in a container: no sandbox, no
 /// GPU, and none of the background traffic to Google's hosts (refused here, and slow to fail).
@@ -42,7 +45,7 @@ impl Browser {
     ///
     /// # Panics
     /// If either binary is missing (the message says which package to install) or the session
-    /// does not start within [`PATIENCE`].
+    /// does not start within [`START_PATIENCE`].
     pub async fn start(width: u32, height: u32) -> Browser {
         let driver_bin =
             std::env::var("POCKYT_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
@@ -87,7 +90,7 @@ impl Browser {
                 }
             }
         };
-        let client = tokio::time::timeout(PATIENCE, connect)
+        let client = tokio::time::timeout(START_PATIENCE, connect)
             .await
             .expect("chromedriver opens a session");
         Browser {
