@@ -80,6 +80,18 @@ async fn route(
     path: &str,
 ) -> Response<MockBody> {
     let method = request.method().clone();
+    let page_action = method != Method::GET
+        && ["/cashier/", "/auto-debit/authorize/", "/payments/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
+    if page_action && crate::same_origin::is_cross_site(request.headers()) {
+        return html(
+            StatusCode::FORBIDDEN,
+            "<html><body><h1>Forbidden</h1><p id=\"error\">A page of another site may not act on \
+             the simulator: open its own pages.</p></body></html>"
+                .into(),
+        );
+    }
     if method == Method::GET
         || path.starts_with("/cashier/")
         || path.starts_with("/auto-debit/authorize/")

@@ -81,6 +81,12 @@ pub(crate) fn act(sim: &Arc<Simulator>, path: &str, body: &[u8]) -> Option<Respo
         "pay" => finish(sim, number, pockyt_types::TransactionStatus::Success),
         "fail" => finish(sim, number, pockyt_types::TransactionStatus::Failed),
         "expire" => finish(sim, number, pockyt_types::TransactionStatus::Closed),
+        // The gateway notifies only of a decided payment; "again" of an open one would be a
+        // notification no real merchant ever receives.
+        "resend-ipn" if payment.is_open() => Err(format!(
+            "the payment is still {}: its IPN comes once it is decided",
+            payment.status
+        )),
         "resend-ipn" if payment.ipn_url.is_some() => {
             sim.notify(&payment);
             Ok(())
@@ -134,6 +140,15 @@ fn newest_first(sim: &Simulator) -> Vec<Payment> {
     let mut all: Vec<Payment> = sim.store.lock().payments.values().cloned().collect();
     all.sort_by(|a, b| b.transaction_no.cmp(&a.transaction_no));
     all
+}
+
+/// Whether another attempt is on its way: the newest one failed and the schedule has one left.
+/// (Not "none acknowledged": a re-sent IPN retries after an earlier one was, and a spent schedule
+/// has nothing more to wait for.)
+fn retry_pending(attempts: &[IpnAttempt]) -> bool {
+    attempts
+        .last()
+        .is_some_and(|a| !a.acknowledged && a.next_retry_in.is_some())
 }
 
 fn attempts_for(sim: &Simulator, number: &str) -> Vec<IpnAttempt> {
@@ -250,7 +265,7 @@ fn dashboard(sim: &Simulator) -> String {
 
 fn payment_page(sim: &Simulator, payment: &Payment) -> String {
     let attempts = attempts_for(sim, &payment.transaction_no);
-    let retrying = !attempts.is_empty() && !attempts.iter().any(|a| a.acknowledged);
+    let retrying = retry_pending(&attempts);
     let attempt_rows: String = attempts
         .iter()
         .map(|a| {
@@ -352,7 +367,7 @@ fn actions(payment: &Payment) -> String {
             r#"<form method="post" action="/payments/{n}/refund" style="display:inline"><input name="amount" id="refund-amount" size="8" placeholder="amount"> <button id="refund">Refund</button></form> "#
         ));
     }
-    if payment.ipn_url.is_some() {
+    if payment.ipn_url.is_some() && !payment.is_open() {
         out.push_str(&button("resend-ipn", "Send the IPN again"));
     }
     out.push_str("</p>");
@@ -429,4 +444,39 @@ fn payouts_page(sim: &Simulator) -> String {
          <p><a href=\"/\">All payments</a></p>"
     );
     page("Payouts, newest first", &body, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn attempt(acknowledged: bool, next_retry_in: Option<Duration>) -> IpnAttempt {
+        IpnAttempt {
+            transaction_no: "300000000000000001".into(),
+            status: pockyt_types::TransactionStatus::Success,
+            url: "http://127.0.0.1:1/ipn".into(),
+            attempt: 1,
+            http_status: Some(if acknowledged { 200 } else { 503 }),
+            acknowledged,
+            error: None,
+            body: String::new(),
+            at: "2026-11-30T10:00:00Z".into(),
+            answer: None,
+            next_retry_in,
+        }
+    }
+
+    #[test]
+    fn the_page_waits_only_for_a_retry_that_is_scheduled() {
+        let soon = Some(Duration::from_millis(500));
+        assert!(!retry_pending(&[]));
+        assert!(retry_pending(&[attempt(false, soon)]));
+        assert!(!retry_pending(&[attempt(false, soon), attempt(true, None)]));
+        // The schedule is spent: reloading would never show anything new.
+        assert!(!retry_pending(&[attempt(false, None)]));
+        // Sent again after an acknowledgement, and that one is being retried.
+        assert!(retry_pending(&[attempt(true, None), attempt(false, soon)]));
+    }
 }

@@ -42,35 +42,24 @@ async fn a_developer_pays_in_the_cashier_and_refunds_from_the_dashboard() {
         cells.contains("init") && cells.contains("12.34 USD") && cells.contains("browser-1"),
         "{cells}"
     );
-    web.find(Locator::LinkText(&number))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(web, Locator::LinkText(&number)).await;
+    let payment_heading = format!("//h1[text()='Payment {number}']");
+    arrive(web, Locator::XPath(&payment_heading)).await;
     assert_eq!(text(web, "#reference").await, "browser-1");
-    web.find(Locator::Id("cashier"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(web, Locator::Id("cashier")).await;
+    arrive(
+        web,
+        Locator::XPath("//h1[text()='Pockyt simulator cashier']"),
+    )
+    .await;
     assert_eq!(text(web, "#amount").await, "12.34 USD");
     assert_eq!(text(web, "#description").await, "Two mugs");
 
     // Paying by clicking: the gateway records it, notifies the merchant, and sends the shopper
     // back to the callback (the payment's page, where the notification shows).
-    web.find(Locator::Id("pay"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(web, Locator::Id("pay")).await;
+    arrive(web, Locator::XPath(&payment_heading)).await;
     world.gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
-    assert_eq!(
-        web.current_url().await.unwrap().path(),
-        format!("/payments/{number}")
-    );
     web.refresh().await.unwrap();
     assert_eq!(text(web, "#status").await, "success");
     let attempt = text(web, "#attempts tr:nth-child(2)").await;
@@ -90,19 +79,9 @@ async fn a_developer_pays_in_the_cashier_and_refunds_from_the_dashboard() {
         .send_keys("2.34")
         .await
         .unwrap();
-    web.find(Locator::Id("refund"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert!(
-        web.source()
-            .await
-            .unwrap()
-            .contains("Left to refund: 10.00"),
-        "back on the payment's page after refunding"
-    );
+    click(web, Locator::Id("refund")).await;
+    // Back on the payment's page, which shows what is left.
+    arrive(web, Locator::XPath("//p[text()='Left to refund: 10.00']")).await;
     let found = world
         .client
         .tran_query(&TranQueryRequest::new().transaction_no(number.as_str()))
@@ -142,6 +121,25 @@ async fn a_script_in_a_reference_is_shown_as_text() {
         "and no alert was raised"
     );
     browser.close().await;
+}
+
+async fn click(web: &fantoccini::Client, what: Locator<'_>) {
+    web.find(what)
+        .await
+        .unwrap_or_else(|e| panic!("{what:?} on the page: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits until the page a click led to shows `what` (chromedriver waits for the navigation a
+/// click starts; this also holds if it returns first).
+async fn arrive(web: &fantoccini::Client, what: Locator<'_>) {
+    web.wait()
+        .at_most(PATIENCE)
+        .for_element(what)
+        .await
+        .unwrap_or_else(|e| panic!("{what:?} never appeared: {e}"));
 }
 
 /// The visible text of the element `css` selects.

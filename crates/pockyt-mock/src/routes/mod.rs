@@ -53,6 +53,9 @@ pub(crate) fn refund_for_workbench(
     };
     let request = pockyt_types::RefundRequest::new(amount, payment.0, payment.1)
         .transaction_no(transaction_no);
+    // The checks a refund over the API passes on its way in (a positive amount at the currency's
+    // precision): without them a form could refund -100 and raise what is left to refund.
+    pockyt_types::Endpoint::validate(&request)?;
     refunds::refund(&ctx, request).map(|_| ())
 }
 

@@ -181,11 +181,18 @@ async fn a_payments_page_shows_each_ipn_attempt_and_the_handlers_answer() {
 }
 
 async fn post(url: &str, form: &str) -> (u16, String) {
+    post_from(url, form, &[]).await
+}
+
+/// A form `POST` with the headers a browser adds (`Origin`, `Sec-Fetch-Site`).
+async fn post_from(url: &str, form: &str, headers: &[(&str, &str)]) -> (u16, String) {
     let transport = HyperTransport::builder().build().unwrap();
-    let request = http::Request::post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Bytes::from(form.to_owned()))
-        .unwrap();
+    let mut request =
+        http::Request::post(url).header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Bytes::from(form.to_owned())).unwrap();
     let response = transport.send(request).await.unwrap();
     let body = String::from_utf8(response.body().to_vec()).unwrap();
     (response.status().as_u16(), body)
@@ -277,6 +284,13 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
     let (status, page) = post(&format!("{base}/refund"), "amount=7.51").await;
     assert_eq!(status, 409);
     assert!(page.contains("refundable"), "{page}");
+    // And the amount checks a refund over the API passes: nothing negative, zero or finer than cents.
+    for amount in ["-100", "0", "0.001"] {
+        let (status, page) = post(&format!("{base}/refund"), &format!("amount={amount}")).await;
+        assert_eq!(status, 409, "{amount}: {page}");
+        assert!(page.contains("refundAmount"), "{amount}: {page}");
+    }
+    assert_eq!(gateway.payment(&number).unwrap().refunds.len(), 1);
 
     let (status, _) = post(&format!("{base}/resend-ipn"), "").await;
     assert_eq!(status, 303);
@@ -285,6 +299,60 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
     let (status, page) = post(&format!("{base}/fail"), "").await;
     assert_eq!(status, 409, "a paid payment stays paid");
     assert!(page.contains("already success"), "{page}");
+}
+
+#[tokio::test]
+async fn another_sites_page_cannot_act_and_an_open_payment_has_no_ipn_to_resend() {
+    let gateway = MockGateway::builder()
+        .workbench_actions(true)
+        .start()
+        .await
+        .unwrap();
+    let number = open_payment(&gateway, "csrf-1", "https://merchant.example.com/ipn").await;
+    let base = gateway.base_url();
+    let own_origin = base.trim_end_matches('/').to_owned();
+    let elsewhere: [&[(&str, &str)]; 3] = [
+        &[("origin", "http://127.0.0.1:3000")],
+        &[("sec-fetch-site", "cross-site")],
+        &[
+            ("origin", own_origin.as_str()),
+            ("sec-fetch-site", "same-site"),
+        ],
+    ];
+    for headers in elsewhere {
+        for action in [
+            format!("{base}/payments/{number}/pay"),
+            format!("{base}/cashier/{number}/pay"),
+        ] {
+            let (status, _) = post_from(&action, "", headers).await;
+            assert_eq!(status, 403, "{action} from {headers:?}");
+        }
+    }
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Init,
+        "nothing was paid"
+    );
+
+    let (status, page) = post(&format!("{base}/payments/{number}/resend-ipn"), "").await;
+    assert_eq!(status, 409, "an open payment has not been notified: {page}");
+    assert_eq!(gateway.ipn_attempts().len(), 0);
+
+    // The simulator's own page, as a browser sends it.
+    let (status, _) = post_from(
+        &format!("{base}/payments/{number}/pay"),
+        "",
+        &[
+            ("origin", own_origin.as_str()),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        gateway.payment(&number).unwrap().status,
+        TransactionStatus::Success
+    );
 }
 
 #[tokio::test]
