@@ -85,11 +85,9 @@ async fn route(
             .iter()
             .any(|prefix| path.starts_with(prefix));
     if page_action && crate::same_origin::is_cross_site(request.headers()) {
-        return html(
+        return workbench::refused(
             StatusCode::FORBIDDEN,
-            "<html><body><h1>Forbidden</h1><p id=\"error\">A page of another site may not act on \
-             the simulator: open its own pages.</p></body></html>"
-                .into(),
+            "a page of another site may not act on the simulator: use its own pages",
         );
     }
     if method == Method::GET

@@ -47,6 +47,11 @@ impl Simulator {
         format!("{}/cashier/{transaction_no}", self.base_url)
     }
 
+    /// The page standing for a payment's QR code (`qrcodeUrl` when `needQrcode` is true).
+    pub(crate) fn qrcode_url(&self, transaction_no: &str) -> String {
+        format!("{}/qrcode", self.cashier_url(transaction_no))
+    }
+
     /// The payout balance: the opening balance minus payouts in that currency.
     pub(crate) fn balance(&self, merchant_no: &str, currency: &Currency) -> Amount {
         let store = self.store.lock();

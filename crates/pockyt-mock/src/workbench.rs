@@ -58,16 +58,6 @@ pub(crate) fn act(sim: &Arc<Simulator>, path: &str, body: &[u8]) -> Option<Respo
     let ["payments", number, action] = parts.as_slice() else {
         return None;
     };
-    let refused = |status: StatusCode, why: &str| {
-        html(
-            status,
-            page(
-                "Not done",
-                &format!("<p id=\"error\">{}</p>", escape(why)),
-                false,
-            ),
-        )
-    };
     if !sim.actions {
         return Some(refused(
             StatusCode::FORBIDDEN,
@@ -99,6 +89,18 @@ pub(crate) fn act(sim: &Arc<Simulator>, path: &str, body: &[u8]) -> Option<Respo
         Ok(()) => redirect(&format!("/payments/{number}")),
         Err(why) => refused(StatusCode::CONFLICT, &why),
     })
+}
+
+/// The page of an action not taken, with the reason in `#error`.
+pub(crate) fn refused(status: StatusCode, why: &str) -> Response<MockBody> {
+    html(
+        status,
+        page(
+            "Not done",
+            &format!("<p id=\"error\">{}</p>", escape(why)),
+            false,
+        ),
+    )
 }
 
 fn finish(

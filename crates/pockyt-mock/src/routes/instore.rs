@@ -64,7 +64,10 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 payload.insert("deepLink".into(), json!(link));
                 // Both docs give `needQrcode` the default false (audit M11).
                 if r.need_qrcode == Some(true) {
-                    payload.insert("qrcodeUrl".into(), json!(format!("{link}/qrcode")));
+                    payload.insert(
+                        "qrcodeUrl".into(),
+                        json!(c.sim.qrcode_url(&payment.transaction_no)),
+                    );
                 }
                 Ok(payload)
             })
@@ -86,8 +89,10 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             let mut payload = mixed_payload(c, &payment);
             payload.insert("timeout".into(), json!(r.timeout.unwrap_or(120)));
             if r.need_qrcode == Some(true) {
-                let link = c.sim.cashier_url(&payment.transaction_no);
-                payload.insert("qrcodeUrl".into(), json!(format!("{link}/qrcode")));
+                payload.insert(
+                    "qrcodeUrl".into(),
+                    json!(c.sim.qrcode_url(&payment.transaction_no)),
+                );
             }
             Ok(payload)
         }),
