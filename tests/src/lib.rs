@@ -49,6 +49,23 @@ impl World {
         }
     }
 
+    /// A checkout of `amount` USD made through `client` (a client on another route to this
+    /// simulator), paid, and queried back through it as `success`. Returns its transaction number.
+    pub async fn paid_through(&self, client: &Client, amount: &str, reference: &str) -> String {
+        let payment = client
+            .secure_pay(&self.payment(amount, reference))
+            .await
+            .unwrap();
+        let number = payment.transaction_no.unwrap();
+        self.gateway.pay(&number).unwrap();
+        let found = client
+            .tran_query(&TranQueryRequest::new().transaction_no(number.as_str()))
+            .await
+            .unwrap();
+        assert_eq!(found.status, Some(TransactionStatus::Success));
+        number
+    }
+
     /// A hosted-checkout payment of `amount` USD with `reference`, notifying the receiver.
     pub fn payment(&self, amount: &str, reference: &str) -> SecurePayRequest {
         SecurePayRequest::new(
@@ -70,6 +87,15 @@ pub fn config(gateway: &MockGateway) -> Config {
         .expect("valid config")
         .base_url(gateway.base_url())
         .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+}
+
+/// A loopback port nothing listens on (it was free a moment ago): for a server a test starts, or
+/// for a connection that must be refused.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
 }
 
 /// A plain HTTP exchange with the simulator (the shopper's browser).

@@ -225,10 +225,7 @@ async fn a_refusal_never_sends_anyone_to_the_lookup() {
 #[tokio::test]
 async fn transport_errors_say_where_and_why_once() {
     // A port nothing listens on.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = pockyt_e2e::free_port();
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .unwrap()
         .base_url(format!("http://127.0.0.1:{port}"))

@@ -91,17 +91,7 @@ async fn a_checkout_through_a_connect_proxy_set_by_https_proxy_alone() {
     let env = vec![("HTTPS_PROXY", format!("http://user:pass@{proxy}"))];
     let client = client(tls, cert, env);
 
-    let payment = client
-        .secure_pay(&world.payment("4.20", "proxied-1"))
-        .await
-        .unwrap();
-    let number = payment.transaction_no.unwrap();
-    world.gateway.pay(&number).unwrap();
-    let found = client
-        .tran_query(&TranQueryRequest::new().transaction_no(number))
-        .await
-        .unwrap();
-    assert_eq!(found.status, Some(TransactionStatus::Success));
+    world.paid_through(&client, "4.20", "proxied-1").await;
     let targets = targets.lock().unwrap().clone();
     assert!(!targets.is_empty());
     assert!(
@@ -155,11 +145,8 @@ async fn no_proxy_bypasses_it_and_an_unreachable_proxy_says_so() {
     );
     assert!(targets.lock().unwrap().is_empty(), "the proxy was used");
     // A proxy nothing listens on.
-    let gone = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let env = vec![("ALL_PROXY", format!("http://{gone}"))];
+    let gone = pockyt_e2e::free_port();
+    let env = vec![("ALL_PROXY", format!("http://127.0.0.1:{gone}"))];
     let err = client(tls, cert, env)
         .tran_query(&TranQueryRequest::new().reference("x"))
         .await

@@ -27,11 +27,7 @@ impl Drop for Tinyproxy {
 
 fn tinyproxy() -> Tinyproxy {
     let binary = std::env::var("POCKYT_TINYPROXY").unwrap_or_else(|_| "tinyproxy".to_owned());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = pockyt_e2e::free_port();
     let dir = std::env::temp_dir().join(format!("pockyt-tinyproxy-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let conf = dir.join("tinyproxy.conf");
@@ -93,17 +89,7 @@ async fn a_checkout_through_tinyproxy() {
         .transport(transport)
         .build()
         .unwrap();
-    let payment = client
-        .secure_pay(&world.payment("6.60", "tinyproxy-1"))
-        .await
-        .unwrap();
-    let number = payment.transaction_no.unwrap();
-    world.gateway.pay(&number).unwrap();
-    let found = client
-        .tran_query(&TranQueryRequest::new().transaction_no(number))
-        .await
-        .unwrap();
-    assert_eq!(found.status, Some(TransactionStatus::Success));
+    world.paid_through(&client, "6.60", "tinyproxy-1").await;
 
     // The calls went through tinyproxy: without it, a fresh client cannot get there.
     let port = proxy.port;

@@ -25,17 +25,7 @@ async fn checkout_over_tls_with_a_custom_root() {
         .build()
         .unwrap();
 
-    let payment = client
-        .secure_pay(&world.payment("9.99", "tls-1"))
-        .await
-        .unwrap();
-    let number = payment.transaction_no.unwrap();
-    world.gateway.pay(&number).unwrap();
-    let found = client
-        .tran_query(&TranQueryRequest::new().transaction_no(number))
-        .await
-        .unwrap();
-    assert_eq!(found.status, Some(TransactionStatus::Success));
+    world.paid_through(&client, "9.99", "tls-1").await;
 
     // Without the custom root the same gateway is refused at the handshake, and nothing is retried.
     let untrusting = Client::builder(
