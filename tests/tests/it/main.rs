@@ -1,6 +1,7 @@
 //! The cross-crate flows, one test binary (each binary links the whole stack, so one is
-//! cheaper to build than many). The one exception is `tests/memory.rs`, which reads the process's
-//! peak memory and so needs a process of its own.
+//! cheaper to build than many). The two exceptions need a process of their own:
+//! `tests/memory.rs` reads the process's peak memory, and `tests/traces.rs` installs a `tracing`
+//! subscriber, whose callsite interest cache other tests' threads would race with.
 
 mod blocking;
 #[cfg(feature = "browser")]
@@ -21,4 +22,3 @@ mod server;
 #[cfg(feature = "tinyproxy")]
 mod tinyproxy;
 mod tls;
-mod traces;
