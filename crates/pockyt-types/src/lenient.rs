@@ -1,9 +1,12 @@
 //! Tolerant decoders for response fields: the gateway's examples send the same field as a string in
 //! one place and a number in another, and `null` where a value is absent.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 /// A text field that may arrive as a string, a number or a boolean, or be `null`.
 pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
@@ -88,4 +91,91 @@ where
     T: Deserialize<'de>,
 {
     Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A text field read through [`string`], for a generated [`Fields::read`].
+pub struct Text(pub Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        string(deserializer).map(Text)
+    }
+}
+
+/// An integer field read through [`integer`], for a generated [`Fields::read`].
+pub struct Int(pub Option<i64>);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        integer(deserializer).map(Int)
+    }
+}
+
+/// A list field read through [`vec`], for a generated [`Fields::read`].
+pub struct List<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        vec(deserializer).map(List)
+    }
+}
+
+/// A response object whose modelled fields are read by name and whose other fields are kept.
+///
+/// The generated responses implement it instead of deriving `Deserialize`: a derived struct would
+/// drop fields it does not model, and `#[serde(flatten)]` would buffer every value, turning exact
+/// JSON numbers into floats before [`crate::Amount`] could read their text.
+pub trait Fields: Default {
+    /// Reads the value of `key` into the field it names; `false` when no field has that name.
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+
+    /// Where fields the type does not model are kept, as received.
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value>;
+}
+
+/// Deserializes a [`Fields`] object: modelled keys into their fields, every other key into `extra`.
+pub fn object<'de, D: Deserializer<'de>, T: Fields>(deserializer: D) -> Result<T, D::Error> {
+    struct Object<T>(PhantomData<T>);
+    impl<'de, T: Fields> Visitor<'de> for Object<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut out = T::default();
+            while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                if !out.read(&key, &mut map)? {
+                    let value = map.next_value()?;
+                    out.extra().insert(key.into_owned(), value);
+                }
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Object(PhantomData))
+}
+
+/// An object key, borrowed from the input when it has no escapes: modelled keys cost no allocation.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
 }

@@ -194,7 +194,14 @@ fn imports(body: &str, extra: &[&str]) -> String {
     if uses("fmt::") {
         out.push_str("use std::fmt;\n\n");
     }
-    if uses("Deserialize") {
+    if uses("BTreeMap<") {
+        out.push_str("use std::collections::BTreeMap;\n\n");
+    }
+    if uses("lenient::object") {
+        out.push_str(
+            "use serde::de::{Deserialize, Deserializer, MapAccess};\nuse serde::Serialize;\n\n",
+        );
+    } else if uses("Deserialize") {
         out.push_str("use serde::{Deserialize, Serialize};\n\n");
     }
     let crate_items: Vec<&str> = [
@@ -222,50 +229,92 @@ fn imports(body: &str, extra: &[&str]) -> String {
 }
 
 fn emit_response_struct(out: &mut String, name: &str, fields: &[ResponseField]) {
-    // Absent fields take their default and names are camelCase unless renamed: the per-field
-    // attribute is left with what differs between fields.
+    // Names are camelCase unless renamed: the per-field attribute is left with what differs.
+    // `Deserialize` is written out below so that no field the gateway sends is dropped.
     out.push_str(
-        "#[non_exhaustive]\n#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n\
-         #[serde(default, rename_all = \"camelCase\")]\n",
+        "#[non_exhaustive]\n#[derive(Debug, Clone, Default, PartialEq, Serialize)]\n\
+         #[serde(rename_all = \"camelCase\")]\n",
     );
     let _ = writeln!(out, "pub struct {name} {{");
     for field in fields {
         out.push_str(&doc(&field.doc));
         let ident = snake(&field.wire);
-        let (ty, attrs) = response_type(&field.ty);
+        let (ty, skip) = response_type(&field.ty);
         let mut serde_attrs = Vec::new();
         if camel(&ident) != field.wire {
             serde_attrs.push(format!("rename = {:?}", field.wire));
         }
-        serde_attrs.extend(attrs);
+        serde_attrs.push(format!("skip_serializing_if = {skip:?}"));
         let _ = writeln!(out, "#[serde({})]", serde_attrs.join(", "));
         let _ = writeln!(out, "pub {ident}: {ty},");
     }
-    out.push_str("}\n\n");
+    out.push_str(
+        "/// Fields the gateway sent that this type does not model, as received: nothing is dropped.\n\
+         #[serde(flatten)]\n\
+         pub extra: BTreeMap<String, serde_json::Value>,\n}\n\n",
+    );
+    emit_fields_impl(out, name, fields);
 }
 
-/// Rust type and serde attributes of a response field. Every field tolerates absence and `null`.
-fn response_type(ty: &str) -> (String, Vec<String>) {
-    let skip_none = "skip_serializing_if = \"Option::is_none\"".to_string();
-    let skip_empty = "skip_serializing_if = \"Vec::is_empty\"".to_string();
-    let lenient = |f: &str| format!("deserialize_with = \"lenient::{f}\"");
+/// `lenient::Fields` (each modelled key read into its field) and the `Deserialize` built on it.
+fn emit_fields_impl(out: &mut String, name: &str, fields: &[ResponseField]) {
+    let _ = writeln!(
+        out,
+        "impl lenient::Fields for {name} {{\n\
+         fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {{\n\
+         match key {{"
+    );
+    for field in fields {
+        let ident = snake(&field.wire);
+        let _ = writeln!(
+            out,
+            "{:?} => self.{ident} = {},",
+            field.wire,
+            response_reader(&field.ty)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "_ => return Ok(false),\n}}\nOk(true)\n}}\n\n\
+         fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {{\n&mut self.extra\n}}\n}}\n\n\
+         impl<'de> Deserialize<'de> for {name} {{\n\
+         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n\
+         lenient::object(deserializer)\n}}\n}}\n"
+    );
+}
+
+/// Rust type of a response field, and the test that leaves it out of the serialized form. Every
+/// field tolerates absence and `null`.
+fn response_type(ty: &str) -> (String, &'static str) {
+    let none = "Option::is_none";
+    let empty = "Vec::is_empty";
     match ty {
-        "string" => ("Option<String>".into(), vec![lenient("string"), skip_none]),
-        "amount" => ("Option<Amount>".into(), vec![skip_none]),
-        "integer" => ("Option<i64>".into(), vec![lenient("integer"), skip_none]),
-        "json" => ("Option<serde_json::Value>".into(), vec![skip_none]),
-        "array:string" => ("Vec<String>".into(), vec![lenient("vec"), skip_empty]),
-        other => {
-            if let Some(name) = other.strip_prefix("array:") {
-                (format!("Vec<{name}>"), vec![lenient("vec"), skip_empty])
-            } else {
+        "string" => ("Option<String>".into(), none),
+        "amount" => ("Option<Amount>".into(), none),
+        "integer" => ("Option<i64>".into(), none),
+        "json" => ("Option<serde_json::Value>".into(), none),
+        "array:string" => ("Vec<String>".into(), empty),
+        other => match other.strip_prefix("array:") {
+            Some(name) => (format!("Vec<{name}>"), empty),
+            None => {
                 let name = other
                     .strip_prefix("enum:")
                     .or_else(|| other.strip_prefix("object:"))
                     .unwrap_or(other);
-                (format!("Option<{name}>"), vec![skip_none])
+                (format!("Option<{name}>"), none)
             }
-        }
+        },
+    }
+}
+
+/// How a response field's value is read from the map: the tolerant decoders where the gateway's
+/// examples disagree on a field's JSON type, serde's own reading otherwise.
+fn response_reader(ty: &str) -> &'static str {
+    match ty {
+        "string" => "map.next_value::<lenient::Text>()?.0",
+        "integer" => "map.next_value::<lenient::Int>()?.0",
+        t if t.starts_with("array:") => "map.next_value::<lenient::List<_>>()?.0",
+        _ => "map.next_value()?",
     }
 }
 
@@ -298,8 +347,15 @@ pub fn group_rs(api: &Api, group: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Whether `name` appears in `body` as a whole word.
+/// Whether `name` appears in `body`'s code (not its comments) as a whole word: a doc sentence that
+/// starts with "Transaction number" must not import the `Transaction` object.
 fn mentions(body: &str, name: &str) -> bool {
+    body.lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .any(|line| mentions_in_line(line, name))
+}
+
+fn mentions_in_line(body: &str, name: &str) -> bool {
     body.match_indices(name).any(|(at, _)| {
         let before = body[..at].chars().next_back();
         let after = body[at + name.len()..].chars().next();

@@ -3,7 +3,10 @@
 
 //! Refunds and transaction data: Refunds, cancellations, transaction queries and date-range reports.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use super::objects::*;
@@ -138,8 +141,8 @@ impl FromWire for RefundRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RefundResponse {
     /// Amount of the original payment.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,35 +154,74 @@ pub struct RefundResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant reference of the original payment.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Refunded amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<Amount>,
     /// Merchant's id for this refund.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_reference: Option<String>,
     /// Pockyt transaction number of the refund.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_transaction_no: Option<String>,
     /// Status of the refund.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Pockyt transaction number of the original payment.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Refunded amount in CNY (legacy).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_rmb_amount: Option<Amount>,
     /// Exchange rate applied (legacy).
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<String>,
     /// Id of the original payment (legacy).
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_transaction_id: Option<String>,
     /// Id of the refund transaction (legacy).
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_transaction_id: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for RefundResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "refundAmount" => self.refund_amount = map.next_value()?,
+            "refundReference" => self.refund_reference = map.next_value::<lenient::Text>()?.0,
+            "refundTransactionNo" => {
+                self.refund_transaction_no = map.next_value::<lenient::Text>()?.0
+            }
+            "status" => self.status = map.next_value()?,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "refundRmbAmount" => self.refund_rmb_amount = map.next_value()?,
+            "exchangeRate" => self.exchange_rate = map.next_value::<lenient::Text>()?.0,
+            "oldTransactionId" => self.old_transaction_id = map.next_value::<lenient::Text>()?.0,
+            "refundTransactionId" => {
+                self.refund_transaction_id = map.next_value::<lenient::Text>()?.0
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Cancels a payment: an unpaid one is closed, a paid one is refunded.
@@ -407,14 +449,14 @@ impl FromWire for TranQueryRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TranQueryResponse {
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -432,11 +474,42 @@ pub struct TranQueryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<TransactionType>,
     /// Refunds made against this payment.
-    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refund_info: Vec<RefundInfo>,
     /// Legacy transaction id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub yuansfer_id: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for TranQueryResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "transactionType" => self.transaction_type = map.next_value()?,
+            "refundInfo" => self.refund_info = map.next_value::<lenient::List<_>>()?.0,
+            "yuansferId" => self.yuansfer_id = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for TranQueryResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Lists transactions in a date range.
@@ -509,15 +582,39 @@ impl FromWire for TransListRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TransListResponse {
     /// Transactions in the range.
-    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<Transaction>,
     /// Number of transactions returned.
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for TransListResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactions" => self.transactions = map.next_value::<lenient::List<_>>()?.0,
+            "size" => self.size = map.next_value::<lenient::Int>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for TransListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Lists settlements in a date range.
@@ -590,15 +687,39 @@ impl FromWire for SettleListRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SettleListResponse {
     /// Settlements in the range.
-    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub settlements: Vec<Settlement>,
     /// Number of settlements returned.
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for SettleListResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "settlements" => self.settlements = map.next_value::<lenient::List<_>>()?.0,
+            "size" => self.size = map.next_value::<lenient::Int>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for SettleListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Lists withdrawals in a date range.
@@ -671,15 +792,39 @@ impl FromWire for WithdrawalListRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WithdrawalListResponse {
     /// Withdrawals in the range.
-    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub withdrawals: Vec<Withdrawal>,
     /// Number of withdrawals returned.
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for WithdrawalListResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "withdrawals" => self.withdrawals = map.next_value::<lenient::List<_>>()?.0,
+            "size" => self.size = map.next_value::<lenient::Int>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for WithdrawalListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Reports the settlement status of one day.
@@ -751,13 +896,37 @@ impl FromWire for DataStatusRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DataStatusResponse {
     /// Day checked, `YYYYMMDD`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Settlement status of the day.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for DataStatusResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "paymentDate" => self.payment_date = map.next_value::<lenient::Text>()?.0,
+            "status" => self.status = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for DataStatusResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }

@@ -3,7 +3,10 @@
 
 //! In-store payments: Point-of-sale payments with scanned barcodes, merchant QR codes and POS cashiers.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use super::objects::*;
@@ -532,27 +535,55 @@ impl FromWire for CreateTransQrcodeRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CreateTransQrcodeResponse {
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Payment window in minutes.
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Wallet payment link encoded in the QR code.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deep_link: Option<String>,
     /// URL of the QR code image.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for CreateTransQrcodeResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "timeout" => self.timeout = map.next_value::<lenient::Int>()?.0,
+            "deepLink" => self.deep_link = map.next_value::<lenient::Text>()?.0,
+            "qrcodeUrl" => self.qrcode_url = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateTransQrcodeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Creates an order and wakes up a Yuansfer POS cashier to collect it.
@@ -739,14 +770,14 @@ impl FromWire for InstoreReverseRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InstoreReverseResponse {
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -757,6 +788,33 @@ pub struct InstoreReverseResponse {
     /// Status of the transaction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for InstoreReverseResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for InstoreReverseResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Creates a mixed QR code that any supported wallet can scan; the shopper's wallet is known only once it is paid.
@@ -931,14 +989,14 @@ impl FromWire for MixedQrcodeRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MixedQrcodeResponse {
     /// Pockyt's number for the mixed QR code record; used to query or cancel it.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount of the sale.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -950,14 +1008,44 @@ pub struct MixedQrcodeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// The text to show as a QR code.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode: Option<String>,
     /// URL of a QR code image, when `needQrcode` was `true`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
     /// Minutes the code stays payable.
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for MixedQrcodeResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "recordNo" => self.record_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "saleAmount" => self.sale_amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "qrcode" => self.qrcode = map.next_value::<lenient::Text>()?.0,
+            "qrcodeUrl" => self.qrcode_url = map.next_value::<lenient::Text>()?.0,
+            "timeout" => self.timeout = map.next_value::<lenient::Int>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for MixedQrcodeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Looks up a mixed QR code by `recordNo` or `reference`: its status and, once paid, the payment.
@@ -1035,14 +1123,14 @@ impl FromWire for MixedQueryRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MixedQueryResponse {
     /// Pockyt's number for the mixed QR code record; used to query or cancel it.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount of the sale.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1057,11 +1145,41 @@ pub struct MixedQueryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Pockyt transaction number of the payment.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Wallet the shopper paid with, once paid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for MixedQueryResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "recordNo" => self.record_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "saleAmount" => self.sale_amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "vendor" => self.vendor = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for MixedQueryResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Cancels a mixed QR code that has not been paid.
@@ -1139,14 +1257,14 @@ impl FromWire for MixedCancelRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MixedCancelResponse {
     /// Pockyt's number for the mixed QR code record; used to query or cancel it.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount of the sale.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1160,4 +1278,32 @@ pub struct MixedCancelResponse {
     /// Status after the cancel, e.g. `closed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for MixedCancelResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "recordNo" => self.record_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "saleAmount" => self.sale_amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for MixedCancelResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }

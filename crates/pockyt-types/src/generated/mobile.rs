@@ -5,7 +5,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use super::objects::*;
@@ -184,63 +187,103 @@ impl FromWire for PrepayRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PrepayResponse {
     /// Order string for the Alipay SDK.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_info: Option<String>,
     /// WeChat app id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// WeChat partner id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partnerid: Option<String>,
     /// WeChat prepay id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepayid: Option<String>,
     /// WeChat package value.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     /// WeChat random string.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncestr: Option<String>,
     /// WeChat timestamp for the client SDK.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// WeChat signature for the client SDK.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign: Option<String>,
     /// Cash App Pay client id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Cash App Pay scope id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_id: Option<String>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_no: Option<String>,
     /// Payment mode reported for Cash App Pay, e.g. `cit`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// WeChat mini-program timestamp (note the capital S).
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_stamp: Option<String>,
     /// WeChat mini-program random string.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce_str: Option<String>,
     /// WeChat mini-program payment signature.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_sign: Option<String>,
     /// WeChat mini-program signature type, e.g. `MD5`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_type: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PrepayResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "payInfo" => self.pay_info = map.next_value::<lenient::Text>()?.0,
+            "appid" => self.appid = map.next_value::<lenient::Text>()?.0,
+            "partnerid" => self.partnerid = map.next_value::<lenient::Text>()?.0,
+            "prepayid" => self.prepayid = map.next_value::<lenient::Text>()?.0,
+            "package" => self.package = map.next_value::<lenient::Text>()?.0,
+            "noncestr" => self.noncestr = map.next_value::<lenient::Text>()?.0,
+            "timestamp" => self.timestamp = map.next_value::<lenient::Text>()?.0,
+            "sign" => self.sign = map.next_value::<lenient::Text>()?.0,
+            "clientId" => self.client_id = map.next_value::<lenient::Text>()?.0,
+            "scopeId" => self.scope_id = map.next_value::<lenient::Text>()?.0,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "merchantNo" => self.merchant_no = map.next_value::<lenient::Text>()?.0,
+            "creditType" => self.credit_type = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "timeStamp" => self.time_stamp = map.next_value::<lenient::Text>()?.0,
+            "nonceStr" => self.nonce_str = map.next_value::<lenient::Text>()?.0,
+            "paySign" => self.pay_sign = map.next_value::<lenient::Text>()?.0,
+            "signType" => self.sign_type = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PrepayResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Charges a card server-side with raw card data; this puts the caller in PCI scope.

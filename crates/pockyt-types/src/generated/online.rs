@@ -5,10 +5,12 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
-use super::objects::*;
 use crate::Amount;
 use crate::endpoint::Endpoint;
 use crate::endpoint::WirePairs;
@@ -311,8 +313,8 @@ impl FromWire for SecurePayRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SecurePayResponse {
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -324,20 +326,50 @@ pub struct SecurePayResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Hosted cashier page to send the payer to.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashier_url: Option<String>,
     /// Braintree client token for terminal `APP` or `YIP`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
     /// Client token for the vendor SDK with terminal `YIP`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for SecurePayResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "cashierUrl" => self.cashier_url = map.next_value::<lenient::Text>()?.0,
+            "authorization" => self.authorization = map.next_value::<lenient::Text>()?.0,
+            "clientToken" => self.client_token = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurePayResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Creates a v4 payment for the hosted cashier or the integrated (YIP) checkout, optionally vaulting the card.
@@ -544,8 +576,8 @@ impl FromWire for SecurePayV4Request {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SecurePayV4Response {
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -557,14 +589,42 @@ pub struct SecurePayV4Response {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Hosted cashier page to send the payer to.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashier_url: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for SecurePayV4Response {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "cashierUrl" => self.cashier_url = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurePayV4Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Completes a YIP or Braintree payment created by secure-pay with the nonce from the client SDK.
@@ -675,14 +735,14 @@ impl FromWire for CreditPayProcessRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CreditPayProcessResponse {
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -697,14 +757,49 @@ pub struct CreditPayProcessResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Supplier-side user id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sup_userid: Option<String>,
     /// The card network's or wallet's own transaction id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
     /// When the payment was made.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_time: Option<String>,
+    /// Id of the payment method now saved (vaulted); pass it as `vaultId` on a later secure-pay to charge it again. Absent when the payment was not approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vault_id: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for CreditPayProcessResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "supUserid" => self.sup_userid = map.next_value::<lenient::Text>()?.0,
+            "vendorId" => self.vendor_id = map.next_value::<lenient::Text>()?.0,
+            "paymentTime" => self.payment_time = map.next_value::<lenient::Text>()?.0,
+            "vaultId" => self.vault_id = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for CreditPayProcessResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Completes a v4 YIP order after the payer approved it in the PayPal or card UI.
@@ -768,8 +863,64 @@ impl FromWire for OrderProcessV4Request {
     }
 }
 
-/// What [`OrderProcessV4Request`] returns: a [`PaymentSummary`], found under `result` in the envelope.
-pub type OrderProcessV4Response = PaymentSummary;
+/// What [`OrderProcessV4Request`] returns: the payload found under `result` in the envelope.
+///
+/// Every field is optional: the gateway does not promise any of them.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderProcessV4Response {
+    /// Pockyt transaction number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_no: Option<String>,
+    /// Merchant's order id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Amount, formatted with two decimals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Currency the merchant is settled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settle_currency: Option<SettleCurrency>,
+    /// Status of the transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionStatus>,
+    /// Id of the payment method now saved (vaulted); pass it as `vaultId` on a later secure-pay to charge it again. Absent when the payment was not approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vault_id: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for OrderProcessV4Response {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "vaultId" => self.vault_id = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderProcessV4Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
+}
 
 /// Charges a card with raw card data through v4; this puts the caller in PCI scope.
 ///
@@ -984,8 +1135,68 @@ impl FromWire for OrderCaptureV4Request {
     }
 }
 
-/// What [`OrderCaptureV4Request`] returns: a [`PaymentSummary`], found under `result` in the envelope.
-pub type OrderCaptureV4Response = PaymentSummary;
+/// What [`OrderCaptureV4Request`] returns: the payload found under `result` in the envelope.
+///
+/// Every field is optional: the gateway does not promise any of them.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCaptureV4Response {
+    /// Pockyt transaction number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_no: Option<String>,
+    /// Merchant's order id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Amount, formatted with two decimals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Currency the merchant is settled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settle_currency: Option<SettleCurrency>,
+    /// Status of the transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionStatus>,
+    /// Page of the card's 3-D Secure check, when it is on: send the shopper there; the result comes by IPN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_url: Option<String>,
+    /// The same 3-D Secure page under the name Pockyt's 3-D Secure guide gives it; read whichever of the two is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_url: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for OrderCaptureV4Response {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "authUrl" => self.auth_url = map.next_value::<lenient::Text>()?.0,
+            "authenticationUrl" => self.authentication_url = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderCaptureV4Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
+}
 
 /// Creates a third-party acquiring payment for a known Alipay user id.
 ///
@@ -1148,14 +1359,14 @@ impl FromWire for AcquireCreateRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AcquireCreateResponse {
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1172,4 +1383,33 @@ pub struct AcquireCreateResponse {
     /// Status of the transaction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AcquireCreateResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "rmbAmount" => self.rmb_amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AcquireCreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }

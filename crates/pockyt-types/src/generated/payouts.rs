@@ -5,7 +5,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use super::objects::*;
@@ -170,42 +173,75 @@ impl FromWire for PayeeAccountCreateRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayeeAccountCreateResponse {
     /// First name.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Onboarding URL to send to the payee.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Merchant's own id for the customer.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_code: Option<String>,
     /// Token of the new account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Email address.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Kind of profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
     /// Two-letter country code of the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_country: Option<String>,
     /// Currency of the account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_currency: Option<Currency>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayeeAccountCreateResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "firstName" => self.first_name = map.next_value::<lenient::Text>()?.0,
+            "lastName" => self.last_name = map.next_value::<lenient::Text>()?.0,
+            "link" => self.link = map.next_value::<lenient::Text>()?.0,
+            "customerCode" => self.customer_code = map.next_value::<lenient::Text>()?.0,
+            "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
+            "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
+            "email" => self.email = map.next_value::<lenient::Text>()?.0,
+            "timestamp" => self.timestamp = map.next_value::<lenient::Text>()?.0,
+            "profileType" => self.profile_type = map.next_value()?,
+            "accountCountry" => self.account_country = map.next_value::<lenient::Text>()?.0,
+            "accountCurrency" => self.account_currency = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayeeAccountCreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Retrieves a payee's payout account.
@@ -312,39 +348,71 @@ impl FromWire for PayeeAccountRetrieveRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayeeAccountRetrieveResponse {
     /// Merchant's own id for the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_tag: Option<String>,
     /// Same as accountTag, under the name the docs' example uses.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_tag: Option<String>,
     /// Country of the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Creation time.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// First name.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Token of the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Status of the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Email address.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayeeAccountRetrieveResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "accountTag" => self.account_tag = map.next_value::<lenient::Text>()?.0,
+            "amountTag" => self.amount_tag = map.next_value::<lenient::Text>()?.0,
+            "country" => self.country = map.next_value::<lenient::Text>()?.0,
+            "createdAt" => self.created_at = map.next_value::<lenient::Text>()?.0,
+            "firstName" => self.first_name = map.next_value::<lenient::Text>()?.0,
+            "lastName" => self.last_name = map.next_value::<lenient::Text>()?.0,
+            "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
+            "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
+            "status" => self.status = map.next_value::<lenient::Text>()?.0,
+            "email" => self.email = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayeeAccountRetrieveResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Sends money to a payee's payout account.
@@ -507,30 +575,59 @@ impl FromWire for PayoutPayRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayoutPayResponse {
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Currency of the amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Token of the payee's account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Status of the payout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PayoutStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayoutPayResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "createdTime" => self.created_time = map.next_value::<lenient::Text>()?.0,
+            "currency" => self.currency = map.next_value()?,
+            "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
+            "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayoutPayResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Queries a payout by the merchant's invoice id.
@@ -583,36 +680,67 @@ impl FromWire for PayoutInquiryRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayoutInquiryResponse {
     /// Merchant's id of the payout.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Currency of the amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Token of the payee's account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// Status of the payout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PayoutStatus>,
     /// Who received the payout.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayoutInquiryResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "invoiceId" => self.invoice_id = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "createdTime" => self.created_time = map.next_value::<lenient::Text>()?.0,
+            "currency" => self.currency = map.next_value()?,
+            "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
+            "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
+            "status" => self.status = map.next_value()?,
+            "receiver" => self.receiver = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayoutInquiryResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Returns the merchant's payout balance.
@@ -678,12 +806,35 @@ impl FromWire for PayoutBalanceRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayoutBalanceResponse {
     /// Balance per currency.
-    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub balance: Vec<Balance>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayoutBalanceResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "balance" => self.balance = map.next_value::<lenient::List<_>>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayoutBalanceResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Registers a payee with the newer v3 payee API.
@@ -1459,14 +1610,14 @@ impl FromWire for PayeeBankAccountCreateRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayeeBankAccountCreateResponse {
     /// Token to send payouts to this account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Merchant's own id for the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_tag: Option<String>,
     /// Whether payouts may be sent to it yet.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1475,29 +1626,63 @@ pub struct PayeeBankAccountCreateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<PayeeAccountType>,
     /// Two-letter country code of the account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Currency of the account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Pockyt customer number of the payee.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// The payee's first name.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The payee's last name.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The payee's email address.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The request's timestamp, echoed.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Outcome of the call, e.g. `success`.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayeeBankAccountCreateResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
+            "accountTag" => self.account_tag = map.next_value::<lenient::Text>()?.0,
+            "accountStatus" => self.account_status = map.next_value()?,
+            "accountType" => self.account_type = map.next_value()?,
+            "country" => self.country = map.next_value::<lenient::Text>()?.0,
+            "currency" => self.currency = map.next_value()?,
+            "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
+            "firstName" => self.first_name = map.next_value::<lenient::Text>()?.0,
+            "lastName" => self.last_name = map.next_value::<lenient::Text>()?.0,
+            "email" => self.email = map.next_value::<lenient::Text>()?.0,
+            "timestamp" => self.timestamp = map.next_value::<lenient::Text>()?.0,
+            "status" => self.status = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayeeBankAccountCreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Lists a v3 payee's funding accounts, or the one named by `accountToken` or `accountTag`.
@@ -1590,15 +1775,39 @@ impl FromWire for PayeeFundingAccountsRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayeeFundingAccountsResponse {
     /// The payee's funding accounts.
-    #[serde(deserialize_with = "lenient::vec", skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<FundingAccount>,
     /// The payee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<PayeeUser>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayeeFundingAccountsResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "accounts" => self.accounts = map.next_value::<lenient::List<_>>()?.0,
+            "user" => self.user = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayeeFundingAccountsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Deletes one of a v3 payee's funding accounts.
@@ -1675,13 +1884,37 @@ impl FromWire for PayeeAccountDeleteRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PayeeAccountDeleteResponse {
     /// The deleted account.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// Pockyt customer number of the payee.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PayeeAccountDeleteResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
+            "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PayeeAccountDeleteResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }

@@ -3,7 +3,10 @@
 
 //! Pre-authorization: Wallet pre-authorization: freeze, unfreeze, capture and query.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use super::objects::*;
@@ -406,20 +409,20 @@ impl FromWire for AuthUnfreezeRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AuthUnfreezeResponse {
     /// Pockyt pre-authorization number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_info_no: Option<String>,
     /// Merchant's pre-authorization number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_auth_info_no: Option<String>,
     /// Pockyt number of this operation.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_detail_no: Option<String>,
     /// Merchant's number of this operation.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_auth_detail_no: Option<String>,
     /// Released amount.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -431,8 +434,38 @@ pub struct AuthUnfreezeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Status of the operation.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AuthUnfreezeResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "authInfoNo" => self.auth_info_no = map.next_value::<lenient::Text>()?.0,
+            "outAuthInfoNo" => self.out_auth_info_no = map.next_value::<lenient::Text>()?.0,
+            "authDetailNo" => self.auth_detail_no = map.next_value::<lenient::Text>()?.0,
+            "outAuthDetailNo" => self.out_auth_detail_no = map.next_value::<lenient::Text>()?.0,
+            "unfreezeAmount" => self.unfreeze_amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthUnfreezeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Captures frozen pre-authorization funds as a payment.
@@ -575,26 +608,26 @@ impl FromWire for AuthCaptureRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AuthCaptureResponse {
     /// Pockyt pre-authorization number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_info_no: Option<String>,
     /// Merchant's pre-authorization number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_auth_info_no: Option<String>,
     /// Pockyt number of this pre-authorization operation.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_detail_no: Option<String>,
     /// Merchant's number of this pre-authorization operation.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_auth_detail_no: Option<String>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -608,6 +641,38 @@ pub struct AuthCaptureResponse {
     /// Status of the transaction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AuthCaptureResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "authInfoNo" => self.auth_info_no = map.next_value::<lenient::Text>()?.0,
+            "outAuthInfoNo" => self.out_auth_info_no = map.next_value::<lenient::Text>()?.0,
+            "authDetailNo" => self.auth_detail_no = map.next_value::<lenient::Text>()?.0,
+            "outAuthDetailNo" => self.out_auth_detail_no = map.next_value::<lenient::Text>()?.0,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthCaptureResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Queries one pre-authorization operation.

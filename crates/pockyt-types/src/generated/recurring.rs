@@ -5,7 +5,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use crate::Amount;
@@ -104,18 +107,43 @@ impl FromWire for UpdateRecurringRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UpdateRecurringResponse {
     /// Recurring schedule number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_no: Option<String>,
     /// Total number of payments.
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_count: Option<i64>,
     /// Status of the schedule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RecurringStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for UpdateRecurringResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "scheduleNo" => self.schedule_no = map.next_value::<lenient::Text>()?.0,
+            "paymentCount" => self.payment_count = map.next_value::<lenient::Int>()?.0,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateRecurringResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Creates a PayPal product and subscription plan with the merchant's own PayPal credentials.
@@ -338,15 +366,39 @@ impl FromWire for PaypalCreatePlanRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PaypalCreatePlanResponse {
     /// PayPal product id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// PayPal plan id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for PaypalCreatePlanResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "productId" => self.product_id = map.next_value::<lenient::Text>()?.0,
+            "planId" => self.plan_id = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for PaypalCreatePlanResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Starts a wallet auto-debit authorization and returns the URL to send the payer to.
@@ -480,27 +532,55 @@ impl FromWire for AutoDebitConsultRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutoDebitConsultResponse {
     /// URL or app link where the payer authorizes the agreement.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// Pockyt auto-debit agreement number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Merchant's id for the agreement.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
     /// Authorisation page for a desktop browser.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub normal_url: Option<String>,
     /// App link that opens the wallet app for authorisation.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub applink_url: Option<String>,
     /// Wallet of the agreement; the docs' example writes it in upper case (`GCASH`), which arrives as `Vendor::Unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AutoDebitConsultResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "authUrl" => self.auth_url = map.next_value::<lenient::Text>()?.0,
+            "autoDebitNo" => self.auto_debit_no = map.next_value::<lenient::Text>()?.0,
+            "autoReference" => self.auto_reference = map.next_value::<lenient::Text>()?.0,
+            "normalUrl" => self.normal_url = map.next_value::<lenient::Text>()?.0,
+            "applinkUrl" => self.applink_url = map.next_value::<lenient::Text>()?.0,
+            "vendor" => self.vendor = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AutoDebitConsultResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Obtains or refreshes the access token of an authorized auto-debit agreement.
@@ -562,21 +642,51 @@ impl FromWire for AutoDebitApplyTokenRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutoDebitApplyTokenResponse {
     /// Pockyt auto-debit agreement number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Merchant's id for the agreement.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
     /// When the access token expires.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_expiry_time: Option<String>,
     /// When the refresh token expires.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_expiry_time: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AutoDebitApplyTokenResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "autoDebitNo" => self.auto_debit_no = map.next_value::<lenient::Text>()?.0,
+            "autoReference" => self.auto_reference = map.next_value::<lenient::Text>()?.0,
+            "accessTokenExpiryTime" => {
+                self.access_token_expiry_time = map.next_value::<lenient::Text>()?.0
+            }
+            "refreshTokenExpiryTime" => {
+                self.refresh_token_expiry_time = map.next_value::<lenient::Text>()?.0
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AutoDebitApplyTokenResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Charges a wallet through an authorized auto-debit agreement.
@@ -677,14 +787,14 @@ impl FromWire for AutoDebitPayRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutoDebitPayResponse {
     /// Charged amount; may arrive as a JSON number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Pockyt auto-debit agreement number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Currency of the amount.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -693,14 +803,43 @@ pub struct AutoDebitPayResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settle_currency: Option<SettleCurrency>,
     /// Merchant's order id.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Pockyt transaction number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
     /// Status of the transaction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AutoDebitPayResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "autoDebitNo" => self.auto_debit_no = map.next_value::<lenient::Text>()?.0,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
+            "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
+            "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "status" => self.status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AutoDebitPayResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }
 
 /// Revokes an auto-debit agreement.
@@ -753,13 +892,37 @@ impl FromWire for AutoDebitRevokeRequest {
 ///
 /// Every field is optional: the gateway does not promise any of them.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutoDebitRevokeResponse {
     /// Pockyt auto-debit agreement number.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_debit_no: Option<String>,
     /// Merchant's id for the agreement.
-    #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
+    /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl lenient::Fields for AutoDebitRevokeResponse {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "autoDebitNo" => self.auto_debit_no = map.next_value::<lenient::Text>()?.0,
+            "autoReference" => self.auto_reference = map.next_value::<lenient::Text>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut BTreeMap<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de> Deserialize<'de> for AutoDebitRevokeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        lenient::object(deserializer)
+    }
 }

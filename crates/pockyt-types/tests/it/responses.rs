@@ -135,3 +135,38 @@ fn mismatched_payload_is_a_payload_error() {
         "{err}"
     );
 }
+
+#[test]
+fn fields_the_types_do_not_model_are_kept_in_extra() {
+    // `vendorExtra` and a nested object are not modelled; an exact number and an escaped key
+    // must come through as they were, and modelled fields must not be copied into `extra`.
+    let body = r#"{"ret_code":"000100","ret_msg":"ok","result":{"amount":12.50,"transactionNo":"3","vendorExtra":"v","nested":{"a":[1,2]},"caf\u00e9":true,"refundInfo":[{"refundAmount":"1.00","refundChannel":"card"}]}}"#;
+    let (_, _, r) = decode::<TranQueryRequest>(body);
+    assert_eq!(r.amount.as_ref().map(Amount::as_str), Some("12.50"));
+    assert_eq!(r.transaction_no.as_deref(), Some("3"));
+    assert_eq!(r.extra.len(), 3, "{:?}", r.extra);
+    assert_eq!(r.extra["vendorExtra"], serde_json::json!("v"));
+    assert_eq!(r.extra["nested"], serde_json::json!({"a": [1, 2]}));
+    assert_eq!(r.extra["café"], serde_json::json!(true));
+    let refund = &r.refund_info[0];
+    assert_eq!(refund.extra["refundChannel"], serde_json::json!("card"));
+    assert!(!refund.extra.contains_key("refundAmount"));
+    // What is kept is written out again, beside the modelled fields.
+    let json = serde_json::to_value(&r).expect("serialise");
+    assert_eq!(json["vendorExtra"], serde_json::json!("v"));
+    assert_eq!(
+        json["refundInfo"][0]["refundChannel"],
+        serde_json::json!("card")
+    );
+    round_trips(&r);
+}
+
+#[test]
+fn a_payload_that_is_not_an_object_is_refused() {
+    for payload in ["[1]", "\"text\"", "3"] {
+        let body = format!(r#"{{"ret_code":"000100","ret_msg":"ok","result":{payload}}}"#);
+        let env = RawEnvelope::parse(body.as_bytes()).expect("envelope");
+        let decoded = env.payload::<TranQueryResponse>(TranQueryRequest::RESPONSE_KEYS);
+        assert!(decoded.is_err(), "{payload} decoded as {decoded:?}");
+    }
+}
