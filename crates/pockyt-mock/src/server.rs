@@ -288,7 +288,8 @@ pub(crate) fn handle(sim: &Arc<Simulator>, path: &str, params: &Params) -> serde
     }
 }
 
-/// Identity first, then the signature over every received parameter exactly as received.
+/// Identity first, then the signature over every received parameter exactly as received, or over
+/// the non-empty ones (the rule for empty values: `pockyt_sign::verify_received`).
 fn authenticate<'a>(sim: &'a Simulator, params: &Params) -> Result<&'a Merchant, GatewayError> {
     let merchant_no = params.get("merchantNo").filter(|v| !v.is_empty());
     let store_no = params.get("storeNo").filter(|v| !v.is_empty());
@@ -302,8 +303,11 @@ fn authenticate<'a>(sim: &'a Simulator, params: &Params) -> Result<&'a Merchant,
         .ok_or_else(|| {
             GatewayError::new(RetCode::AccessDenied, "merchant or store does not exist")
         })?;
-    let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-    match pockyt_sign::verify_embedded(pairs, &merchant.key) {
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    match pockyt_sign::verify_received(&pairs, &merchant.key) {
         Ok(()) => Ok(merchant),
         Err(pockyt_sign::VerifyError::Missing) => {
             Err(GatewayError::missing("verifySign is required"))

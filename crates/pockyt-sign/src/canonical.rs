@@ -1,5 +1,6 @@
-//! The canonical string: parameters sorted by name, `name=value` joined by `&`, empty values and
-//! `verifySign` left out, a repeated name refused.
+//! The canonical string: parameters sorted by name, `name=value` joined by `&`, `verifySign` left
+//! out, a repeated name refused. Every other pair is included as given, an empty value too: which
+//! pairs to sign is the caller's choice (`verify_received` states the rule for empty values).
 
 use crate::SIGNATURE_PARAM;
 use crate::error::SignError;

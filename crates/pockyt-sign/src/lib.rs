@@ -5,6 +5,12 @@
 //! join them as `name=value` with `&`, append `&` and the lowercase-hex md5 of the API token, and take
 //! the lowercase-hex md5 of the whole. Values are signed raw: no escaping, no trimming.
 //!
+//! Empty values: an empty value is the same as an absent field. [`sign`] signs exactly the pairs
+//! it is given (a client should not send empty ones; pockyt-rs never does), and
+//! [`verify_received`] accepts a signature over every received pair or over the non-empty ones,
+//! because the official Go SDK leaves its empty fields out of `verifySign` while the others sign
+//! everything they send.
+//!
 //! md5(token) is the real secret, so [`SigningKey`] computes it once and never prints it.
 //!
 //! ```
@@ -55,7 +61,7 @@ pub use canonical::canonical_string;
 pub use error::{SignError, VerifyError};
 pub use key::SigningKey;
 pub use signature::{ParseSignatureError, Signature};
-pub use signer::{sign, verify, verify_embedded};
+pub use signer::{sign, verify, verify_embedded, verify_received};
 
 /// The parameter that carries the signature; it is never part of what is signed.
 pub const SIGNATURE_PARAM: &str = "verifySign";

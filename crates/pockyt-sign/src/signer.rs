@@ -53,6 +53,35 @@ pub fn verify_embedded<'a>(
     compare(&expected, received.unwrap_or(""))
 }
 
+/// Checks received parameters that carry their own `verifySign` under the API's one rule for
+/// empty values: **an empty value is the same as an absent field.**
+///
+/// The signature is valid if it covers every received pair as received, or every non-empty one.
+/// The official Go SDK sends each unset field as `""` and leaves it out of `verifySign`; PHP,
+/// Python, Java and JS sign every pair they send; pockyt-rs never sends an empty value. So a
+/// receiver (the gateway, a simulator, an IPN handler) cannot tell which convention signed a
+/// request that has empty pairs, and accepts either; nothing else is tried. Without empty pairs
+/// this is exactly [`verify_embedded`].
+///
+/// ```
+/// use pockyt_sign::{SigningKey, sign, verify_received};
+///
+/// let key = SigningKey::from_token("my-test-token-001");
+/// // Signed the Go SDK's way: the empty `note` is sent but not signed.
+/// let signed = sign([("amount", "1.00"), ("reference", "r-1")], &key)?.to_string();
+/// let sent = [("amount", "1.00"), ("note", ""), ("reference", "r-1"), ("verifySign", &signed)];
+/// verify_received(&sent, &key)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify_received(pairs: &[(&str, &str)], key: &SigningKey) -> Result<(), VerifyError> {
+    match verify_embedded(pairs.iter().copied(), key) {
+        Err(VerifyError::Mismatch) if pairs.iter().any(|(_, v)| v.is_empty()) => {
+            verify_embedded(pairs.iter().copied().filter(|(_, v)| !v.is_empty()), key)
+        }
+        other => other,
+    }
+}
+
 fn compare(expected: &Signature, received_hex: &str) -> Result<(), VerifyError> {
     if received_hex.is_empty() {
         return Err(VerifyError::Missing);

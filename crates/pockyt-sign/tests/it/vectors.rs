@@ -143,3 +143,36 @@ fn v3c_case_insensitive_order_is_not_ours() {
     assert_ne!(sign(v3_params(), &key).unwrap().to_string(), culture_aware);
     assert!(verify(v3_params(), culture_aware, &key).is_err());
 }
+
+#[test]
+fn received_pairs_verify_over_all_pairs_or_the_non_empty_ones_and_nothing_else() {
+    use pockyt_sign::{VerifyError, sign, verify_received};
+    let key = SigningKey::from_token("my-test-token-001");
+    let all = sign([("amount", "1.00"), ("note", ""), ("ref", "r")], &key)
+        .unwrap()
+        .to_string();
+    let non_empty = sign([("amount", "1.00"), ("ref", "r")], &key)
+        .unwrap()
+        .to_string();
+    for signature in [&all, &non_empty] {
+        let sent = [
+            ("amount", "1.00"),
+            ("note", ""),
+            ("ref", "r"),
+            ("verifySign", signature),
+        ];
+        assert_eq!(verify_received(&sent, &key), Ok(()));
+    }
+    // A signature over any other subset (here without a non-empty pair) is refused.
+    let partial = sign([("amount", "1.00")], &key).unwrap().to_string();
+    let sent = [
+        ("amount", "1.00"),
+        ("note", ""),
+        ("ref", "r"),
+        ("verifySign", &partial),
+    ];
+    assert_eq!(verify_received(&sent, &key), Err(VerifyError::Mismatch));
+    // Without empty pairs there is no second try: the non-empty signature of a different set fails.
+    let sent = [("amount", "1.00"), ("ref", "r"), ("verifySign", &all)];
+    assert_eq!(verify_received(&sent, &key), Err(VerifyError::Mismatch));
+}
