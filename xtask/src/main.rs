@@ -13,6 +13,7 @@ mod process;
 mod python;
 mod screenshots;
 mod soak;
+mod sources;
 mod tidy;
 
 use std::path::PathBuf;
@@ -48,6 +49,9 @@ Tasks:
                     and records them anew
   screenshots       photograph the simulator's dashboard, a payment and the cashier in headless
                     chromium (installs Debian's chromium and chromium-driver) into docs/images/
+  sources --py DIR --php DIR --java DIR --cs DIR --go DIR --js DIR [--out DIR]
+                    read the official SDKs' snapshots (any subset of the six) into
+                    api/sources/*.json, the source matrix; --fetch-hint says which commits
   --help            show this message
 ";
 
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         ["conformance", rest @ ..] => conformance::run(&workspace_root(), rest),
         ["mutants", rest @ ..] => mutants::run(&workspace_root(), rest),
         ["screenshots"] => screenshots::run(&workspace_root()),
+        ["sources", rest @ ..] => sources::run(&workspace_root(), rest),
         other => {
             eprintln!("xtask: unknown arguments {other:?}\n\n{HELP}");
             return ExitCode::from(2);

@@ -41,6 +41,12 @@ impl GatewayError {
     }
 }
 
+impl From<crate::rules::Refusal> for GatewayError {
+    fn from(refusal: crate::rules::Refusal) -> Self {
+        Self::new(refusal.code, refusal.message)
+    }
+}
+
 impl From<ValidationError> for GatewayError {
     fn from(error: ValidationError) -> Self {
         let code = if error.is_missing() {
@@ -72,12 +78,20 @@ pub(crate) fn error_envelope(error: &GatewayError) -> Value {
     Value::Object(envelope)
 }
 
-/// Parses the typed request (the gateway's own validation), runs `handler`, and wraps its payload.
+/// Applies the simulator's rules for the call, reads the typed request, runs `handler`, and wraps
+/// its payload.
 pub(crate) fn run<E: Endpoint + FromWire>(
     ctx: &Ctx<'_>,
     message: &str,
     handler: impl FnOnce(&Ctx<'_>, E) -> Result<Payload, GatewayError>,
 ) -> Result<Value, GatewayError> {
+    let rules = crate::rules::rules(E::PATH).ok_or_else(|| {
+        GatewayError::new(
+            RetCode::SystemError,
+            format!("simulator bug: no rules for {}", E::PATH),
+        )
+    })?;
+    rules.check(ctx.params)?;
     let request = E::from_wire(ctx.params)?;
     let payload = handler(ctx, request)?;
     // Through the typed response and back: the answer has exactly the documented shape.

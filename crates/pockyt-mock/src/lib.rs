@@ -44,6 +44,7 @@ mod ipn;
 mod params;
 mod respond;
 mod routes;
+mod rules;
 mod same_origin;
 mod server;
 mod sim;

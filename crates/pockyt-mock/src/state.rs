@@ -48,6 +48,11 @@ pub struct Payment {
     pub created: String,
     /// When it closes if still open; `None`: never.
     pub(crate) expires_at: Option<tokio::time::Instant>,
+    /// The shopper asked to save the payment method (`creditType` `cit` or `hosted`, or a v4
+    /// capture): completing it with `process` issues a vault id.
+    pub(crate) vaulting: bool,
+    /// The saved payment method this payment issued, once `process` completed it.
+    pub(crate) vault_id: Option<String>,
 }
 
 impl Payment {
@@ -143,6 +148,16 @@ impl PayeeAccount {
     }
 }
 
+/// A saved payment method (a vault), issued by `process` for a payment that asked for one; a later
+/// payment with its `vaultId` is charged at once. It belongs to one store of one merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Vault {
+    pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
+    pub(crate) vendor: Vendor,
+    pub(crate) customer_no: Option<String>,
+}
+
 /// A payout's identity: `invoiceId` is unique per merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct PayoutKey {
@@ -170,6 +185,8 @@ pub(crate) struct Records {
     /// accountToken → the payee's funding account.
     pub(crate) payee_accounts: HashMap<String, PayeeAccount>,
     pub(crate) payouts: HashMap<PayoutKey, Payout>,
+    /// vaultId → the saved payment method.
+    pub(crate) vaults: HashMap<String, Vault>,
 }
 
 impl Store {
@@ -193,6 +210,7 @@ impl Default for Records {
             customers: HashMap::new(),
             payee_accounts: HashMap::new(),
             payouts: HashMap::new(),
+            vaults: HashMap::new(),
         }
     }
 }
@@ -225,7 +243,8 @@ impl Records {
         self.payments.get_mut(transaction_no)
     }
 
-    /// A payment of `merchant_no` by transaction number or reference.
+    /// A payment of `merchant_no` by transaction number or reference; given both (the Go and JS
+    /// SDKs can send both), they must name the same payment.
     pub(crate) fn find(
         &mut self,
         merchant_no: &str,
@@ -242,5 +261,6 @@ impl Records {
         };
         self.payment_mut(&number)
             .filter(|p| p.merchant_no == merchant_no)
+            .filter(|p| reference.is_none_or(|r| p.reference.as_deref() == Some(r)))
     }
 }

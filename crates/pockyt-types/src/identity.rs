@@ -178,11 +178,9 @@ mod tests {
                 ("reference", "r")
             ]
         );
-        let add = InstoreAddRequest::new(
-            crate::Amount::parse("1.00").unwrap(),
-            crate::Currency::Usd,
-            crate::SettleCurrency::Usd,
-        );
+        let add = InstoreAddRequest::new(crate::Amount::parse("1.00").unwrap())
+            .currency(crate::Currency::Usd)
+            .settle_currency(crate::SettleCurrency::Usd);
         let wire = add.wire_pairs();
         let pairs = identity.signing_pairs(&add, &wire);
         assert_eq!(pairs.len(), 3 + 3 + 1);

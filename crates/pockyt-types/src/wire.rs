@@ -12,8 +12,14 @@ pub type Params = BTreeMap<String, String>;
 
 /// A request that can be read back from received parameters (what `pockyt-mock` does with
 /// every call). Implemented by every generated request type.
+///
+/// It reads values, not rules: each value must parse as its field's type, and the fields the
+/// type cannot be without must be there. Whether the request is one the client would send is
+/// [`Endpoint::validate`]'s question; what the gateway accepts is the simulator's own (its rules
+/// come from the source matrix, and are looser where some official SDK sends less).
 pub trait FromWire: Endpoint + Sized {
-    /// Builds and validates the request. Parameters the request does not define are ignored.
+    /// Builds the request from received values. Parameters the request does not define are
+    /// ignored; an empty value counts as absent.
     fn from_wire(params: &Params) -> Result<Self, ValidationError>;
 }
 

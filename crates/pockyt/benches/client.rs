@@ -73,8 +73,9 @@ fn encode(c: &mut Criterion) {
     // customer update up to 20. Here the same request grows by filling optional fields.
     let mut group = c.benchmark_group("encode_params");
     for filled in [0usize, 4, 8, 16] {
-        let mut update =
-            CustomerUpdateRequest::new("1000000000000000000001", "2024-01-01T00:00:00Z");
+        let mut update = CustomerUpdateRequest::new()
+            .customer_no("1000000000000000000001")
+            .timestamp("2024-01-01T00:00:00Z");
         let setters: [fn(CustomerUpdateRequest) -> CustomerUpdateRequest; 16] = [
             |r| r.first_name("Ada"),
             |r| r.last_name("Lovelace"),

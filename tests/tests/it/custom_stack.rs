@@ -51,11 +51,9 @@ fn the_example_sends_the_facades_bytes() {
     let ours = gateway.encode(&pay).unwrap();
     assert_eq!(ours, facade_body(config(), &pay));
     // storeAdminNo goes only where the endpoint takes it, in both.
-    let add = InstoreAddRequest::new(
-        Amount::parse("2.00").unwrap(),
-        Currency::Usd,
-        SettleCurrency::Usd,
-    );
+    let add = InstoreAddRequest::new(Amount::parse("2.00").unwrap())
+        .currency(Currency::Usd)
+        .settle_currency(SettleCurrency::Usd);
     let ours = gateway.encode(&add).unwrap();
     assert_eq!(ours, facade_body(config(), &add));
     assert!(String::from_utf8_lossy(&ours).contains(r#""storeAdminNo":"clerk-7""#));

@@ -252,15 +252,12 @@ async fn an_unpaid_payment_closes_on_its_own_and_notifies() {
 #[tokio::test]
 async fn in_store_qr_code() {
     let world = World::start().await;
-    let request = CreateTransQrcodeRequest::new(
-        Amount::parse("8.88").unwrap(),
-        Currency::Usd,
-        SettleCurrency::Usd,
-    )
-    .vendor(Vendor::WechatPay)
-    .reference("pos-qr-1")
-    .need_qrcode(true)
-    .ipn_url(world.receiver.url());
+    let request = CreateTransQrcodeRequest::new(Amount::parse("8.88").unwrap(), Currency::Usd)
+        .settle_currency(SettleCurrency::Usd)
+        .vendor(Vendor::WechatPay)
+        .reference("pos-qr-1")
+        .need_qrcode(true)
+        .ipn_url(world.receiver.url());
     let qr = world.client.create_trans_qrcode(&request).await.unwrap();
     let number = qr.transaction_no.unwrap();
     assert!(qr.qrcode_url.is_some() && qr.deep_link.is_some());
@@ -274,12 +271,10 @@ async fn in_store_qr_code() {
     assert_eq!(found.status, Some(TransactionStatus::Success));
 
     // Customer-presented code: add, then pay with the scanned barcode.
-    let add = InstoreAddRequest::new(
-        Amount::parse("2.00").unwrap(),
-        Currency::Usd,
-        SettleCurrency::Usd,
-    )
-    .reference("pos-bar-1");
+    let add = InstoreAddRequest::new(Amount::parse("2.00").unwrap())
+        .currency(Currency::Usd)
+        .settle_currency(SettleCurrency::Usd)
+        .reference("pos-bar-1");
     let added = world.client.instore_add(&add).await.unwrap();
     assert_eq!(added.transaction_status, Some(TransactionStatus::Init));
     let pay = InstorePayRequest::new("286498530672949108")
@@ -297,7 +292,8 @@ async fn auto_debit_agreement() {
         Terminal::Online,
         "https://merchant.example.com/agreed",
         "agreement-1",
-    );
+    )
+    .auto_ipn_url(world.receiver.url());
     let agreement = world.client.auto_debit_consult(&consult).await.unwrap();
     let number = agreement.auto_debit_no.unwrap();
     let pay = AutoDebitPayRequest::new(
@@ -368,7 +364,9 @@ async fn customers_create_retrieve_update() {
         .unwrap();
     assert_eq!(fetched.customer_no.as_deref(), Some(number.as_str()));
     assert_eq!(fetched.email.as_deref(), Some("ada@example.com"));
-    let update = CustomerUpdateRequest::new(number.clone(), "2024-01-01T00:00:02Z")
+    let update = CustomerUpdateRequest::new()
+        .customer_no(number.clone())
+        .timestamp("2024-01-01T00:00:02Z")
         .email("ada@analytical.example");
     let updated = world.client.customer_update(&update).await.unwrap();
     assert_eq!(updated.email.as_deref(), Some("ada@analytical.example"));
@@ -393,12 +391,12 @@ async fn payouts() {
         .unwrap();
     let customer_no = customer.customer_no.unwrap();
     let account = PayeeAccountCreateRequest::new(
-        "2024-01-01T00:00:00Z",
         customer_no.clone(),
         PayeeAccountType::Paypal,
         "tag-1",
         "203.0.113.9",
-    );
+    )
+    .timestamp("2024-01-01T00:00:00Z");
     let account = world.client.payee_account_create(&account).await.unwrap();
     let token = account.account_token.unwrap();
     let before = world
@@ -413,13 +411,10 @@ async fn payouts() {
         before.balance[0].amount,
         Some(Amount::parse("10000.00").unwrap())
     );
-    let pay = PayoutPayRequest::new(
-        customer_no.clone(),
-        token.clone(),
-        Amount::parse("25.00").unwrap(),
-        Currency::Usd,
-        "invoice-1",
-    );
+    let pay = PayoutPayRequest::new(Amount::parse("25.00").unwrap(), Currency::Usd)
+        .customer_no(customer_no.clone())
+        .account_token(token.clone())
+        .invoice_id("invoice-1");
     let paid = world.client.payout_pay(&pay).await.unwrap();
     assert_eq!(paid.status, Some(PayoutStatus::Success));
     assert!(

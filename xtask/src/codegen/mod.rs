@@ -4,8 +4,10 @@
 //! rustfmt, so `--check` can compare bytes.
 
 mod client;
+pub mod matrix;
 mod model;
 mod names;
+mod simulator;
 mod sources;
 mod tests;
 mod types;
@@ -23,13 +25,20 @@ const CLIENT_OUT: &str = "crates/pockyt/src/generated/endpoints.rs";
 const BLOCKING_OUT: &str = "crates/pockyt/src/generated/blocking_endpoints.rs";
 const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/it/endpoints.rs";
 const SOURCES_OUT: &str = "docs/api-sources.md";
+const RULES_OUT: &str = "crates/pockyt-mock/src/generated/rules.rs";
+const SOURCE_REQUESTS_OUT: &str = "crates/pockyt-mock/tests/it/source_requests.rs";
 /// The folders whose every `.rs` file the generator owns.
-const OWNED_DIRS: &[&str] = &[TYPES_OUT, "crates/pockyt/src/generated"];
+const OWNED_DIRS: &[&str] = &[
+    TYPES_OUT,
+    "crates/pockyt/src/generated",
+    "crates/pockyt-mock/src/generated",
+];
 
 /// Every file the generator owns, with its content.
 pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let api = load(root)?;
     validate::check(&api)?;
+    let sources = matrix::load(root)?;
     let out = root.join(TYPES_OUT);
     // The models are tables (fields, rules, wire names): formatted so that a row stays one line.
     // Their `mod` lines carry `#[rustfmt::skip]`, so `cargo fmt` leaves this formatting alone.
@@ -48,19 +57,24 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         (root.join(CLIENT_OUT), client::endpoints_rs(&api)),
         (root.join(BLOCKING_OUT), client::blocking_endpoints_rs(&api)),
         (root.join(CLIENT_TESTS_OUT), tests::endpoints_test_rs(&api)),
+        (
+            root.join(SOURCE_REQUESTS_OUT),
+            simulator::source_requests_rs(&api, &sources),
+        ),
     ];
     let mut files = Vec::new();
+    models.push((root.join(RULES_OUT), simulator::rules_rs(&api, &sources)));
     for (path, text) in models {
         files.push((path, rustfmt(&text, &[TABLE_STYLE])?));
     }
     for (path, text) in rest {
         files.push((path, rustfmt(&text, &[])?));
     }
-    files.push((root.join(SOURCES_OUT), sources::sources_md(&api)));
+    files.push((root.join(SOURCES_OUT), sources::sources_md(&api, &sources)));
     Ok(files)
 }
 
-fn load(root: &Path) -> Result<Api, String> {
+pub fn load(root: &Path) -> Result<Api, String> {
     let path = root.join(API);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))

@@ -11,6 +11,17 @@ pub struct Api {
     pub enums: Vec<EnumDef>,
     pub objects: Vec<ObjectDef>,
     pub endpoints: Vec<EndpointDef>,
+    /// Paths a source calls that are deliberately not modelled, each with the reason.
+    #[serde(default)]
+    pub unmodelled: Vec<Unmodelled>,
+}
+
+/// A path left out of the description on purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unmodelled {
+    pub path: String,
+    pub why: String,
 }
 
 #[derive(Debug, Deserialize)]

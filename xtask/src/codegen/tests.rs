@@ -63,7 +63,7 @@ fn sample_fields<'a>(
 }
 
 /// A valid value for the field: by format, by type, or the enum's first known value.
-fn sample_value(api: &Api, field: &RequestField) -> String {
+pub(super) fn sample_value(api: &Api, field: &RequestField) -> String {
     if let Some(name) = field.ty.strip_prefix("enum:")
         && let Some(first) = api
             .enums

@@ -184,7 +184,7 @@ pub fn objects_rs(api: &Api) -> String {
 
 fn emit_object(out: &mut String, object: &ObjectDef) {
     out.push_str(&doc(&object.doc));
-    emit_response_struct(out, &object.name, &object.fields);
+    emit_response_struct(out, &object.name, &object.fields, false);
 }
 
 /// The `use` lines the body needs, so no generated file carries an unused import.
@@ -228,7 +228,8 @@ fn imports(body: &str, extra: &[&str]) -> String {
     out
 }
 
-fn emit_response_struct(out: &mut String, name: &str, fields: &[ResponseField]) {
+/// `top_level`: the payload is the envelope itself, whose own keys are not the payload's fields.
+fn emit_response_struct(out: &mut String, name: &str, fields: &[ResponseField], top_level: bool) {
     // Names are camelCase unless renamed: the per-field attribute is left with what differs.
     // `Deserialize` is written out below so that no field the gateway sends is dropped.
     out.push_str(
@@ -253,11 +254,11 @@ fn emit_response_struct(out: &mut String, name: &str, fields: &[ResponseField]) 
          #[serde(flatten)]\n\
          pub extra: BTreeMap<String, serde_json::Value>,\n}\n\n",
     );
-    emit_fields_impl(out, name, fields);
+    emit_fields_impl(out, name, fields, top_level);
 }
 
 /// `lenient::Fields` (each modelled key read into its field) and the `Deserialize` built on it.
-fn emit_fields_impl(out: &mut String, name: &str, fields: &[ResponseField]) {
+fn emit_fields_impl(out: &mut String, name: &str, fields: &[ResponseField], top_level: bool) {
     let _ = writeln!(
         out,
         "impl lenient::Fields for {name} {{\n\
@@ -271,6 +272,11 @@ fn emit_fields_impl(out: &mut String, name: &str, fields: &[ResponseField]) {
             "{:?} => self.{ident} = {},",
             field.wire,
             response_reader(&field.ty)
+        );
+    }
+    if top_level {
+        out.push_str(
+            "\"ret_code\" | \"re_code\" | \"ret_msg\" => {\nmap.next_value::<serde::de::IgnoredAny>()?;\n}\n",
         );
     }
     let _ = writeln!(
@@ -382,7 +388,13 @@ fn emit_response(out: &mut String, endpoint: &EndpointDef) {
                 "/// What [`{name}Request`] returns: the payload found under `{keys}` in the envelope.\n///\n\
                  /// Every field is optional: the gateway does not promise any of them."
             );
-            emit_response_struct(out, &format!("{name}Response"), &endpoint.response.fields);
+            let top_level = endpoint.response.keys.first().is_some_and(|k| k == ".");
+            emit_response_struct(
+                out,
+                &format!("{name}Response"),
+                &endpoint.response.fields,
+                top_level,
+            );
         }
     }
 }
@@ -742,7 +754,7 @@ fn emit_from_wire(out: &mut String, name: &str, fields: &[(&RequestField, ReqKin
     let _ = writeln!(
         out,
         "#[cfg(feature = \"from-wire\")]\nimpl FromWire for {name} {{\n\
-         fn from_wire(params: &Params) -> Result<Self, ValidationError> {{\nlet request = Self {{"
+         fn from_wire(params: &Params) -> Result<Self, ValidationError> {{\nOk(Self {{"
     );
     for (field, kind, ident) in fields {
         let wire = &field.wire;
@@ -760,5 +772,5 @@ fn emit_from_wire(out: &mut String, name: &str, fields: &[(&RequestField, ReqKin
         };
         let _ = writeln!(out, "{ident}: {call},");
     }
-    out.push_str("};\nrequest.validate()?;\nOk(request)\n}\n}\n\n");
+    out.push_str("})\n}\n}\n\n");
 }

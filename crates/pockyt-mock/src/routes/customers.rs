@@ -17,7 +17,10 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             })
         }
         CustomerUpdateRequest::PATH => run(ctx, "update success", |c, r: CustomerUpdateRequest| {
-            update_customer(c, &r.customer_no)
+            let number = r
+                .customer_no
+                .ok_or_else(|| GatewayError::missing("customerNo is required"))?;
+            update_customer(c, &number)
         }),
         _ => return None,
     })

@@ -10,11 +10,12 @@ use crate::routes::refunds::cancel;
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {
     Some(match path {
         InstoreAddRequest::PATH => run(ctx, "add success", |c, r: InstoreAddRequest| {
+            // The Go SDK cannot send the currencies: the gateway's default is USD.
             let spec = NewPayment::new(
                 r.reference,
                 r.amount,
-                r.currency,
-                r.settle_currency,
+                r.currency.unwrap_or(Currency::Usd),
+                r.settle_currency.unwrap_or(SettleCurrency::Usd),
                 Vendor::Unknown(String::new()),
                 "instore_add",
             )
@@ -49,7 +50,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                             r.reference,
                             r.amount,
                             r.currency,
-                            r.settle_currency,
+                            r.settle_currency.unwrap_or(SettleCurrency::Usd),
                             r.vendor.unwrap_or(Vendor::Unknown(String::new())),
                             "create_trans_qrcode",
                         )
@@ -111,7 +112,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 r.reference,
                 r.amount,
                 r.currency,
-                r.settle_currency,
+                r.settle_currency.unwrap_or(SettleCurrency::Usd),
                 Vendor::Unknown(String::new()),
                 "cashier_add",
             )

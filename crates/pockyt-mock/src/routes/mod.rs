@@ -26,6 +26,7 @@ mod prelude;
 mod queries;
 mod recurring;
 mod refunds;
+mod vaults;
 
 use pockyt_types::RetCode;
 use serde_json::Value;

@@ -31,6 +31,7 @@ pub(super) struct NewPayment {
     timeout_minutes: u32,
     description: Option<String>,
     goods_info: Option<String>,
+    vaulting: bool,
 }
 
 impl NewPayment {
@@ -56,7 +57,14 @@ impl NewPayment {
             timeout_minutes: 120,
             description: None,
             goods_info: None,
+            vaulting: false,
         }
+    }
+
+    /// The shopper asked to save the payment method; `process` will issue a vault id.
+    pub(super) fn vaulting(mut self, vaulting: bool) -> Self {
+        self.vaulting = vaulting;
+        self
     }
 
     /// What the cashier page shows the shopper: the description and the goods.
@@ -124,6 +132,8 @@ pub(super) fn create(ctx: &Ctx<'_>, spec: NewPayment) -> Result<Payment, Gateway
             .sim
             .expiries
             .schedule(transaction_no.clone(), spec.timeout_minutes),
+        vaulting: spec.vaulting,
+        vault_id: None,
     };
     if let Some(key) = key {
         store.references.insert(key, transaction_no.clone());

@@ -1,8 +1,11 @@
-//! Online payments: `secure-pay` (v3 and v4) and `prepay` open a hosted checkout; `express-pay`,
-//! card `process` and v4 `capture` charge at once; `acquire/create` (the WeChat mini-program and
+//! Online payments: `secure-pay` (v3 and v4) and `prepay` open a hosted checkout (or, with a
+//! `vaultId`, charge a saved method at once); v4 `capture` takes a card that `process` completes
+//! (after the shopper's 3-D Secure check at `authUrl` when a customer is named); `express-pay`
+//! charges at once; `acquire/create` (the WeChat mini-program and
 //! in-app order) waits for the app. Client tokens are answered for the `YIP` and `APP` terminals.
 
 use super::prelude::*;
+use super::vaults;
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {
@@ -19,8 +22,13 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             .urls(r.ipn_url, r.callback_url)
             .note(r.note)
             .timeout(r.timeout)
-            .shown(r.description, r.goods_info);
-            hosted(c, spec, matches!(r.terminal, Terminal::Yip | Terminal::App))
+            .shown(r.description, r.goods_info)
+            .customer(r.customer_no)
+            .vaulting(vaults::saves_method(r.credit_type.as_ref()));
+            match &r.vault_id {
+                Some(vault_id) => vaults::charge(c, spec, vault_id),
+                None => hosted(c, spec, matches!(r.terminal, Terminal::Yip | Terminal::App)),
+            }
         }),
         SecurePayV4Request::PATH => run(ctx, "prepay success", |c, r: SecurePayV4Request| {
             let spec = NewPayment::new(
@@ -34,17 +42,22 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             .urls(Some(r.ipn_url), r.callback_url)
             .note(r.note)
             .timeout(r.timeout)
-            .shown(None, r.goods_info);
-            hosted(c, spec, false)
+            .shown(None, r.goods_info)
+            .customer(r.customer_no)
+            .vaulting(vaults::saves_method(r.credit_type.as_ref()));
+            match &r.vault_id {
+                Some(vault_id) => vaults::charge(c, spec, vault_id),
+                None => hosted(c, spec, false),
+            }
         }),
         CreditPayProcessRequest::PATH => {
             run(ctx, "process success", |c, r: CreditPayProcessRequest| {
-                settle(c, &r.transaction_no, TransactionStatus::Success)
+                vaults::process(c, &r.transaction_no)
             })
         }
         OrderProcessV4Request::PATH => {
             run(ctx, "process success", |c, r: OrderProcessV4Request| {
-                settle(c, &r.transaction_no, TransactionStatus::Success)
+                vaults::process(c, &r.transaction_no)
             })
         }
         OrderCaptureV4Request::PATH => {
@@ -59,8 +72,18 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 )
                 .urls(r.ipn_url, None)
                 .note(r.note)
-                .customer(r.customer_no);
-                paid_at_once(c, spec)
+                .customer(r.customer_no.clone())
+                .vaulting(true);
+                // The card waits for `process`; with a customer, 3-D Secure is on and the
+                // shopper passes it on the page at `authUrl` (the cashier page here) first.
+                let mut payload = created(c, spec)?;
+                if r.customer_no.is_some()
+                    && let Some(number) = payload.get("transactionNo").and_then(Value::as_str)
+                {
+                    let page = c.sim.cashier_url(number);
+                    payload.insert("authUrl".into(), json!(page));
+                }
+                Ok(payload)
             })
         }
         AcquireCreateRequest::PATH => run(ctx, "success", |c, r: AcquireCreateRequest| {
@@ -72,8 +95,8 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 r.reference,
                 amount,
                 r.currency,
-                r.settle_currency,
-                r.vendor,
+                r.settle_currency.unwrap_or(SettleCurrency::Usd),
+                r.vendor.unwrap_or(Vendor::WechatPay),
                 "acquire_create",
             )
             .urls(r.ipn_url, None)

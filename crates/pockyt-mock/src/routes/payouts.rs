@@ -119,7 +119,7 @@ pub(super) fn payee_account_create(
     Ok(fields([
         ("accountToken", token.clone()),
         ("customerNo", r.customer_no),
-        ("timestamp", r.timestamp),
+        ("timestamp", r.timestamp.unwrap_or_default()),
         (
             "link",
             format!("{}/v1/customers/user-account/{token}", ctx.sim.base_url),
@@ -263,6 +263,15 @@ pub(super) fn payee_account_delete(
 }
 
 pub(super) fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, GatewayError> {
+    let invoice_id = r
+        .invoice_id
+        .ok_or_else(|| GatewayError::missing("invoiceId is required"))?;
+    // Java's older form pays a `receiver`; the simulator keeps payees' accounts only.
+    let (Some(customer_no), Some(account_token)) = (r.customer_no, r.account_token) else {
+        return Err(GatewayError::no_record(
+            "the simulator pays a payee's accountToken (with its customerNo); payouts to a receiver are not simulated",
+        ));
+    };
     let mut store = ctx.sim.store.lock();
     // Read under the same lock as the insert, so two payouts cannot both spend one balance.
     let balance = ctx
@@ -270,18 +279,17 @@ pub(super) fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, 
         .balance_in(&store, &ctx.merchant.merchant_no, &r.currency);
     let key = PayoutKey {
         merchant_no: ctx.merchant.merchant_no.clone(),
-        invoice_id: r.invoice_id.clone(),
+        invoice_id: invoice_id.clone(),
     };
     if store.payouts.contains_key(&key) {
         return Err(GatewayError::invalid(format!(
-            "invoiceId `{}` has already been used",
-            r.invoice_id
+            "invoiceId `{invoice_id}` has already been used"
         )));
     }
     let account_ok = store
         .payee_accounts
-        .get(&r.account_token)
-        .is_some_and(|a| a.is_owned_by(&ctx.merchant.merchant_no, &r.customer_no));
+        .get(&account_token)
+        .is_some_and(|a| a.is_owned_by(&ctx.merchant.merchant_no, &customer_no));
     if !account_ok {
         return Err(GatewayError::no_record(
             "accountToken does not exist for this customerNo",
@@ -292,9 +300,9 @@ pub(super) fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, 
     }
     let payout = Payout {
         transaction_no: store.next_number(),
-        invoice_id: r.invoice_id,
-        customer_no: r.customer_no,
-        account_token: r.account_token,
+        invoice_id,
+        customer_no,
+        account_token,
         amount: normalized(r.amount, &r.currency),
         currency: r.currency,
     };

@@ -5,5 +5,8 @@
 mod faults;
 mod money;
 mod notices;
+#[rustfmt::skip]
+mod source_requests;
+mod sources;
 mod support;
 mod workbench;

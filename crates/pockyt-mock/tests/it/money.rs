@@ -301,13 +301,10 @@ async fn payouts_spend_the_balance_once() {
     let client = support::client(&gateway);
     let (customer_no, token) = support::payee(&client, "Hopper", "tag-1").await;
     let pay = |value: &str, invoice: &str| {
-        PayoutPayRequest::new(
-            customer_no.clone(),
-            token.clone(),
-            amount(value),
-            Currency::Usd,
-            invoice,
-        )
+        PayoutPayRequest::new(amount(value), Currency::Usd)
+            .customer_no(customer_no.clone())
+            .account_token(token.clone())
+            .invoice_id(invoice)
     };
     let balance = || PayoutBalanceRequest::new("2024-01-01T00:00:00Z", Currency::Usd);
     client.payout_pay(&pay("60.00", "i-1")).await.unwrap();
@@ -402,7 +399,10 @@ async fn a_payout_goes_only_to_the_named_customers_own_account() {
     let (a, a_token) = &customers[0];
     let (b, _) = &customers[1];
     let pay = |customer: &str, token: &str, invoice: &str| {
-        PayoutPayRequest::new(customer, token, amount("5.00"), Currency::Usd, invoice)
+        PayoutPayRequest::new(amount("5.00"), Currency::Usd)
+            .customer_no(customer)
+            .account_token(token)
+            .invoice_id(invoice)
     };
     let stolen = client
         .payout_pay(&pay(b, a_token, "i-1"))
@@ -427,8 +427,10 @@ async fn a_date_range_may_be_one_day_but_not_backwards() {
 #[tokio::test]
 async fn an_in_store_order_waits_and_a_card_payment_is_paid_at_once() {
     let (gateway, client) = start().await;
-    let add =
-        InstoreAddRequest::new(amount("3.00"), Currency::Usd, SettleCurrency::Usd).reference("s-1");
+    let add = InstoreAddRequest::new(amount("3.00"))
+        .currency(Currency::Usd)
+        .settle_currency(SettleCurrency::Usd)
+        .reference("s-1");
     let added = client.instore_add(&add).await.unwrap();
     let number = added.transaction_no.expect("the order's number");
     assert_eq!(
@@ -463,10 +465,10 @@ async fn a_cashier_order_is_created_and_waits() {
     let add = CashierAddRequest::new(
         amount("6.00"),
         Currency::Usd,
-        SettleCurrency::Usd,
         "w-1",
         "https://merchant.example.com/ipn",
-    );
+    )
+    .settle_currency(SettleCurrency::Usd);
     let added = client.cashier_add(&add).await.unwrap();
     let number = added.transaction_no.expect("the order's number");
     assert_eq!(added.amount, Some(amount("6.00")));
@@ -479,15 +481,18 @@ async fn a_cashier_order_is_created_and_waits() {
 #[tokio::test]
 async fn a_qr_code_is_made_only_for_an_order_still_open() {
     let (gateway, client) = start().await;
-    let add =
-        InstoreAddRequest::new(amount("3.00"), Currency::Usd, SettleCurrency::Usd).reference("q-1");
+    let add = InstoreAddRequest::new(amount("3.00"))
+        .currency(Currency::Usd)
+        .settle_currency(SettleCurrency::Usd)
+        .reference("q-1");
     let number = client
         .instore_add(&add)
         .await
         .unwrap()
         .transaction_no
         .unwrap();
-    let qr = CreateTransQrcodeRequest::new(amount("3.00"), Currency::Usd, SettleCurrency::Usd)
+    let qr = CreateTransQrcodeRequest::new(amount("3.00"), Currency::Usd)
+        .settle_currency(SettleCurrency::Usd)
         .transaction_no(&number);
     client
         .create_trans_qrcode(&qr)

@@ -53,14 +53,11 @@ async fn an_authorised_agreement_is_announced_once() {
 async fn a_payout_with_an_ipn_url_is_announced_there() {
     let (_gateway, client, receiver) = start().await;
     let (customer_no, token) = support::payee(&client, "Hopper", "tag-1").await;
-    let pay = PayoutPayRequest::new(
-        customer_no,
-        token,
-        Amount::parse("25.00").unwrap(),
-        Currency::Usd,
-        "invoice-1",
-    )
-    .ipn_url(receiver.url());
+    let pay = PayoutPayRequest::new(Amount::parse("25.00").unwrap(), Currency::Usd)
+        .customer_no(customer_no)
+        .account_token(token)
+        .invoice_id("invoice-1")
+        .ipn_url(receiver.url());
     client.payout_pay(&pay).await.unwrap();
     receiver.wait_for(1, PATIENCE).await.unwrap();
     match receiver.webhooks().as_slice() {

@@ -25,12 +25,12 @@ pub async fn payee(client: &Client, last_name: &str, tag: &str) -> (String, Stri
         .customer_no
         .unwrap();
     let account = PayeeAccountCreateRequest::new(
-        "2024-01-01T00:00:00Z",
         customer_no.clone(),
         PayeeAccountType::Paypal,
         tag,
         "203.0.113.9",
-    );
+    )
+    .timestamp("2024-01-01T00:00:00Z");
     let token = client
         .payee_account_create(&account)
         .await

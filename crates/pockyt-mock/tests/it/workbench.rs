@@ -403,13 +403,10 @@ async fn customers_payees_and_payouts_have_their_own_pages() {
     let gateway = MockGateway::builder().start().await.unwrap();
     let client = support::client(&gateway);
     let (customer_no, token) = support::payee(&client, "<i>Hopper</i>", "tag-1").await;
-    let pay = PayoutPayRequest::new(
-        customer_no.clone(),
-        token.clone(),
-        Amount::parse("25.00").unwrap(),
-        Currency::Usd,
-        "invoice-7",
-    );
+    let pay = PayoutPayRequest::new(Amount::parse("25.00").unwrap(), Currency::Usd)
+        .customer_no(customer_no.clone())
+        .account_token(token.clone())
+        .invoice_id("invoice-7");
     let paid = client.payout_pay(&pay).await.unwrap();
 
     let (status, page) = get(&format!("{}/customers", gateway.base_url())).await;

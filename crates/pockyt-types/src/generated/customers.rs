@@ -232,7 +232,7 @@ impl Endpoint for CustomerCreateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CustomerCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             timestamp: wire::optional(params, "timestamp", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
@@ -251,9 +251,7 @@ impl FromWire for CustomerCreateRequest {
             street: wire::optional(params, "street", wire::text)?,
             street2: wire::optional(params, "street2", wire::text)?,
             zip: wire::optional(params, "zip", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -330,13 +328,11 @@ impl Endpoint for CustomerRetrieveRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CustomerRetrieveRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             customer_no: wire::optional(params, "customerNo", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             timestamp: wire::required(params, "timestamp", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -347,12 +343,12 @@ pub type CustomerRetrieveResponse = Customer;
 ///
 /// `POST /v1/customers/update`. Not idempotent: the client never retries it unless told to.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerUpdateRequest {
     /// `customerNo`: Pockyt customer number.
-    pub customer_no: String,
+    pub customer_no: Option<String>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: Option<String>,
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: Option<String>,
     /// `profileType`: Kind of profile; the gateway default is `INDIVIDUAL`.
@@ -387,14 +383,18 @@ pub struct CustomerUpdateRequest {
     pub street2: Option<String>,
     /// `zip`: Postal code.
     pub zip: Option<String>,
+    /// `createdTime`: When the customer was created, as the merchant's system records it.
+    pub created_time: Option<String>,
+    /// `updatedTime`: When the merchant's system last changed the customer.
+    pub updated_time: Option<String>,
 }
 
 impl CustomerUpdateRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(customer_no: impl Into<String>, timestamp: impl Into<String>) -> Self {
+    pub fn new() -> Self {
         Self {
-            customer_no: customer_no.into(),
-            timestamp: timestamp.into(),
+            customer_no: None,
+            timestamp: None,
             customer_code: None,
             profile_type: None,
             first_name: None,
@@ -412,7 +412,21 @@ impl CustomerUpdateRequest {
             street: None,
             street2: None,
             zip: None,
+            created_time: None,
+            updated_time: None,
         }
+    }
+
+    /// Sets `customerNo`: Pockyt customer number.
+    pub fn customer_no(mut self, customer_no: impl Into<String>) -> Self {
+        self.customer_no = Some(customer_no.into());
+        self
+    }
+
+    /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
     }
 
     /// Sets `customerCode`: Merchant's own id for the customer.
@@ -516,6 +530,18 @@ impl CustomerUpdateRequest {
         self.zip = Some(zip.into());
         self
     }
+
+    /// Sets `createdTime`: When the customer was created, as the merchant's system records it.
+    pub fn created_time(mut self, created_time: impl Into<String>) -> Self {
+        self.created_time = Some(created_time.into());
+        self
+    }
+
+    /// Sets `updatedTime`: When the merchant's system last changed the customer.
+    pub fn updated_time(mut self, updated_time: impl Into<String>) -> Self {
+        self.updated_time = Some(updated_time.into());
+        self
+    }
 }
 
 impl Endpoint for CustomerUpdateRequest {
@@ -528,12 +554,8 @@ impl Endpoint for CustomerUpdateRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
             ("customerCode", self.customer_code.as_deref(), OPTIONAL),
             ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("firstName", self.first_name.as_deref(), OPTIONAL),
@@ -551,18 +573,21 @@ impl Endpoint for CustomerUpdateRequest {
             ("street", self.street.as_deref(), OPTIONAL),
             ("street2", self.street2.as_deref(), OPTIONAL),
             ("zip", self.zip.as_deref(), OPTIONAL),
+            ("createdTime", self.created_time.as_deref(), OPTIONAL),
+            ("updatedTime", self.updated_time.as_deref(), OPTIONAL),
         ])?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(19);
+        let mut pairs = WirePairs::with_capacity(21);
         pairs.push_opt("city", self.city.as_deref());
         pairs.push_opt("company", self.company.as_deref());
         pairs.push_opt("country", self.country.as_deref());
         pairs.push_opt("countryCode", self.country_code.as_deref());
+        pairs.push_opt("createdTime", self.created_time.as_deref());
         pairs.push_opt("customerCode", self.customer_code.as_deref());
-        pairs.push("customerNo", &self.customer_no);
+        pairs.push_opt("customerNo", self.customer_no.as_deref());
         pairs.push_opt("dateOfBirth", self.date_of_birth.as_deref());
         pairs.push_opt("email", self.email.as_deref());
         pairs.push_opt("firstName", self.first_name.as_deref());
@@ -574,7 +599,8 @@ impl Endpoint for CustomerUpdateRequest {
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("updatedTime", self.updated_time.as_deref());
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
@@ -583,9 +609,9 @@ impl Endpoint for CustomerUpdateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CustomerUpdateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
-            customer_no: wire::required(params, "customerNo", wire::text)?,
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+        Ok(Self {
+            customer_no: wire::optional(params, "customerNo", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
             first_name: wire::optional(params, "firstName", wire::text)?,
@@ -603,9 +629,9 @@ impl FromWire for CustomerUpdateRequest {
             street: wire::optional(params, "street", wire::text)?,
             street2: wire::optional(params, "street2", wire::text)?,
             zip: wire::optional(params, "zip", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+            created_time: wire::optional(params, "createdTime", wire::text)?,
+            updated_time: wire::optional(params, "updatedTime", wire::text)?,
+        })
     }
 }
 

@@ -100,7 +100,7 @@ impl Endpoint for RefundRequest {
             ("refundReference", self.refund_reference.as_deref(), OPTIONAL),
             ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -123,7 +123,7 @@ impl Endpoint for RefundRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for RefundRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             refund_amount: wire::required(params, "refundAmount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
@@ -131,9 +131,7 @@ impl FromWire for RefundRequest {
             reference: wire::optional(params, "reference", wire::text)?,
             refund_reference: wire::optional(params, "refundReference", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -260,7 +258,7 @@ impl Endpoint for CancelRequest {
     const PATH: &'static str = "/app-data-search/v3/cancel";
     const NAME: &'static str = "cancel";
     const IDEMPOTENT: bool = false;
-    const RESPONSE_KEYS: &'static [&'static str] = &["result"];
+    const RESPONSE_KEYS: &'static [&'static str] = &["result", "refundTransaction"];
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -268,7 +266,7 @@ impl Endpoint for CancelRequest {
             ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
             ("reference", self.reference.as_deref(), OPTIONAL),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -286,16 +284,14 @@ impl Endpoint for CancelRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CancelRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
-/// What [`CancelRequest`] returns: a [`CancelResult`], found under `result` in the envelope.
+/// What [`CancelRequest`] returns: a [`CancelResult`], found under `result`, `refundTransaction` in the envelope.
 pub type CancelResponse = CancelResult;
 
 /// Cancels a payment under the older name of `/app-data-search/v3/cancel`: an unpaid one is closed, a paid one is refunded.
@@ -336,7 +332,7 @@ impl Endpoint for DataReverseRequest {
     const PATH: &'static str = "/app-data-search/v3/reverse";
     const NAME: &'static str = "data_reverse";
     const IDEMPOTENT: bool = false;
-    const RESPONSE_KEYS: &'static [&'static str] = &["result"];
+    const RESPONSE_KEYS: &'static [&'static str] = &["result", "refundTransaction"];
     const ACCEPTS_STORE_ADMIN_NO: bool = false;
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -344,7 +340,7 @@ impl Endpoint for DataReverseRequest {
             ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
             ("reference", self.reference.as_deref(), OPTIONAL),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -362,16 +358,14 @@ impl Endpoint for DataReverseRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for DataReverseRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
-/// What [`DataReverseRequest`] returns: a [`CancelResult`], found under `result` in the envelope.
+/// What [`DataReverseRequest`] returns: a [`CancelResult`], found under `result`, `refundTransaction` in the envelope.
 pub type DataReverseResponse = CancelResult;
 
 /// Queries one transaction and its refunds.
@@ -418,7 +412,7 @@ impl Endpoint for TranQueryRequest {
             ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
             ("reference", self.reference.as_deref(), OPTIONAL),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -436,12 +430,10 @@ impl Endpoint for TranQueryRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for TranQueryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -568,13 +560,11 @@ impl Endpoint for TransListRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for TransListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             start_date: wire::required(params, "startDate", wire::text)?,
             end_date: wire::required(params, "endDate", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -601,6 +591,9 @@ impl lenient::Fields for TransListResponse {
         match key {
             "transactions" => self.transactions = map.next_value::<lenient::List<_>>()?.0,
             "size" => self.size = map.next_value::<lenient::Int>()?.0,
+            "ret_code" | "re_code" | "ret_msg" => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -673,13 +666,11 @@ impl Endpoint for SettleListRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for SettleListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             start_date: wire::required(params, "startDate", wire::text)?,
             end_date: wire::required(params, "endDate", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -706,6 +697,9 @@ impl lenient::Fields for SettleListResponse {
         match key {
             "settlements" => self.settlements = map.next_value::<lenient::List<_>>()?.0,
             "size" => self.size = map.next_value::<lenient::Int>()?.0,
+            "ret_code" | "re_code" | "ret_msg" => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -778,13 +772,11 @@ impl Endpoint for WithdrawalListRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for WithdrawalListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             start_date: wire::required(params, "startDate", wire::text)?,
             end_date: wire::required(params, "endDate", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -811,6 +803,9 @@ impl lenient::Fields for WithdrawalListResponse {
         match key {
             "withdrawals" => self.withdrawals = map.next_value::<lenient::List<_>>()?.0,
             "size" => self.size = map.next_value::<lenient::Int>()?.0,
+            "ret_code" | "re_code" | "ret_msg" => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -883,12 +878,10 @@ impl Endpoint for DataStatusRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for DataStatusRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             payment_date: wire::required(params, "paymentDate", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 

@@ -30,9 +30,9 @@ pub struct InstoreAddRequest {
     /// `amount`: Amount to charge, as a decimal string in `currency`.
     pub amount: Amount,
     /// `currency`: Currency of the amount.
-    pub currency: Currency,
+    pub currency: Option<Currency>,
     /// `settleCurrency`: Currency the merchant is settled in.
-    pub settle_currency: SettleCurrency,
+    pub settle_currency: Option<SettleCurrency>,
     /// `reference`: Merchant's order id; unique for every payment when given.
     pub reference: Option<String>,
     /// `storeAdminNo`: Cashier or clerk id; the docs require it, the client may add it from its configuration.
@@ -47,17 +47,29 @@ pub struct InstoreAddRequest {
 
 impl InstoreAddRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(amount: Amount, currency: Currency, settle_currency: SettleCurrency) -> Self {
+    pub fn new(amount: Amount) -> Self {
         Self {
             amount,
-            currency,
-            settle_currency,
+            currency: None,
+            settle_currency: None,
             reference: None,
             store_admin_no: None,
             timeout: None,
             description: None,
             ipn_url: None,
         }
+    }
+
+    /// Sets `currency`: Currency of the amount.
+    pub fn currency(mut self, currency: Currency) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
+    /// Sets `settleCurrency`: Currency the merchant is settled in.
+    pub fn settle_currency(mut self, settle_currency: SettleCurrency) -> Self {
+        self.settle_currency = Some(settle_currency);
+        self
     }
 
     /// Sets `reference`: Merchant's order id; unique for every payment when given.
@@ -100,10 +112,10 @@ impl Endpoint for InstoreAddRequest {
     const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
-        check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
+        check::amount("amount", Some(&self.amount), REQUIRED, self.currency.as_ref())?;
         check::texts(&[
-            ("currency", Some(self.currency.as_str()), REQUIRED),
-            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("currency", self.currency.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("reference", self.reference.as_deref(), OPTIONAL),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
             ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
@@ -115,11 +127,11 @@ impl Endpoint for InstoreAddRequest {
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(8);
         pairs.push("amount", self.amount.as_str());
-        pairs.push("currency", self.currency.as_str());
+        pairs.push_opt("currency", self.currency.as_ref().map(|v| v.as_str()));
         pairs.push_opt("description", self.description.as_deref());
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("reference", self.reference.as_deref());
-        pairs.push("settleCurrency", self.settle_currency.as_str());
+        pairs.push_opt("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()));
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt_int("timeout", self.timeout);
         pairs
@@ -129,18 +141,16 @@ impl Endpoint for InstoreAddRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for InstoreAddRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
-            currency: wire::required(params, "currency", wire::enumeration)?,
-            settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
+            currency: wire::optional(params, "currency", wire::enumeration)?,
+            settle_currency: wire::optional(params, "settleCurrency", wire::enumeration)?,
             reference: wire::optional(params, "reference", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
             timeout: wire::optional(params, "timeout", wire::integer)?,
             description: wire::optional(params, "description", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -222,7 +232,7 @@ impl Endpoint for InstorePayRequest {
             ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -243,15 +253,13 @@ impl Endpoint for InstorePayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for InstorePayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
             payment_barcode: wire::required(params, "paymentBarcode", wire::text)?,
             vendor: wire::optional(params, "vendor", wire::enumeration)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -333,7 +341,7 @@ impl Endpoint for InstorePrepayRequest {
             ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -354,15 +362,13 @@ impl Endpoint for InstorePrepayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for InstorePrepayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
             payment_barcode: wire::required(params, "paymentBarcode", wire::text)?,
             vendor: wire::optional(params, "vendor", wire::enumeration)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -380,7 +386,7 @@ pub struct CreateTransQrcodeRequest {
     /// `currency`: Currency of the amount.
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
-    pub settle_currency: SettleCurrency,
+    pub settle_currency: Option<SettleCurrency>,
     /// `vendor`: Wallet the QR code is for; without it the payer chooses.
     pub vendor: Option<Vendor>,
     /// `reference`: Merchant's order id for a new payment; unique for every payment.
@@ -401,11 +407,11 @@ pub struct CreateTransQrcodeRequest {
 
 impl CreateTransQrcodeRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(amount: Amount, currency: Currency, settle_currency: SettleCurrency) -> Self {
+    pub fn new(amount: Amount, currency: Currency) -> Self {
         Self {
             amount,
             currency,
-            settle_currency,
+            settle_currency: None,
             vendor: None,
             reference: None,
             transaction_no: None,
@@ -415,6 +421,12 @@ impl CreateTransQrcodeRequest {
             timeout: None,
             store_admin_no: None,
         }
+    }
+
+    /// Sets `settleCurrency`: Currency the merchant is settled in.
+    pub fn settle_currency(mut self, settle_currency: SettleCurrency) -> Self {
+        self.settle_currency = Some(settle_currency);
+        self
     }
 
     /// Sets `vendor`: Wallet the QR code is for; without it the payer chooses.
@@ -478,7 +490,7 @@ impl Endpoint for CreateTransQrcodeRequest {
         check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
         check::texts(&[
             ("currency", Some(self.currency.as_str()), REQUIRED),
-            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("reference", self.reference.as_deref(), OPTIONAL),
             ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
@@ -501,7 +513,7 @@ impl Endpoint for CreateTransQrcodeRequest {
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt_bool("needQrcode", self.need_qrcode);
         pairs.push_opt("reference", self.reference.as_deref());
-        pairs.push("settleCurrency", self.settle_currency.as_str());
+        pairs.push_opt("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()));
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt_int("timeout", self.timeout);
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
@@ -513,10 +525,10 @@ impl Endpoint for CreateTransQrcodeRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CreateTransQrcodeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
-            settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
+            settle_currency: wire::optional(params, "settleCurrency", wire::enumeration)?,
             vendor: wire::optional(params, "vendor", wire::enumeration)?,
             reference: wire::optional(params, "reference", wire::text)?,
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
@@ -525,9 +537,7 @@ impl FromWire for CreateTransQrcodeRequest {
             need_qrcode: wire::optional(params, "needQrcode", wire::boolean)?,
             timeout: wire::optional(params, "timeout", wire::integer)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -547,6 +557,12 @@ pub struct CreateTransQrcodeResponse {
     /// Amount, formatted with two decimals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
+    /// Currency of the amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+    /// Currency the merchant is settled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settle_currency: Option<SettleCurrency>,
     /// Payment window in minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
@@ -567,6 +583,8 @@ impl lenient::Fields for CreateTransQrcodeResponse {
             "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
             "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
             "amount" => self.amount = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "settleCurrency" => self.settle_currency = map.next_value()?,
             "timeout" => self.timeout = map.next_value::<lenient::Int>()?.0,
             "deepLink" => self.deep_link = map.next_value::<lenient::Text>()?.0,
             "qrcodeUrl" => self.qrcode_url = map.next_value::<lenient::Text>()?.0,
@@ -597,7 +615,7 @@ pub struct CashierAddRequest {
     /// `currency`: Currency of the amount.
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
-    pub settle_currency: SettleCurrency,
+    pub settle_currency: Option<SettleCurrency>,
     /// `reference`: Merchant's order id; must be unique for every payment.
     pub reference: String,
     /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN).
@@ -613,19 +631,24 @@ impl CashierAddRequest {
     pub fn new(
         amount: Amount,
         currency: Currency,
-        settle_currency: SettleCurrency,
         reference: impl Into<String>,
         ipn_url: impl Into<String>,
     ) -> Self {
         Self {
             amount,
             currency,
-            settle_currency,
+            settle_currency: None,
             reference: reference.into(),
             ipn_url: ipn_url.into(),
             store_admin_no: None,
             transaction_no: None,
         }
+    }
+
+    /// Sets `settleCurrency`: Currency the merchant is settled in.
+    pub fn settle_currency(mut self, settle_currency: SettleCurrency) -> Self {
+        self.settle_currency = Some(settle_currency);
+        self
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id of the POS; PY requires it, the client may add it from its configuration.
@@ -653,7 +676,7 @@ impl Endpoint for CashierAddRequest {
         check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
         check::texts(&[
             ("currency", Some(self.currency.as_str()), REQUIRED),
-            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
+            ("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("reference", Some(self.reference.as_str()), REQUIRED),
             ("ipnUrl", Some(self.ipn_url.as_str()), REQUIRED.format(check::Format::Url)),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
@@ -668,7 +691,7 @@ impl Endpoint for CashierAddRequest {
         pairs.push("currency", self.currency.as_str());
         pairs.push("ipnUrl", &self.ipn_url);
         pairs.push("reference", &self.reference);
-        pairs.push("settleCurrency", self.settle_currency.as_str());
+        pairs.push_opt("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()));
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
@@ -678,17 +701,15 @@ impl Endpoint for CashierAddRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CashierAddRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
-            settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
+            settle_currency: wire::optional(params, "settleCurrency", wire::enumeration)?,
             reference: wire::required(params, "reference", wire::text)?,
             ipn_url: wire::required(params, "ipnUrl", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -705,12 +726,14 @@ pub struct InstoreReverseRequest {
     pub transaction_no: Option<String>,
     /// `reference`: Merchant reference of the transaction to void.
     pub reference: Option<String>,
+    /// `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
+    pub store_admin_no: Option<String>,
 }
 
 impl InstoreReverseRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new() -> Self {
-        Self { transaction_no: None, reference: None }
+        Self { transaction_no: None, reference: None, store_admin_no: None }
     }
 
     /// Sets `transactionNo`: Pockyt transaction number of the transaction to void.
@@ -724,6 +747,12 @@ impl InstoreReverseRequest {
         self.reference = Some(reference.into());
         self
     }
+
+    /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
+    pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
+        self.store_admin_no = Some(store_admin_no.into());
+        self
+    }
 }
 
 impl Endpoint for InstoreReverseRequest {
@@ -732,14 +761,15 @@ impl Endpoint for InstoreReverseRequest {
     const NAME: &'static str = "instore_reverse";
     const IDEMPOTENT: bool = false;
     const RESPONSE_KEYS: &'static [&'static str] = &["result"];
-    const ACCEPTS_STORE_ADMIN_NO: bool = false;
+    const ACCEPTS_STORE_ADMIN_NO: bool = true;
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
             ("transactionNo", self.transaction_no.as_deref(), OPTIONAL),
             ("reference", self.reference.as_deref(), OPTIONAL),
+            ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
-        check::exactly_one(
+        check::at_least_one(
             &["transactionNo", "reference"],
             &[self.transaction_no.is_some(), self.reference.is_some()],
         )?;
@@ -747,8 +777,9 @@ impl Endpoint for InstoreReverseRequest {
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(2);
+        let mut pairs = WirePairs::with_capacity(3);
         pairs.push_opt("reference", self.reference.as_deref());
+        pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs.push_opt("transactionNo", self.transaction_no.as_deref());
         pairs
     }
@@ -757,12 +788,11 @@ impl Endpoint for InstoreReverseRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for InstoreReverseRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::optional(params, "transactionNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+            store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
+        })
     }
 }
 
@@ -966,7 +996,7 @@ impl Endpoint for MixedQrcodeRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for MixedQrcodeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             sale_amount: wire::required(params, "saleAmount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
@@ -979,9 +1009,7 @@ impl FromWire for MixedQrcodeRequest {
             tax: wire::optional(params, "tax", wire::amount)?,
             tip: wire::optional(params, "tip", wire::amount)?,
             need_tip: wire::optional(params, "needTip", wire::boolean)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1110,12 +1138,10 @@ impl Endpoint for MixedQueryRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for MixedQueryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             record_no: wire::optional(params, "recordNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1244,12 +1270,10 @@ impl Endpoint for MixedCancelRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for MixedCancelRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             record_no: wire::optional(params, "recordNo", wire::text)?,
             reference: wire::optional(params, "reference", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 

@@ -164,7 +164,7 @@ impl Endpoint for PrepayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PrepayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
@@ -177,9 +177,7 @@ impl FromWire for PrepayRequest {
             note: wire::optional(params, "note", wire::text)?,
             timeout: wire::optional(params, "timeout", wire::integer)?,
             callback_url: wire::optional(params, "callbackUrl", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -407,7 +405,7 @@ impl Endpoint for ExpressPayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for ExpressPayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             card_number: wire::required(params, "cardNumber", wire::text)?,
             card_exp_year: wire::required(params, "cardExpYear", wire::text)?,
             card_exp_month: wire::required(params, "cardExpMonth", wire::text)?,
@@ -417,9 +415,7 @@ impl FromWire for ExpressPayRequest {
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
             reference: wire::required(params, "reference", wire::text)?,
             client_ip: wire::required(params, "clientIp", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 

@@ -830,6 +830,30 @@ pub struct CancelResult {
     /// Pockyt transaction number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_no: Option<String>,
+    /// Amount refunded by the cancel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_amount: Option<Amount>,
+    /// Status of the transaction, as the in-store calls name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_status: Option<TransactionStatus>,
+    /// Kind of transaction, such as `payment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_type: Option<String>,
+    /// The transaction this one reverses, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_transaction_no: Option<String>,
+    /// Exchange rate applied, as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange_rate: Option<String>,
+    /// When the transaction was created, on the gateway's clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// When it was paid, on the gateway's clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_time: Option<String>,
+    /// Cashier or clerk id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_admin_no: Option<String>,
     /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -843,6 +867,16 @@ impl lenient::Fields for CancelResult {
             "reference" => self.reference = map.next_value::<lenient::Text>()?.0,
             "status" => self.status = map.next_value()?,
             "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
+            "refundAmount" => self.refund_amount = map.next_value()?,
+            "transactionStatus" => self.transaction_status = map.next_value()?,
+            "transactionType" => self.transaction_type = map.next_value::<lenient::Text>()?.0,
+            "originalTransactionNo" => {
+                self.original_transaction_no = map.next_value::<lenient::Text>()?.0
+            }
+            "exchangeRate" => self.exchange_rate = map.next_value::<lenient::Text>()?.0,
+            "createTime" => self.create_time = map.next_value::<lenient::Text>()?.0,
+            "paymentTime" => self.payment_time = map.next_value::<lenient::Text>()?.0,
+            "storeAdminNo" => self.store_admin_no = map.next_value::<lenient::Text>()?.0,
             _ => return Ok(false),
         }
         Ok(true)

@@ -25,8 +25,6 @@ use crate::wire::{self, FromWire, Params};
 /// Creates a payment and returns a hosted cashier URL, or a client token for terminal `YIP` or `APP`.
 ///
 /// `POST /online/v3/secure-pay`. Not idempotent: the client never retries it unless told to.
-///
-/// `callbackUrl` is required when `terminal` is `ONLINE`, `WAP` or `MWEB`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecurePayRequest {
@@ -44,7 +42,7 @@ pub struct SecurePayRequest {
     pub terminal: Terminal,
     /// `ipnUrl`: URL (http or https; use https in production) that receives the asynchronous payment notification (IPN); without it no notification is sent.
     pub ipn_url: Option<String>,
-    /// `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Required for the hosted terminals `ONLINE`, `WAP` and `MWEB`.
+    /// `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Without it the shopper stays on the cashier page after paying (set it for `ONLINE`, `WAP` and `MWEB`).
     pub callback_url: Option<String>,
     /// `description`: Order description shown to the payer, at most 100 characters.
     pub description: Option<String>,
@@ -118,7 +116,7 @@ impl SecurePayRequest {
         self
     }
 
-    /// Sets `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Required for the hosted terminals `ONLINE`, `WAP` and `MWEB`.
+    /// Sets `callbackUrl`: URL the payer's browser is sent to afterwards; `{name}` macros are filled in. Without it the shopper stays on the cashier page after paying (set it for `ONLINE`, `WAP` and `MWEB`).
     pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
         self.callback_url = Some(callback_url.into());
         self
@@ -239,13 +237,6 @@ impl Endpoint for SecurePayRequest {
             ("clientIp", self.client_ip.as_deref(), OPTIONAL),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
-        check::required_when(
-            "callbackUrl",
-            self.callback_url.is_some(),
-            "terminal",
-            Some(self.terminal.as_str()),
-            &["ONLINE", "WAP", "MWEB"],
-        )?;
         Ok(())
     }
 
@@ -280,7 +271,7 @@ impl Endpoint for SecurePayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for SecurePayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
@@ -303,9 +294,7 @@ impl FromWire for SecurePayRequest {
             customer_no: wire::optional(params, "customerNo", wire::text)?,
             client_ip: wire::optional(params, "clientIp", wire::text)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -550,7 +539,7 @@ impl Endpoint for SecurePayV4Request {
 #[cfg(feature = "from-wire")]
 impl FromWire for SecurePayV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
@@ -566,9 +555,7 @@ impl FromWire for SecurePayV4Request {
             client_ip: wire::optional(params, "clientIp", wire::text)?,
             credit_type: wire::optional(params, "creditType", wire::enumeration)?,
             vault_id: wire::optional(params, "vaultId", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -636,29 +623,43 @@ pub struct CreditPayProcessRequest {
     /// `transactionNo`: Transaction number returned by secure-pay.
     pub transaction_no: String,
     /// `paymentMethodNonce`: Payment method nonce from the Braintree client SDK.
-    pub payment_method_nonce: String,
+    pub payment_method_nonce: Option<String>,
+    /// `partnerGatewayID`: The partner gateway's one-time id of the payment method, the name Pockyt's process page gives the nonce; set this or `paymentMethodNonce`.
+    pub partner_gateway_id: Option<String>,
     /// `paymentMethod`: Kind of payment method behind the nonce.
     pub payment_method: PaymentMethod,
     /// `deviceData`: Device data collected by the Braintree client SDK.
     pub device_data: Option<String>,
     /// `customerNo`: Pockyt customer number from `/v1/customers/create`.
     pub customer_no: Option<String>,
+    /// `amount`: Amount of the payment being completed; the official iOS demo sends it, the gateway takes it from the payment.
+    pub amount: Option<Amount>,
 }
 
 impl CreditPayProcessRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        transaction_no: impl Into<String>,
-        payment_method_nonce: impl Into<String>,
-        payment_method: PaymentMethod,
-    ) -> Self {
+    pub fn new(transaction_no: impl Into<String>, payment_method: PaymentMethod) -> Self {
         Self {
             transaction_no: transaction_no.into(),
-            payment_method_nonce: payment_method_nonce.into(),
+            payment_method_nonce: None,
+            partner_gateway_id: None,
             payment_method,
             device_data: None,
             customer_no: None,
+            amount: None,
         }
+    }
+
+    /// Sets `paymentMethodNonce`: Payment method nonce from the Braintree client SDK.
+    pub fn payment_method_nonce(mut self, payment_method_nonce: impl Into<String>) -> Self {
+        self.payment_method_nonce = Some(payment_method_nonce.into());
+        self
+    }
+
+    /// Sets `partnerGatewayID`: The partner gateway's one-time id of the payment method, the name Pockyt's process page gives the nonce; set this or `paymentMethodNonce`.
+    pub fn partner_gateway_id(mut self, partner_gateway_id: impl Into<String>) -> Self {
+        self.partner_gateway_id = Some(partner_gateway_id.into());
+        self
     }
 
     /// Sets `deviceData`: Device data collected by the Braintree client SDK.
@@ -672,16 +673,27 @@ impl CreditPayProcessRequest {
         self.customer_no = Some(customer_no.into());
         self
     }
+
+    /// Sets `amount`: Amount of the payment being completed; the official iOS demo sends it, the gateway takes it from the payment.
+    pub fn amount(mut self, amount: Amount) -> Self {
+        self.amount = Some(amount);
+        self
+    }
 }
 
 impl fmt::Debug for CreditPayProcessRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CreditPayProcessRequest")
             .field("transaction_no", &self.transaction_no)
-            .field("payment_method_nonce", &crate::REDACTED)
+            .field(
+                "payment_method_nonce",
+                &self.payment_method_nonce.as_ref().map(|_| crate::REDACTED),
+            )
+            .field("partner_gateway_id", &self.partner_gateway_id)
             .field("payment_method", &self.payment_method)
             .field("device_data", &self.device_data)
             .field("customer_no", &self.customer_no)
+            .field("amount", &self.amount)
             .finish()
     }
 }
@@ -697,20 +709,28 @@ impl Endpoint for CreditPayProcessRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
             ("transactionNo", Some(self.transaction_no.as_str()), REQUIRED),
-            ("paymentMethodNonce", Some(self.payment_method_nonce.as_str()), REQUIRED),
+            ("paymentMethodNonce", self.payment_method_nonce.as_deref(), OPTIONAL),
+            ("partnerGatewayID", self.partner_gateway_id.as_deref(), OPTIONAL),
             ("paymentMethod", Some(self.payment_method.as_str()), REQUIRED),
             ("deviceData", self.device_data.as_deref(), OPTIONAL),
             ("customerNo", self.customer_no.as_deref(), OPTIONAL),
         ])?;
+        check::amount("amount", self.amount.as_ref(), OPTIONAL, None)?;
+        check::at_least_one(
+            &["paymentMethodNonce", "partnerGatewayID"],
+            &[self.payment_method_nonce.is_some(), self.partner_gateway_id.is_some()],
+        )?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(5);
+        let mut pairs = WirePairs::with_capacity(7);
+        pairs.push_opt("amount", self.amount.as_ref().map(|v| v.as_str()));
         pairs.push_opt("customerNo", self.customer_no.as_deref());
         pairs.push_opt("deviceData", self.device_data.as_deref());
+        pairs.push_opt("partnerGatewayID", self.partner_gateway_id.as_deref());
         pairs.push("paymentMethod", self.payment_method.as_str());
-        pairs.push("paymentMethodNonce", &self.payment_method_nonce);
+        pairs.push_opt("paymentMethodNonce", self.payment_method_nonce.as_deref());
         pairs.push("transactionNo", &self.transaction_no);
         pairs
     }
@@ -719,15 +739,15 @@ impl Endpoint for CreditPayProcessRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for CreditPayProcessRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::required(params, "transactionNo", wire::text)?,
-            payment_method_nonce: wire::required(params, "paymentMethodNonce", wire::text)?,
+            payment_method_nonce: wire::optional(params, "paymentMethodNonce", wire::text)?,
+            partner_gateway_id: wire::optional(params, "partnerGatewayID", wire::text)?,
             payment_method: wire::required(params, "paymentMethod", wire::enumeration)?,
             device_data: wire::optional(params, "deviceData", wire::text)?,
             customer_no: wire::optional(params, "customerNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+            amount: wire::optional(params, "amount", wire::amount)?,
+        })
     }
 }
 
@@ -854,12 +874,10 @@ impl Endpoint for OrderProcessV4Request {
 #[cfg(feature = "from-wire")]
 impl FromWire for OrderProcessV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             transaction_no: wire::required(params, "transactionNo", wire::text)?,
             timestamp: wire::optional(params, "timestamp", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1113,7 +1131,7 @@ impl Endpoint for OrderCaptureV4Request {
 #[cfg(feature = "from-wire")]
 impl FromWire for OrderCaptureV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
@@ -1129,9 +1147,7 @@ impl FromWire for OrderCaptureV4Request {
             note: wire::optional(params, "note", wire::text)?,
             client_ip: wire::optional(params, "clientIp", wire::text)?,
             goods_info: wire::optional(params, "goodsInfo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1213,11 +1229,11 @@ pub struct AcquireCreateRequest {
     /// `currency`: Currency of the amount.
     pub currency: Currency,
     /// `settleCurrency`: Currency the merchant is settled in.
-    pub settle_currency: SettleCurrency,
+    pub settle_currency: Option<SettleCurrency>,
     /// `vendor`: Wallet or payment channel to use.
-    pub vendor: Vendor,
+    pub vendor: Option<Vendor>,
     /// `alipayUserId`: Alipay user id of the payer.
-    pub alipay_user_id: String,
+    pub alipay_user_id: Option<String>,
     /// `description`: Order description shown to the payer, at most 100 characters.
     pub description: Option<String>,
     /// `note`: Free text echoed back in callbacks and notifications, at most 100 characters.
@@ -1230,21 +1246,15 @@ pub struct AcquireCreateRequest {
 
 impl AcquireCreateRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        reference: impl Into<String>,
-        currency: Currency,
-        settle_currency: SettleCurrency,
-        vendor: Vendor,
-        alipay_user_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(reference: impl Into<String>, currency: Currency) -> Self {
         Self {
             amount: None,
             rmb_amount: None,
             reference: reference.into(),
             currency,
-            settle_currency,
-            vendor,
-            alipay_user_id: alipay_user_id.into(),
+            settle_currency: None,
+            vendor: None,
+            alipay_user_id: None,
             description: None,
             note: None,
             timeout: None,
@@ -1261,6 +1271,24 @@ impl AcquireCreateRequest {
     /// Sets `rmbAmount`: Amount to charge in CNY (legacy); set this or `amount`.
     pub fn rmb_amount(mut self, rmb_amount: Amount) -> Self {
         self.rmb_amount = Some(rmb_amount);
+        self
+    }
+
+    /// Sets `settleCurrency`: Currency the merchant is settled in.
+    pub fn settle_currency(mut self, settle_currency: SettleCurrency) -> Self {
+        self.settle_currency = Some(settle_currency);
+        self
+    }
+
+    /// Sets `vendor`: Wallet or payment channel to use.
+    pub fn vendor(mut self, vendor: Vendor) -> Self {
+        self.vendor = Some(vendor);
+        self
+    }
+
+    /// Sets `alipayUserId`: Alipay user id of the payer.
+    pub fn alipay_user_id(mut self, alipay_user_id: impl Into<String>) -> Self {
+        self.alipay_user_id = Some(alipay_user_id.into());
         self
     }
 
@@ -1303,9 +1331,9 @@ impl Endpoint for AcquireCreateRequest {
         check::texts(&[
             ("reference", Some(self.reference.as_str()), REQUIRED),
             ("currency", Some(self.currency.as_str()), REQUIRED),
-            ("settleCurrency", Some(self.settle_currency.as_str()), REQUIRED),
-            ("vendor", Some(self.vendor.as_str()), REQUIRED),
-            ("alipayUserId", Some(self.alipay_user_id.as_str()), REQUIRED),
+            ("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("vendor", self.vendor.as_ref().map(|v| v.as_str()), OPTIONAL),
+            ("alipayUserId", self.alipay_user_id.as_deref(), OPTIONAL),
             ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
             ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
             ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
@@ -1319,7 +1347,7 @@ impl Endpoint for AcquireCreateRequest {
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(11);
-        pairs.push("alipayUserId", &self.alipay_user_id);
+        pairs.push_opt("alipayUserId", self.alipay_user_id.as_deref());
         pairs.push_opt("amount", self.amount.as_ref().map(|v| v.as_str()));
         pairs.push("currency", self.currency.as_str());
         pairs.push_opt("description", self.description.as_deref());
@@ -1327,9 +1355,9 @@ impl Endpoint for AcquireCreateRequest {
         pairs.push_opt("note", self.note.as_deref());
         pairs.push("reference", &self.reference);
         pairs.push_opt("rmbAmount", self.rmb_amount.as_ref().map(|v| v.as_str()));
-        pairs.push("settleCurrency", self.settle_currency.as_str());
+        pairs.push_opt("settleCurrency", self.settle_currency.as_ref().map(|v| v.as_str()));
         pairs.push_opt_int("timeout", self.timeout);
-        pairs.push("vendor", self.vendor.as_str());
+        pairs.push_opt("vendor", self.vendor.as_ref().map(|v| v.as_str()));
         pairs
     }
 }
@@ -1337,21 +1365,19 @@ impl Endpoint for AcquireCreateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AcquireCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             amount: wire::optional(params, "amount", wire::amount)?,
             rmb_amount: wire::optional(params, "rmbAmount", wire::amount)?,
             reference: wire::required(params, "reference", wire::text)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
-            settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
-            vendor: wire::required(params, "vendor", wire::enumeration)?,
-            alipay_user_id: wire::required(params, "alipayUserId", wire::text)?,
+            settle_currency: wire::optional(params, "settleCurrency", wire::enumeration)?,
+            vendor: wire::optional(params, "vendor", wire::enumeration)?,
+            alipay_user_id: wire::optional(params, "alipayUserId", wire::text)?,
             description: wire::optional(params, "description", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
             timeout: wire::optional(params, "timeout", wire::integer)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 

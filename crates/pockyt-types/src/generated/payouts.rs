@@ -30,7 +30,7 @@ use crate::wire::{self, FromWire, Params};
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayeeAccountCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: Option<String>,
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `accountType`: Kind of account the payee is paid into.
@@ -54,14 +54,13 @@ pub struct PayeeAccountCreateRequest {
 impl PayeeAccountCreateRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(
-        timestamp: impl Into<String>,
         customer_no: impl Into<String>,
         account_type: PayeeAccountType,
         account_tag: impl Into<String>,
         client_ip: impl Into<String>,
     ) -> Self {
         Self {
-            timestamp: timestamp.into(),
+            timestamp: None,
             customer_no: customer_no.into(),
             account_type,
             account_tag: account_tag.into(),
@@ -72,6 +71,12 @@ impl PayeeAccountCreateRequest {
             callback_url: None,
             profile_type: None,
         }
+    }
+
+    /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
     }
 
     /// Sets `accountCountry`: Two-letter country code of the account.
@@ -115,11 +120,7 @@ impl Endpoint for PayeeAccountCreateRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("accountType", Some(self.account_type.as_str()), REQUIRED),
             ("accountTag", Some(self.account_tag.as_str()), REQUIRED),
@@ -144,7 +145,7 @@ impl Endpoint for PayeeAccountCreateRequest {
         pairs.push("customerNo", &self.customer_no);
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("profileType", self.profile_type.as_ref().map(|v| v.as_str()));
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push_opt("timestamp", self.timestamp.as_deref());
         pairs
     }
 }
@@ -152,8 +153,8 @@ impl Endpoint for PayeeAccountCreateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeAccountCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+        Ok(Self {
+            timestamp: wire::optional(params, "timestamp", wire::text)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_type: wire::required(params, "accountType", wire::enumeration)?,
             account_tag: wire::required(params, "accountTag", wire::text)?,
@@ -163,9 +164,7 @@ impl FromWire for PayeeAccountCreateRequest {
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             callback_url: wire::optional(params, "callbackUrl", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -255,7 +254,7 @@ pub struct PayeeAccountRetrieveRequest {
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: Option<String>,
     /// `accountTag`: Merchant's own id for the account.
     pub account_tag: Option<String>,
     /// `accountToken`: Token of the account.
@@ -264,18 +263,20 @@ pub struct PayeeAccountRetrieveRequest {
 
 impl PayeeAccountRetrieveRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        account_type: PayeeAccountType,
-        customer_no: impl Into<String>,
-        timestamp: impl Into<String>,
-    ) -> Self {
+    pub fn new(account_type: PayeeAccountType, customer_no: impl Into<String>) -> Self {
         Self {
             account_type,
             customer_no: customer_no.into(),
-            timestamp: timestamp.into(),
+            timestamp: None,
             account_tag: None,
             account_token: None,
         }
+    }
+
+    /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
     }
 
     /// Sets `accountTag`: Merchant's own id for the account.
@@ -303,11 +304,7 @@ impl Endpoint for PayeeAccountRetrieveRequest {
         check::texts(&[
             ("accountType", Some(self.account_type.as_str()), REQUIRED),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
             ("accountTag", self.account_tag.as_deref(), OPTIONAL),
             ("accountToken", self.account_token.as_deref(), OPTIONAL),
         ])?;
@@ -324,7 +321,7 @@ impl Endpoint for PayeeAccountRetrieveRequest {
         pairs.push_opt("accountToken", self.account_token.as_deref());
         pairs.push("accountType", self.account_type.as_str());
         pairs.push("customerNo", &self.customer_no);
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push_opt("timestamp", self.timestamp.as_deref());
         pairs
     }
 }
@@ -332,15 +329,13 @@ impl Endpoint for PayeeAccountRetrieveRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeAccountRetrieveRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             account_type: wire::required(params, "accountType", wire::enumeration)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::text)?,
             account_tag: wire::optional(params, "accountTag", wire::text)?,
             account_token: wire::optional(params, "accountToken", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -363,6 +358,9 @@ pub struct PayeeAccountRetrieveResponse {
     /// Creation time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// Currency of the payee's account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
     /// First name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -393,6 +391,7 @@ impl lenient::Fields for PayeeAccountRetrieveResponse {
             "amountTag" => self.amount_tag = map.next_value::<lenient::Text>()?.0,
             "country" => self.country = map.next_value::<lenient::Text>()?.0,
             "createdAt" => self.created_at = map.next_value::<lenient::Text>()?.0,
+            "currency" => self.currency = map.next_value()?,
             "firstName" => self.first_name = map.next_value::<lenient::Text>()?.0,
             "lastName" => self.last_name = map.next_value::<lenient::Text>()?.0,
             "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
@@ -422,15 +421,15 @@ impl<'de> Deserialize<'de> for PayeeAccountRetrieveResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayoutPayRequest {
     /// `customerNo`: Pockyt customer number of the payee.
-    pub customer_no: String,
+    pub customer_no: Option<String>,
     /// `accountToken`: Token of the payee's account.
-    pub account_token: String,
+    pub account_token: Option<String>,
     /// `amount`: Amount to pay out.
     pub amount: Amount,
     /// `currency`: Currency of the amount.
     pub currency: Currency,
     /// `invoiceId`: Merchant's unique id for this payout.
-    pub invoice_id: String,
+    pub invoice_id: Option<String>,
     /// `subject`: Subject line of the email sent when the payout completes.
     pub subject: Option<String>,
     /// `description`: Payout description, at most 100 characters.
@@ -443,30 +442,54 @@ pub struct PayoutPayRequest {
     pub processing_channel: Option<ProcessingChannel>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     pub timestamp: Option<String>,
+    /// `vendor`: Payout channel of the older receiver form, such as `paypal`.
+    pub vendor: Option<String>,
+    /// `receiver`: Who is paid, in the older receiver form (an e-mail address or account id); set with `receiverType`.
+    pub receiver: Option<String>,
+    /// `receiverType`: What `receiver` is, such as `EMAIL`.
+    pub receiver_type: Option<String>,
+    /// `language`: Language of the receiver's notice in the older receiver form.
+    pub language: Option<String>,
 }
 
 impl PayoutPayRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(
-        customer_no: impl Into<String>,
-        account_token: impl Into<String>,
-        amount: Amount,
-        currency: Currency,
-        invoice_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(amount: Amount, currency: Currency) -> Self {
         Self {
-            customer_no: customer_no.into(),
-            account_token: account_token.into(),
+            customer_no: None,
+            account_token: None,
             amount,
             currency,
-            invoice_id: invoice_id.into(),
+            invoice_id: None,
             subject: None,
             description: None,
             note: None,
             ipn_url: None,
             processing_channel: None,
             timestamp: None,
+            vendor: None,
+            receiver: None,
+            receiver_type: None,
+            language: None,
         }
+    }
+
+    /// Sets `customerNo`: Pockyt customer number of the payee.
+    pub fn customer_no(mut self, customer_no: impl Into<String>) -> Self {
+        self.customer_no = Some(customer_no.into());
+        self
+    }
+
+    /// Sets `accountToken`: Token of the payee's account.
+    pub fn account_token(mut self, account_token: impl Into<String>) -> Self {
+        self.account_token = Some(account_token.into());
+        self
+    }
+
+    /// Sets `invoiceId`: Merchant's unique id for this payout.
+    pub fn invoice_id(mut self, invoice_id: impl Into<String>) -> Self {
+        self.invoice_id = Some(invoice_id.into());
+        self
     }
 
     /// Sets `subject`: Subject line of the email sent when the payout completes.
@@ -504,6 +527,30 @@ impl PayoutPayRequest {
         self.timestamp = Some(timestamp.into());
         self
     }
+
+    /// Sets `vendor`: Payout channel of the older receiver form, such as `paypal`.
+    pub fn vendor(mut self, vendor: impl Into<String>) -> Self {
+        self.vendor = Some(vendor.into());
+        self
+    }
+
+    /// Sets `receiver`: Who is paid, in the older receiver form (an e-mail address or account id); set with `receiverType`.
+    pub fn receiver(mut self, receiver: impl Into<String>) -> Self {
+        self.receiver = Some(receiver.into());
+        self
+    }
+
+    /// Sets `receiverType`: What `receiver` is, such as `EMAIL`.
+    pub fn receiver_type(mut self, receiver_type: impl Into<String>) -> Self {
+        self.receiver_type = Some(receiver_type.into());
+        self
+    }
+
+    /// Sets `language`: Language of the receiver's notice in the older receiver form.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
 }
 
 impl Endpoint for PayoutPayRequest {
@@ -516,36 +563,48 @@ impl Endpoint for PayoutPayRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
-            ("accountToken", Some(self.account_token.as_str()), REQUIRED),
+            ("customerNo", self.customer_no.as_deref(), OPTIONAL),
+            ("accountToken", self.account_token.as_deref(), OPTIONAL),
         ])?;
         check::amount("amount", Some(&self.amount), REQUIRED, Some(&self.currency))?;
         check::texts(&[
             ("currency", Some(self.currency.as_str()), REQUIRED),
-            ("invoiceId", Some(self.invoice_id.as_str()), REQUIRED),
+            ("invoiceId", self.invoice_id.as_deref(), OPTIONAL),
             ("subject", self.subject.as_deref(), OPTIONAL),
             ("description", self.description.as_deref(), OPTIONAL.max_chars(100)),
             ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
             ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
             ("processingChannel", self.processing_channel.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("vendor", self.vendor.as_deref(), OPTIONAL),
+            ("receiver", self.receiver.as_deref(), OPTIONAL),
+            ("receiverType", self.receiver_type.as_deref(), OPTIONAL),
+            ("language", self.language.as_deref(), OPTIONAL),
         ])?;
+        check::at_least_one(
+            &["accountToken", "receiver"],
+            &[self.account_token.is_some(), self.receiver.is_some()],
+        )?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(11);
-        pairs.push("accountToken", &self.account_token);
+        let mut pairs = WirePairs::with_capacity(15);
+        pairs.push_opt("accountToken", self.account_token.as_deref());
         pairs.push("amount", self.amount.as_str());
         pairs.push("currency", self.currency.as_str());
-        pairs.push("customerNo", &self.customer_no);
+        pairs.push_opt("customerNo", self.customer_no.as_deref());
         pairs.push_opt("description", self.description.as_deref());
-        pairs.push("invoiceId", &self.invoice_id);
+        pairs.push_opt("invoiceId", self.invoice_id.as_deref());
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
+        pairs.push_opt("language", self.language.as_deref());
         pairs.push_opt("note", self.note.as_deref());
         pairs.push_opt("processingChannel", self.processing_channel.as_ref().map(|v| v.as_str()));
+        pairs.push_opt("receiver", self.receiver.as_deref());
+        pairs.push_opt("receiverType", self.receiver_type.as_deref());
         pairs.push_opt("subject", self.subject.as_deref());
         pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("vendor", self.vendor.as_deref());
         pairs
     }
 }
@@ -553,21 +612,23 @@ impl Endpoint for PayoutPayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayoutPayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
-            customer_no: wire::required(params, "customerNo", wire::text)?,
-            account_token: wire::required(params, "accountToken", wire::text)?,
+        Ok(Self {
+            customer_no: wire::optional(params, "customerNo", wire::text)?,
+            account_token: wire::optional(params, "accountToken", wire::text)?,
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
-            invoice_id: wire::required(params, "invoiceId", wire::text)?,
+            invoice_id: wire::optional(params, "invoiceId", wire::text)?,
             subject: wire::optional(params, "subject", wire::text)?,
             description: wire::optional(params, "description", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             processing_channel: wire::optional(params, "processingChannel", wire::enumeration)?,
             timestamp: wire::optional(params, "timestamp", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+            vendor: wire::optional(params, "vendor", wire::text)?,
+            receiver: wire::optional(params, "receiver", wire::text)?,
+            receiver_type: wire::optional(params, "receiverType", wire::text)?,
+            language: wire::optional(params, "language", wire::text)?,
+        })
     }
 }
 
@@ -670,9 +731,7 @@ impl Endpoint for PayoutInquiryRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayoutInquiryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self { invoice_id: wire::required(params, "invoiceId", wire::text)? };
-        request.validate()?;
-        Ok(request)
+        Ok(Self { invoice_id: wire::required(params, "invoiceId", wire::text)? })
     }
 }
 
@@ -793,12 +852,10 @@ impl Endpoint for PayoutBalanceRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayoutBalanceRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -821,6 +878,9 @@ impl lenient::Fields for PayoutBalanceResponse {
     fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
         match key {
             "balance" => self.balance = map.next_value::<lenient::List<_>>()?.0,
+            "ret_code" | "re_code" | "ret_msg" => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1051,7 +1111,7 @@ impl Endpoint for PayeeRegisterRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeRegisterRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
             customer_code: wire::required(params, "customerCode", wire::text)?,
             profile_type: wire::required(params, "profileType", wire::enumeration)?,
@@ -1071,9 +1131,7 @@ impl FromWire for PayeeRegisterRequest {
             government_id: wire::optional(params, "governmentId", wire::text)?,
             government_id_type: wire::optional(params, "governmentIdType", wire::text)?,
             payor_no: wire::optional(params, "payorNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1140,13 +1198,11 @@ impl Endpoint for PayeeRetrieveRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeRetrieveRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             timestamp: wire::required(params, "timestamp", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1197,6 +1253,8 @@ pub struct PayeeUpdateRequest {
     pub street2: Option<String>,
     /// `zip`: Postal code.
     pub zip: Option<String>,
+    /// `createdTime`: When the payee was created, as the merchant's system records it.
+    pub created_time: Option<String>,
 }
 
 impl PayeeUpdateRequest {
@@ -1222,6 +1280,7 @@ impl PayeeUpdateRequest {
             street: None,
             street2: None,
             zip: None,
+            created_time: None,
         }
     }
 
@@ -1326,6 +1385,12 @@ impl PayeeUpdateRequest {
         self.zip = Some(zip.into());
         self
     }
+
+    /// Sets `createdTime`: When the payee was created, as the merchant's system records it.
+    pub fn created_time(mut self, created_time: impl Into<String>) -> Self {
+        self.created_time = Some(created_time.into());
+        self
+    }
 }
 
 impl Endpoint for PayeeUpdateRequest {
@@ -1361,16 +1426,18 @@ impl Endpoint for PayeeUpdateRequest {
             ("street", self.street.as_deref(), OPTIONAL),
             ("street2", self.street2.as_deref(), OPTIONAL),
             ("zip", self.zip.as_deref(), OPTIONAL),
+            ("createdTime", self.created_time.as_deref(), OPTIONAL),
         ])?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
-        let mut pairs = WirePairs::with_capacity(19);
+        let mut pairs = WirePairs::with_capacity(20);
         pairs.push_opt("city", self.city.as_deref());
         pairs.push_opt("company", self.company.as_deref());
         pairs.push_opt("country", self.country.as_deref());
         pairs.push_opt("countryCode", self.country_code.as_deref());
+        pairs.push_opt("createdTime", self.created_time.as_deref());
         pairs.push_opt("customerCode", self.customer_code.as_deref());
         pairs.push("customerNo", &self.customer_no);
         pairs.push_opt("dateOfBirth", self.date_of_birth.as_deref());
@@ -1393,7 +1460,7 @@ impl Endpoint for PayeeUpdateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeUpdateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
             timestamp: wire::required(params, "timestamp", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
@@ -1413,9 +1480,8 @@ impl FromWire for PayeeUpdateRequest {
             street: wire::optional(params, "street", wire::text)?,
             street2: wire::optional(params, "street2", wire::text)?,
             zip: wire::optional(params, "zip", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+            created_time: wire::optional(params, "createdTime", wire::text)?,
+        })
     }
 }
 
@@ -1587,7 +1653,7 @@ impl Endpoint for PayeeBankAccountCreateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeBankAccountCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_country: wire::required(params, "accountCountry", wire::text)?,
@@ -1600,9 +1666,7 @@ impl FromWire for PayeeBankAccountCreateRequest {
             client_ip: wire::optional(params, "clientIp", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             payor_no: wire::optional(params, "payorNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1692,7 +1756,7 @@ impl<'de> Deserialize<'de> for PayeeBankAccountCreateResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayeeFundingAccountsRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: Option<String>,
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `accountToken`: Only this account.
@@ -1703,13 +1767,19 @@ pub struct PayeeFundingAccountsRequest {
 
 impl PayeeFundingAccountsRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(timestamp: impl Into<String>, customer_no: impl Into<String>) -> Self {
+    pub fn new(customer_no: impl Into<String>) -> Self {
         Self {
-            timestamp: timestamp.into(),
+            timestamp: None,
             customer_no: customer_no.into(),
             account_token: None,
             account_tag: None,
         }
+    }
+
+    /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
     }
 
     /// Sets `accountToken`: Only this account.
@@ -1735,11 +1805,7 @@ impl Endpoint for PayeeFundingAccountsRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("accountToken", self.account_token.as_deref(), OPTIONAL),
             ("accountTag", self.account_tag.as_deref(), OPTIONAL),
@@ -1752,7 +1818,7 @@ impl Endpoint for PayeeFundingAccountsRequest {
         pairs.push_opt("accountTag", self.account_tag.as_deref());
         pairs.push_opt("accountToken", self.account_token.as_deref());
         pairs.push("customerNo", &self.customer_no);
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push_opt("timestamp", self.timestamp.as_deref());
         pairs
     }
 }
@@ -1760,14 +1826,12 @@ impl Endpoint for PayeeFundingAccountsRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeFundingAccountsRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+        Ok(Self {
+            timestamp: wire::optional(params, "timestamp", wire::text)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_token: wire::optional(params, "accountToken", wire::text)?,
             account_tag: wire::optional(params, "accountTag", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -1794,6 +1858,9 @@ impl lenient::Fields for PayeeFundingAccountsResponse {
         match key {
             "accounts" => self.accounts = map.next_value::<lenient::List<_>>()?.0,
             "user" => self.user = map.next_value()?,
+            "ret_code" | "re_code" | "ret_msg" => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -1870,13 +1937,11 @@ impl Endpoint for PayeeAccountDeleteRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PayeeAccountDeleteRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             timestamp: wire::required(params, "timestamp", wire::text)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_token: wire::optional(params, "accountToken", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 

@@ -131,7 +131,7 @@ impl Endpoint for VoucherCreateRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for VoucherCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             out_auth_info_no: wire::required(params, "outAuthInfoNo", wire::text)?,
             out_auth_detail_no: wire::required(params, "outAuthDetailNo", wire::text)?,
             vendor: wire::required(params, "vendor", wire::enumeration)?,
@@ -140,9 +140,7 @@ impl FromWire for VoucherCreateRequest {
             settle_currency: wire::optional(params, "settleCurrency", wire::enumeration)?,
             auth_ipn_url: wire::optional(params, "authIpnUrl", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -264,7 +262,7 @@ impl Endpoint for AuthFreezeRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AuthFreezeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             out_auth_info_no: wire::required(params, "outAuthInfoNo", wire::text)?,
             out_auth_detail_no: wire::required(params, "outAuthDetailNo", wire::text)?,
             vendor: wire::required(params, "vendor", wire::enumeration)?,
@@ -274,9 +272,7 @@ impl FromWire for AuthFreezeRequest {
             auth_ipn_url: wire::optional(params, "authIpnUrl", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
             payment_barcode: wire::optional(params, "paymentBarcode", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -391,7 +387,7 @@ impl Endpoint for AuthUnfreezeRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AuthUnfreezeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             auth_info_no: wire::optional(params, "authInfoNo", wire::text)?,
             out_auth_info_no: wire::optional(params, "outAuthInfoNo", wire::text)?,
             out_auth_detail_no: wire::required(params, "outAuthDetailNo", wire::text)?,
@@ -399,9 +395,7 @@ impl FromWire for AuthUnfreezeRequest {
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
             auth_ipn_url: wire::optional(params, "authIpnUrl", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -588,7 +582,7 @@ impl Endpoint for AuthCaptureRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AuthCaptureRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             auth_info_no: wire::optional(params, "authInfoNo", wire::text)?,
             out_auth_info_no: wire::optional(params, "outAuthInfoNo", wire::text)?,
             out_auth_detail_no: wire::required(params, "outAuthDetailNo", wire::text)?,
@@ -598,9 +592,7 @@ impl FromWire for AuthCaptureRequest {
             reference: wire::required(params, "reference", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             auth_confirm_model: wire::optional(params, "authConfirmModel", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -766,14 +758,12 @@ impl Endpoint for AuthDetailQueryRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AuthDetailQueryRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             auth_info_no: wire::optional(params, "authInfoNo", wire::text)?,
             out_auth_info_no: wire::optional(params, "outAuthInfoNo", wire::text)?,
             auth_detail_no: wire::optional(params, "authDetailNo", wire::text)?,
             out_auth_detail_no: wire::optional(params, "outAuthDetailNo", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 

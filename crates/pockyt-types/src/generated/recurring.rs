@@ -93,13 +93,11 @@ impl Endpoint for UpdateRecurringRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for UpdateRecurringRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             schedule_no: wire::optional(params, "scheduleNo", wire::text)?,
             payment_count: wire::optional(params, "paymentCount", wire::integer)?,
             status: wire::optional(params, "status", wire::enumeration)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -342,7 +340,7 @@ impl Endpoint for PaypalCreatePlanRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for PaypalCreatePlanRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             client_id: wire::required(params, "clientId", wire::text)?,
             secret: wire::required(params, "secret", wire::text)?,
             amount: wire::optional(params, "amount", wire::amount)?,
@@ -356,9 +354,7 @@ impl FromWire for PaypalCreatePlanRequest {
             payment_preferences: wire::optional(params, "paymentPreferences", wire::text)?,
             taxes: wire::optional(params, "taxes", wire::text)?,
             product_schema: wire::optional(params, "productSchema", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -513,7 +509,7 @@ impl Endpoint for AutoDebitConsultRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AutoDebitConsultRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             vendor: wire::required(params, "vendor", wire::enumeration)?,
             terminal: wire::required(params, "terminal", wire::enumeration)?,
             os_type: wire::optional(params, "osType", wire::enumeration)?,
@@ -522,9 +518,7 @@ impl FromWire for AutoDebitConsultRequest {
             auto_reference: wire::required(params, "autoReference", wire::text)?,
             auto_ipn_url: wire::optional(params, "autoIpnUrl", wire::text)?,
             note: wire::optional(params, "note", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -629,12 +623,10 @@ impl Endpoint for AutoDebitApplyTokenRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AutoDebitApplyTokenRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             auto_debit_no: wire::required(params, "autoDebitNo", wire::text)?,
             grant_type: wire::required(params, "grantType", wire::enumeration)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -657,6 +649,9 @@ pub struct AutoDebitApplyTokenResponse {
     /// When the refresh token expires.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_expiry_time: Option<String>,
+    /// Wallet of the agreement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
     /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -673,6 +668,7 @@ impl lenient::Fields for AutoDebitApplyTokenResponse {
             "refreshTokenExpiryTime" => {
                 self.refresh_token_expiry_time = map.next_value::<lenient::Text>()?.0
             }
+            "vendor" => self.vendor = map.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -770,16 +766,14 @@ impl Endpoint for AutoDebitPayRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AutoDebitPayRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self {
+        Ok(Self {
             auto_debit_no: wire::required(params, "autoDebitNo", wire::text)?,
             amount: wire::required(params, "amount", wire::amount)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
             settle_currency: wire::required(params, "settleCurrency", wire::enumeration)?,
             reference: wire::required(params, "reference", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
-        };
-        request.validate()?;
-        Ok(request)
+        })
     }
 }
 
@@ -882,9 +876,7 @@ impl Endpoint for AutoDebitRevokeRequest {
 #[cfg(feature = "from-wire")]
 impl FromWire for AutoDebitRevokeRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
-        let request = Self { auto_debit_no: wire::required(params, "autoDebitNo", wire::text)? };
-        request.validate()?;
-        Ok(request)
+        Ok(Self { auto_debit_no: wire::required(params, "autoDebitNo", wire::text)? })
     }
 }
 
@@ -901,6 +893,9 @@ pub struct AutoDebitRevokeResponse {
     /// Merchant's id for the agreement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reference: Option<String>,
+    /// Wallet of the agreement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
     /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -911,6 +906,7 @@ impl lenient::Fields for AutoDebitRevokeResponse {
         match key {
             "autoDebitNo" => self.auto_debit_no = map.next_value::<lenient::Text>()?.0,
             "autoReference" => self.auto_reference = map.next_value::<lenient::Text>()?.0,
+            "vendor" => self.vendor = map.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)

@@ -355,12 +355,10 @@ async fn identity_fields_are_added_and_signed() {
     mock.push_json(200, SUCCESS);
     let config = config().mer_group_no("900001").store_admin_no("clerk-7");
     let client = client_with(&mock, config);
-    let add = InstoreAddRequest::new(
-        Amount::parse("3.00").unwrap(),
-        Currency::Usd,
-        SettleCurrency::Usd,
-    )
-    .reference("pos-1");
+    let add = InstoreAddRequest::new(Amount::parse("3.00").unwrap())
+        .currency(Currency::Usd)
+        .settle_currency(SettleCurrency::Usd)
+        .reference("pos-1");
     client.instore_add(&add).await.unwrap();
     let body: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&mock.requests()[0].body).unwrap();

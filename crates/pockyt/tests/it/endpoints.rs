@@ -18,7 +18,6 @@ async fn secure_pay() {
         ("vendor", "alipay"),
         ("reference", "sample"),
         ("terminal", "ONLINE"),
-        ("callbackUrl", "https://merchant.example.com/hook"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -107,9 +106,6 @@ async fn acquire_create() {
         ("amount", "1.00"),
         ("reference", "sample"),
         ("currency", "USD"),
-        ("settleCurrency", "USD"),
-        ("vendor", "alipay"),
-        ("alipayUserId", "sample"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -126,12 +122,8 @@ async fn acquire_create() {
 
 #[tokio::test]
 async fn instore_add() {
-    let request = InstoreAddRequest::from_wire(&support::params(&[
-        ("amount", "1.00"),
-        ("currency", "USD"),
-        ("settleCurrency", "USD"),
-    ]))
-    .expect("the sample is valid");
+    let request = InstoreAddRequest::from_wire(&support::params(&[("amount", "1.00")]))
+        .expect("the sample is valid");
     let (client, mock) = support::client();
     client
         .instore_add(&request)
@@ -175,7 +167,6 @@ async fn create_trans_qrcode() {
     let request = CreateTransQrcodeRequest::from_wire(&support::params(&[
         ("amount", "1.00"),
         ("currency", "USD"),
-        ("settleCurrency", "USD"),
         ("reference", "sample"),
     ]))
     .expect("the sample is valid");
@@ -196,7 +187,6 @@ async fn cashier_add() {
     let request = CashierAddRequest::from_wire(&support::params(&[
         ("amount", "1.00"),
         ("currency", "USD"),
-        ("settleCurrency", "USD"),
         ("reference", "sample"),
         ("ipnUrl", "https://merchant.example.com/hook"),
     ]))
@@ -662,11 +652,8 @@ async fn customer_retrieve() {
 
 #[tokio::test]
 async fn customer_update() {
-    let request = CustomerUpdateRequest::from_wire(&support::params(&[
-        ("customerNo", "sample"),
-        ("timestamp", "2024-01-01T12:00:00Z"),
-    ]))
-    .expect("the sample is valid");
+    let request =
+        CustomerUpdateRequest::from_wire(&support::params(&[])).expect("the sample is valid");
     let (client, mock) = support::client();
     client
         .customer_update(&request)
@@ -678,7 +665,6 @@ async fn customer_update() {
 #[tokio::test]
 async fn payee_account_create() {
     let request = PayeeAccountCreateRequest::from_wire(&support::params(&[
-        ("timestamp", "2024-01-01T12:00:00Z"),
         ("customerNo", "sample"),
         ("accountType", "CARD"),
         ("accountTag", "sample"),
@@ -698,7 +684,6 @@ async fn payee_account_retrieve() {
     let request = PayeeAccountRetrieveRequest::from_wire(&support::params(&[
         ("accountType", "CARD"),
         ("customerNo", "sample"),
-        ("timestamp", "2024-01-01T12:00:00Z"),
         ("accountTag", "sample"),
     ]))
     .expect("the sample is valid");
@@ -717,11 +702,9 @@ async fn payee_account_retrieve() {
 #[tokio::test]
 async fn payout_pay() {
     let request = PayoutPayRequest::from_wire(&support::params(&[
-        ("customerNo", "sample"),
         ("accountToken", "sample"),
         ("amount", "1.00"),
         ("currency", "USD"),
-        ("invoiceId", "sample"),
     ]))
     .expect("the sample is valid");
     let (client, mock) = support::client();
@@ -841,11 +824,9 @@ async fn payee_bank_account_create() {
 
 #[tokio::test]
 async fn payee_funding_accounts() {
-    let request = PayeeFundingAccountsRequest::from_wire(&support::params(&[
-        ("timestamp", "2024-01-01T12:00:00Z"),
-        ("customerNo", "sample"),
-    ]))
-    .expect("the sample is valid");
+    let request =
+        PayeeFundingAccountsRequest::from_wire(&support::params(&[("customerNo", "sample")]))
+            .expect("the sample is valid");
     let (client, mock) = support::client();
     client
         .payee_funding_accounts(&request)
