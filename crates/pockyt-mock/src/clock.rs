@@ -28,7 +28,6 @@ pub(crate) fn gateway_time(now: SystemTime) -> String {
     )
 }
 
-/// `YYYYMMDDHHMMSS` as `yyyy-MM-dd HH:mm:ss`, the form transaction records use.
 /// An ISO 8601 UTC time, `2024-01-01T00:00:00Z`, as the capture webhook's `completedAt`.
 pub(crate) fn iso_utc(now: SystemTime) -> String {
     let utc = now
@@ -47,6 +46,7 @@ pub(crate) fn iso_utc(now: SystemTime) -> String {
     )
 }
 
+/// `YYYYMMDDHHMMSS` as `yyyy-MM-dd HH:mm:ss`, the form transaction records use.
 pub(crate) fn readable(compact: &str) -> String {
     let part = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
     format!(

@@ -91,6 +91,9 @@ impl Simulator {
             if !payment.is_open() {
                 return Err(FinishError::NotOpen(payment.status.clone()));
             }
+            if status == TransactionStatus::Success {
+                payment.paid_at = Some(std::time::SystemTime::now());
+            }
             payment.status = status;
             payment.clone()
         };

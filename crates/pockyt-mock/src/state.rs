@@ -46,6 +46,10 @@ pub struct Payment {
     pub refunds: Vec<Refund>,
     /// When it was created, `YYYYMMDDHHMMSS` on the gateway's clock (UTC+8).
     pub created: String,
+    /// When it succeeded; `None` until then.
+    pub paid_at: Option<std::time::SystemTime>,
+    /// The cashier or clerk the creating request named (`storeAdminNo`), if any.
+    pub store_admin_no: Option<String>,
     /// When it closes if still open; `None`: never.
     pub(crate) expires_at: Option<tokio::time::Instant>,
     /// The shopper asked to save the payment method (`creditType` `cit` or `hosted`, or a v4

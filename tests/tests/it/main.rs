@@ -35,6 +35,7 @@ macro_rules! by_path {
     }};
 }
 
+mod answers;
 mod blocking;
 #[cfg(feature = "browser")]
 mod browser;
@@ -49,6 +50,8 @@ mod formats;
 mod fuzz_regressions;
 mod many_merchants;
 mod proxy;
+#[rustfmt::skip]
+mod response_fields;
 mod responses;
 mod secrets;
 mod server;

@@ -27,6 +27,7 @@ const CLIENT_TESTS_OUT: &str = "crates/pockyt/tests/it/endpoints.rs";
 const SOURCES_OUT: &str = "docs/api-sources.md";
 const RULES_OUT: &str = "crates/pockyt-mock/src/generated/rules.rs";
 const SOURCE_REQUESTS_OUT: &str = "crates/pockyt-mock/tests/it/source_requests.rs";
+const RESPONSE_FIELDS_OUT: &str = "tests/tests/it/response_fields.rs";
 /// The folders whose every `.rs` file the generator owns.
 const OWNED_DIRS: &[&str] = &[
     TYPES_OUT,
@@ -60,6 +61,10 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         (
             root.join(SOURCE_REQUESTS_OUT),
             simulator::source_requests_rs(&api, &sources),
+        ),
+        (
+            root.join(RESPONSE_FIELDS_OUT),
+            simulator::response_fields_rs(&api, &sources),
         ),
     ];
     let mut files = Vec::new();

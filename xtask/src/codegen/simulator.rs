@@ -110,3 +110,32 @@ pub fn source_requests_rs(api: &Api, sources: &[Source]) -> String {
     out.push_str("];\n");
     out
 }
+
+/// The response fields the matrix lists for each call (what any non-broken source reads or a docs
+/// page shows), for the test that the simulator's answers carry them.
+pub fn response_fields_rs(api: &Api, sources: &[Source]) -> String {
+    let mut out = header();
+    out.push_str(
+        "//! For each call, the response fields the source matrix lists: what any non-broken\n\
+         //! source reads or a docs page shows. The simulator's answers must carry them.\n\n\
+         /// (path, fields)\n\
+         pub const RESPONSE_FIELDS: &[(&str, &[&str])] = &[\n",
+    );
+    for endpoint in &api.endpoints {
+        let mut fields: Vec<&str> = sources
+            .iter()
+            .flat_map(|s| s.endpoints.iter())
+            .filter(|e| e.path == endpoint.path && e.broken.is_none())
+            .flat_map(|e| e.response.iter().map(|f| f.wire.as_str()))
+            .collect();
+        fields.sort_unstable();
+        fields.dedup();
+        if fields.is_empty() {
+            continue;
+        }
+        let quoted: Vec<String> = fields.iter().map(|f| format!("{f:?}")).collect();
+        let _ = writeln!(out, "({:?}, &[{}]),", endpoint.path, quoted.join(", "));
+    }
+    out.push_str("];\n");
+    out
+}

@@ -43,6 +43,7 @@ pub(super) fn create_customer(ctx: &Ctx<'_>) -> Result<Payload, GatewayError> {
     let mut profile = profile_fields(ctx);
     profile.insert("customerNo".into(), number.clone());
     profile.insert("createdTime".into(), "2024-01-01T00:00:00Z".into());
+    profile.insert("updatedTime".into(), "2024-01-01T00:00:00Z".into());
     store.customers.insert(
         number,
         CustomerRecord {

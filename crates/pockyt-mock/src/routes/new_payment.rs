@@ -128,6 +128,12 @@ pub(super) fn create(ctx: &Ctx<'_>, spec: NewPayment) -> Result<Payment, Gateway
         customer_no: spec.customer_no,
         refunds: Vec::new(),
         created: crate::clock::gateway_time(std::time::SystemTime::now()),
+        paid_at: None,
+        store_admin_no: ctx
+            .params
+            .get("storeAdminNo")
+            .filter(|v| !v.is_empty())
+            .cloned(),
         expires_at: ctx
             .sim
             .expiries

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::clock::readable;
+use crate::clock::{gateway_time, readable};
 use crate::gateway::Payload;
 use crate::state::Payment;
 
@@ -36,26 +36,38 @@ pub(super) fn payment_payload(payment: &Payment) -> Payload {
     payload
 }
 
+/// An in-store transaction as the in-store calls (and cancel) answer it: the docs' example shows
+/// every field, `null` where there is no value yet.
 pub(super) fn transaction_payload(payment: &Payment) -> Payload {
     let mut payload = payment_payload(payment);
     if let Some(status) = payload.remove("status") {
         payload.insert("transactionStatus".into(), status);
     }
     payload.insert("storeNo".into(), json!(payment.store_no));
+    payload.insert("storeAdminNo".into(), json!(payment.store_admin_no));
     payload.insert("transactionType".into(), json!("payment"));
     payload.insert("createTime".into(), json!(readable(&payment.created)));
+    payload.insert(
+        "paymentTime".into(),
+        json!(payment.paid_at.map(|at| readable(&gateway_time(at)))),
+    );
+    payload.insert("originalTransactionNo".into(), Value::Null);
+    // The gateway's rate between currency and settleCurrency; the simulator converts nothing.
+    payload.insert("exchangeRate".into(), Value::Null);
+    payload.insert("voidAmount".into(), json!("0.00"));
     if let Some(refunded) = payment.refunded() {
         payload.insert("refundAmount".into(), json!(refunded.as_str()));
     }
-    if !payment.vendor.as_str().is_empty() {
-        payload.insert("vendor".into(), json!(payment.vendor.as_str()));
-    }
+    let vendor = Some(payment.vendor.as_str()).filter(|v| !v.is_empty());
+    payload.insert("vendor".into(), json!(vendor));
     payload
 }
 
 pub(super) fn query_payload(payment: &Payment) -> Payload {
     let mut payload = payment_payload(payment);
     payload.insert("transactionType".into(), json!("payment"));
+    // The legacy id the WooCommerce plugin reads: the same number.
+    payload.insert("yuansferId".into(), json!(payment.transaction_no));
     let refunds: Vec<Value> = payment
         .refunds
         .iter()

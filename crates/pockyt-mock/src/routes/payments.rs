@@ -52,7 +52,26 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
         }),
         CreditPayProcessRequest::PATH => {
             run(ctx, "process success", |c, r: CreditPayProcessRequest| {
-                vaults::process(c, &r.transaction_no)
+                let mut payload = vaults::process(c, &r.transaction_no)?;
+                // docs.pockyt's process example: when it was paid, the payer as the wallet shows
+                // it, and the provider's own transaction id.
+                let paid_at = c
+                    .sim
+                    .store
+                    .lock()
+                    .payments
+                    .get(&r.transaction_no)
+                    .and_then(|p| p.paid_at);
+                payload.insert(
+                    "paymentTime".into(),
+                    json!(paid_at.map(crate::clock::iso_utc)),
+                );
+                payload.insert("supUserid".into(), json!("simulator-payer"));
+                payload.insert(
+                    "vendorId".into(),
+                    json!(format!("sim-{}", r.transaction_no)),
+                );
+                Ok(payload)
             })
         }
         OrderProcessV4Request::PATH => {
@@ -141,6 +160,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                         ("partnerid", "1900000109"),
                         ("package", "Sign=WXPay"),
                         ("noncestr", "simulator"),
+                        ("timestamp", "1700000000"),
                         ("sign", "simulator-sign"),
                     ] {
                         payload.insert(field.into(), json!(value));
@@ -149,6 +169,16 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                         "prepayid".into(),
                         json!(format!("wx{}", payment.transaction_no)),
                     );
+                }
+                Vendor::CashAppPay => {
+                    // What the mobile demos hand Cash App's SDK; `cit` would mean "on file".
+                    for (field, value) in [
+                        ("clientId", "CAS-CI_SIMULATOR"),
+                        ("scopeId", "BRAND_SIMULATOR"),
+                        ("creditType", "normal"),
+                    ] {
+                        payload.insert(field.into(), json!(value));
+                    }
                 }
                 _ => {
                     payload.insert(

@@ -8,7 +8,7 @@
 
 use super::prelude::*;
 use crate::routes::customers::{create_customer, find_customer, profile_of, update_customer};
-use crate::state::{PayeeAccount, PayoutKey};
+use crate::state::{PayeeAccount, PayoutKey, Records};
 
 /// This group's handler for `path`, if it has one.
 pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayError>> {
@@ -64,6 +64,20 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 if let Some(tag) = account.get("accountTag") {
                     payload.insert("accountTag".into(), json!(tag));
                 }
+                // docs.yuansfer's retrieve table: when it was added, its country and currency, and
+                // whose it is.
+                for (name, from) in [
+                    ("createdAt", "createdAt"),
+                    ("country", "accountCountry"),
+                    ("currency", "accountCurrency"),
+                ] {
+                    if let Some(value) = account.get(from) {
+                        payload.insert(name.into(), json!(value));
+                    }
+                }
+                for (name, value) in payee_profile(&store, customer_no) {
+                    payload.entry(name).or_insert(Value::String(value));
+                }
                 Ok(payload)
             },
         ),
@@ -108,6 +122,24 @@ pub(super) fn payee_account_create(
     let mut account = HashMap::new();
     account.insert("accountTag".to_owned(), r.account_tag.clone());
     account.insert("accountType".to_owned(), r.account_type.to_string());
+    account.insert("createdAt".to_owned(), "2024-01-01T00:00:00Z".to_owned());
+    for (name, value) in [
+        ("accountCountry", r.account_country.clone()),
+        (
+            "accountCurrency",
+            r.account_currency.as_ref().map(ToString::to_string),
+        ),
+        (
+            "profileType",
+            r.profile_type.as_ref().map(ToString::to_string),
+        ),
+    ] {
+        if let Some(value) = value {
+            account.insert(name.to_owned(), value);
+        }
+    }
+    // The answer shows the payee as well (docs.yuansfer's example): the customer's profile.
+    let profile = payee_profile(&store, &r.customer_no);
     store.payee_accounts.insert(
         token.clone(),
         PayeeAccount {
@@ -116,7 +148,7 @@ pub(super) fn payee_account_create(
             fields: account,
         },
     );
-    Ok(fields([
+    let mut payload = fields([
         ("accountToken", token.clone()),
         ("customerNo", r.customer_no),
         ("timestamp", r.timestamp.unwrap_or_default()),
@@ -124,7 +156,30 @@ pub(super) fn payee_account_create(
             "link",
             format!("{}/v1/customers/user-account/{token}", ctx.sim.base_url),
         ),
-    ]))
+    ]);
+    for (name, value) in profile.into_iter().chain(
+        ["accountCountry", "accountCurrency", "profileType"]
+            .into_iter()
+            .filter_map(|name| Some((name.to_owned(), account_field(&store, &token, name)?))),
+    ) {
+        payload.entry(name).or_insert(Value::String(value));
+    }
+    Ok(payload)
+}
+
+/// The payee's name, e-mail and code, as an account's answers show them.
+fn payee_profile(store: &Records, customer_no: &str) -> Vec<(String, String)> {
+    let Some(customer) = store.customers.get(customer_no) else {
+        return Vec::new();
+    };
+    ["firstName", "lastName", "email", "customerCode"]
+        .into_iter()
+        .filter_map(|name| Some((name.to_owned(), customer.profile.get(name)?.clone())))
+        .collect()
+}
+
+fn account_field(store: &Records, token: &str, name: &str) -> Option<String> {
+    store.payee_accounts.get(token)?.fields.get(name).cloned()
 }
 
 pub(super) fn payee_bank_account_create(

@@ -38,6 +38,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 let mut payload = fields([
                     ("autoDebitNo", agreement.auto_debit_no),
                     ("autoReference", agreement.auto_reference),
+                    ("vendor", agreement.vendor.to_string()),
                 ]);
                 payload.insert(
                     "accessTokenExpiryTime".into(),
@@ -77,6 +78,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 Ok(fields([
                     ("autoDebitNo", agreement.auto_debit_no.clone()),
                     ("autoReference", agreement.auto_reference.clone()),
+                    ("vendor", agreement.vendor.to_string()),
                 ]))
             })
         }
@@ -106,7 +108,7 @@ pub(super) fn auto_debit_consult(
             auto_debit_no: number.clone(),
             auto_reference: r.auto_reference.clone(),
             merchant_no: ctx.merchant.merchant_no.clone(),
-            vendor: r.vendor,
+            vendor: r.vendor.clone(),
             redirect_url: r.auto_redirect_url,
             auto_ipn_url: r.auto_ipn_url,
             note: r.note,
@@ -114,13 +116,16 @@ pub(super) fn auto_debit_consult(
             revoked: false,
         },
     );
+    // The page the payer authorises on; docs.yuansfer also names it `normalUrl` (a web page) and
+    // `applinkUrl` (the wallet app's link), which the simulator has only one of.
+    let page = format!("{}/auto-debit/authorize/{number}", ctx.sim.base_url);
     Ok(fields([
-        (
-            "authUrl",
-            format!("{}/auto-debit/authorize/{number}", ctx.sim.base_url),
-        ),
+        ("authUrl", page.clone()),
+        ("normalUrl", page.clone()),
+        ("applinkUrl", page),
         ("autoDebitNo", number),
         ("autoReference", r.auto_reference),
+        ("vendor", r.vendor.to_string()),
     ]))
 }
 

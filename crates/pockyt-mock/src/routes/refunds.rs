@@ -76,10 +76,11 @@ pub(super) fn refund(ctx: &Ctx<'_>, r: RefundRequest) -> Result<Payload, Gateway
     let mut payload = payment_payload(payment);
     let transaction_no = payment.transaction_no.clone();
     payload.insert("refundAmount".into(), json!(amount.as_str()));
-    if let Some(reference) = &r.refund_reference {
-        payload.insert("refundReference".into(), json!(reference));
-    }
+    payload.insert("refundReference".into(), json!(r.refund_reference));
     payload.insert("refundTransactionNo".into(), json!(refund_no));
+    // The names older integrations read (WOO, docs.yuansfer): the same numbers.
+    payload.insert("refundTransactionId".into(), json!(refund_no));
+    payload.insert("oldTransactionId".into(), json!(transaction_no));
     payload.insert("status".into(), json!("success"));
     if let Some(key) = refund_key {
         store.refund_references.insert(key, transaction_no);
@@ -127,8 +128,24 @@ pub(super) fn cancel(
             // The paid order is now closed and refunded: the merchant hears of it as of any other
             // change.
             ctx.sim.notify(&payment);
-            Ok(payment_payload(&payment))
+            Ok(cancel_payload(&payment))
         }
-        Err(number) => settle(ctx, &number, TransactionStatus::Closed),
+        Err(number) => {
+            settle(ctx, &number, TransactionStatus::Closed)?;
+            let store = ctx.sim.store.lock();
+            let payment = store
+                .payments
+                .get(&number)
+                .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
+            Ok(cancel_payload(payment))
+        }
     }
+}
+
+/// What cancel answers: the payment's fields and, as the Go SDK reads them, the in-store
+/// transaction's (its `transactionStatus` beside `status`).
+fn cancel_payload(payment: &Payment) -> Payload {
+    let mut payload = transaction_payload(payment);
+    payload.insert("status".into(), json!(payment.status.as_str()));
+    payload
 }

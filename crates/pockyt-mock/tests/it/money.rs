@@ -491,9 +491,13 @@ async fn a_qr_code_is_made_only_for_an_order_still_open() {
         .unwrap()
         .transaction_no
         .unwrap();
+    // docs.yuansfer's table requires vendor, ipnUrl and needQrcode here.
     let qr = CreateTransQrcodeRequest::new(amount("3.00"), Currency::Usd)
         .settle_currency(SettleCurrency::Usd)
-        .transaction_no(&number);
+        .transaction_no(&number)
+        .vendor(Vendor::Alipay)
+        .ipn_url("https://merchant.example.com/ipn")
+        .need_qrcode(true);
     client
         .create_trans_qrcode(&qr)
         .await

@@ -83,23 +83,28 @@ fn zero_decimal_currencies_reject_cents() {
 }
 
 #[test]
-fn exactly_one_of_transaction_no_and_reference() {
+fn at_least_one_of_transaction_no_and_reference() {
     let base = || {
         RefundRequest::new(usd("1.00"), Currency::Usd, SettleCurrency::Usd)
             .refund_reference("refund-1")
     };
     let err = base().validate().unwrap_err();
     assert!(err.is_missing(), "{err}");
-    let err = base()
-        .transaction_no("1")
-        .reference("r")
-        .validate()
-        .unwrap_err();
+    // The Go and JS SDKs can send both; the gateway then wants them to name one payment.
+    assert!(base().transaction_no("1").reference("r").validate().is_ok());
+    assert!(base().reference("r").validate().is_ok());
+}
+
+#[test]
+fn exactly_one_of_a_true_alternative() {
+    let both = PayeeAccountRetrieveRequest::new(PayeeAccountType::Paypal, "1000")
+        .account_tag("tag")
+        .account_token("token");
+    let err = both.validate().unwrap_err();
     assert!(
         matches!(err.problem(), Problem::ExactlyOneOf { given: 2, .. }),
         "{err}"
     );
-    assert!(base().reference("r").validate().is_ok());
 }
 
 #[test]
@@ -165,4 +170,29 @@ fn endpoint_constants() {
         RefundRequest::ACCEPTS_STORE_ADMIN_NO,
     ];
     assert_eq!(admin, [true, false]);
+}
+
+/// Issue 24, item 10: an empty required `reference` was told "leave an optional field unset",
+/// which it cannot be. A required field set to an empty string is now missing ("required"), an
+/// optional one empty (set it or leave it unset).
+#[test]
+fn an_empty_required_field_is_not_told_to_be_left_unset() {
+    let mut bad = secure_pay();
+    bad.reference = String::new();
+    let err = bad.validate().unwrap_err();
+    assert_eq!(
+        (err.field(), err.problem()),
+        ("reference", &Problem::Missing)
+    );
+    let message = err.to_string();
+    assert!(message.contains("required"), "{message}");
+    assert!(!message.contains("optional"), "{message}");
+
+    let err = secure_pay().note("").validate().unwrap_err();
+    assert_eq!(err.problem(), &Problem::Empty);
+    let message = err.to_string();
+    assert!(
+        message.contains("give it a value") && message.contains("if it is optional"),
+        "{message}"
+    );
 }
