@@ -142,12 +142,23 @@ fn matrix_md(out: &mut String, api: &Api, sources: &[Source]) {
     }
     let overreach = matrix::client_overreach(api, sources);
     let gaps = matrix::description_gaps(api, sources);
+    let required: usize = api
+        .endpoints
+        .iter()
+        .map(|e| e.request.iter().filter(|f| f.required).count())
+        .sum();
     let _ = writeln!(
         out,
         "\n{} sources, {covered} source × endpoint entries, {sent} request fields and {read} \
-         response fields cited. Fields the client requires that a source does not: {}. Fields a \
-         source sends or reads that the description lacks: {}.\n",
+         response fields cited. The description has {} request and {} response fields; its {required} \
+         required fields agree with every non-broken source but {}, and every cited field is in it \
+         but {}.\n",
         sources.len(),
+        api.endpoints.iter().map(|e| e.request.len()).sum::<usize>(),
+        api.endpoints
+            .iter()
+            .map(|e| matrix::response_fields(api, e).len())
+            .sum::<usize>(),
         overreach.len(),
         gaps.len()
     );
@@ -164,14 +175,35 @@ fn matrix_md(out: &mut String, api: &Api, sources: &[Source]) {
                     source.id, entry.path, entry.at
                 );
             }
+        }
+        // A field marked for the same reason on many calls (a setting an SDK adds to every
+        // request) is one exception, listed once with the calls it covers.
+        let mut marked: Vec<(&str, &str, &str, Vec<&str>)> = Vec::new();
+        for entry in &source.endpoints {
             for field in entry.request.iter().filter(|f| f.bug.is_some()) {
                 let why = field.bug.as_deref().unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "- {} `{}` request `{}` ({}): {why}",
-                    source.id, entry.path, field.wire, field.at
-                );
+                match marked
+                    .iter_mut()
+                    .find(|(wire, reason, _, _)| *wire == field.wire && *reason == why)
+                {
+                    Some((_, _, _, paths)) if !paths.contains(&entry.path.as_str()) => {
+                        paths.push(&entry.path)
+                    }
+                    Some(_) => {}
+                    None => marked.push((&field.wire, why, &field.at, vec![&entry.path])),
+                }
             }
+        }
+        for (wire, why, at, paths) in marked {
+            let calls = match paths.as_slice() {
+                [one] => format!("`{one}`"),
+                many => format!("{} calls", many.len()),
+            };
+            let _ = writeln!(
+                out,
+                "- {} request `{wire}` on {calls} ({at}): {why}",
+                source.id
+            );
         }
     }
     for unmodelled in &api.unmodelled {
