@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::response_fields::RESPONSE_FIELDS;
 
 /// Fields a source reads that only some answers carry, and why no call of the scenario shows them.
-const CONDITIONAL: &[(&str, &str, &str)] = &[
+pub(crate) const CONDITIONAL: &[(&str, &str, &str)] = &[
     (
         "/order/v4/capture",
         "authenticationUrl",

@@ -23,15 +23,15 @@ use pockyt_transport::{HyperTransport, Transport};
 use serde_json::Value;
 
 /// The token the recorders give the SDKs (a test token).
-const TOKEN: &str = "5cbfb079f15b150122261c8537086d77";
+pub(crate) const TOKEN: &str = "5cbfb079f15b150122261c8537086d77";
 const IDENTITY: [&str; 4] = ["merchantNo", "storeNo", "merGroupNo", "verifySign"];
 /// The SDKs whose requests were recorded, by directory.
-const RECORDED: [&str; 5] = ["python", "go", "php", "js", "java"];
+pub(crate) const RECORDED: [&str; 5] = ["python", "go", "php", "js", "java"];
 
 /// Recordings the simulator refuses, and why that is right: each lacks a field the docs require
 /// that the SDK could have sent (its recorder sent only what the SDK itself requires), or is a
 /// request the SDK cannot send correctly. (file, ret_code, the field or reason named)
-const REFUSED: &[(&str, &str, &str)] = &[
+pub(crate) const REFUSED: &[(&str, &str, &str)] = &[
     // docs.yuansfer requires ipnUrl on auto-debit pay and prepay, autoIpnUrl on consult, and
     // vendor, ipnUrl and needQrcode on create-trans-qrcode; PY and JAVA can send each but do
     // not check them.
@@ -75,19 +75,33 @@ const REFUSED: &[(&str, &str, &str)] = &[
 
 /// One request as an official SDK sent it (or, for `documented/`, as its source builds it).
 #[derive(Debug, Clone)]
-struct Recorded {
+pub(crate) struct Recorded {
     /// `dir/file.json`.
-    name: String,
-    path: String,
+    pub(crate) name: String,
+    pub(crate) path: String,
     content_type: String,
     body: String,
-    params: BTreeMap<String, String>,
+    pub(crate) params: BTreeMap<String, String>,
     sdk_bug: Option<String>,
     /// The matrix source a documented case is checked against.
     matrix: Option<String>,
 }
 
 impl Recorded {
+    /// Whether the request travelled as a form.
+    pub(crate) fn is_form(&self) -> bool {
+        self.content_type
+            .starts_with("application/x-www-form-urlencoded")
+    }
+
+    /// The raw request, as it would be posted to `base_url`.
+    pub(crate) fn http_request(&self, base_url: &str) -> http::Request<Bytes> {
+        http::Request::post(format!("{base_url}{}", self.path))
+            .header(http::header::CONTENT_TYPE, self.content_type.as_str())
+            .body(Bytes::from(self.body.clone()))
+            .unwrap_or_default()
+    }
+
     fn read(dir: &str, path: &Path) -> Recorded {
         let text = std::fs::read_to_string(path).expect("readable recording");
         let json: Value = serde_json::from_str(&text).expect("JSON recording");
@@ -119,7 +133,7 @@ impl Recorded {
     }
 
     /// The same request signed anew over its params, as a JSON object of strings or a form.
-    fn resigned(mut self, form: bool) -> Recorded {
+    pub(crate) fn resigned(mut self, form: bool) -> Recorded {
         self.params.remove("verifySign");
         let key = SigningKey::from_token(TOKEN);
         let pairs = self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
@@ -165,7 +179,7 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-fn recordings(dir: &str) -> Vec<Recorded> {
+pub(crate) fn recordings(dir: &str) -> Vec<Recorded> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("conformance");
     let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
         .expect("recordings directory")
@@ -178,7 +192,7 @@ fn recordings(dir: &str) -> Vec<Recorded> {
 
 /// Where a call an SDK posts to the wrong path belongs (its `sdk_bug` says why). The signature
 /// does not cover the path, so the same body is replayed at the documented one.
-fn documented_path(recorded: &Recorded) -> Option<&'static str> {
+pub(crate) fn documented_path(recorded: &Recorded) -> Option<&'static str> {
     recorded.sdk_bug.as_ref()?;
     let name = recorded.name.as_str();
     Some(match name {
@@ -204,10 +218,7 @@ async fn gateway_answer(recorded: &Recorded) -> Result<(String, String), String>
     let transport = HyperTransport::builder()
         .build()
         .map_err(|e| e.to_string())?;
-    let request = http::Request::post(format!("{}{}", gateway.base_url(), recorded.path))
-        .header(http::header::CONTENT_TYPE, recorded.content_type.as_str())
-        .body(Bytes::from(recorded.body.clone()))
-        .map_err(|e| e.to_string())?;
+    let request = recorded.http_request(&gateway.base_url());
     let response = transport.send(request).await.map_err(|e| e.to_string())?;
     gateway.shutdown().await;
     let envelope: Value =

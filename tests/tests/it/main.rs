@@ -54,6 +54,7 @@ mod proxy;
 mod response_fields;
 mod responses;
 mod secrets;
+mod seeded;
 mod server;
 #[cfg(feature = "tinyproxy")]
 mod tinyproxy;

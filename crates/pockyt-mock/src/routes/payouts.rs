@@ -172,10 +172,16 @@ fn payee_profile(store: &Records, customer_no: &str) -> Vec<(String, String)> {
     let Some(customer) = store.customers.get(customer_no) else {
         return Vec::new();
     };
-    ["firstName", "lastName", "email", "customerCode"]
-        .into_iter()
-        .filter_map(|name| Some((name.to_owned(), customer.profile.get(name)?.clone())))
-        .collect()
+    [
+        "firstName",
+        "lastName",
+        "email",
+        "customerCode",
+        "profileType",
+    ]
+    .into_iter()
+    .filter_map(|name| Some((name.to_owned(), customer.profile.get(name)?.clone())))
+    .collect()
 }
 
 fn account_field(store: &Records, token: &str, name: &str) -> Option<String> {
