@@ -28,7 +28,7 @@ mod recurring;
 mod refunds;
 mod vaults;
 
-use pockyt_types::RetCode;
+use pockyt_types::{Endpoint, RetCode};
 use serde_json::Value;
 
 use crate::gateway::{Ctx, GatewayError};
@@ -46,17 +46,23 @@ pub(crate) fn refund_for_workbench(
         .payment_mut(transaction_no)
         .map(|p| (p.currency.clone(), p.settle_currency.clone()))
         .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
-    let params = pockyt_types::Params::new();
+    let request = pockyt_types::RefundRequest::new(amount, payment.0, payment.1)
+        .transaction_no(transaction_no);
+    let params: pockyt_types::Params = request
+        .wire_pairs()
+        .iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    // The simulator's own rules for an API refund (a positive amount at the currency's
+    // precision): without them a form could refund -100 and raise what is left to refund.
+    let rules = crate::rules::rules(pockyt_types::RefundRequest::PATH)
+        .ok_or_else(|| GatewayError::new(RetCode::SystemError, "simulator bug: no refund rules"))?;
+    rules.check(&params)?;
     let ctx = Ctx {
         sim,
         merchant,
         params: &params,
     };
-    let request = pockyt_types::RefundRequest::new(amount, payment.0, payment.1)
-        .transaction_no(transaction_no);
-    // The checks a refund over the API passes on its way in (a positive amount at the currency's
-    // precision): without them a form could refund -100 and raise what is left to refund.
-    pockyt_types::Endpoint::validate(&request)?;
     refunds::refund(&ctx, request).map(|_| ())
 }
 
