@@ -63,9 +63,24 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             Outcome::Failed(format!("the gateway answered {code} ({})", code.meaning()))
         }
         _ => Outcome::Failed(format!(
-            "the gateway answered HTTP {} without a ret_code",
-            response.status()
+            "the gateway answered HTTP {} without a ret_code{}",
+            response.status(),
+            retry_hint(pockyt::retry_after(&response))
         )),
+    }
+}
+
+/// When a 429 or 503 said to come back (`Retry-After`), in whole seconds rounded up, as the
+/// library's `Error::HttpStatus` says it: the client already gave up because the wait did not
+/// fit in the call's deadline, so the script is told when to try again.
+fn retry_hint(wait: Option<std::time::Duration>) -> String {
+    match wait {
+        Some(wait) => format!(
+            "; it asks to retry after {} s",
+            wait.as_secs()
+                .saturating_add(u64::from(wait.subsec_nanos() > 0))
+        ),
+        None => String::new(),
     }
 }
 

@@ -24,11 +24,14 @@ pub enum TransportErrorKind {
 }
 
 impl TransportErrorKind {
+    /// What failed, naming no peer: the same transport calls the gateway for the client and a
+    /// merchant's IPN receiver for the simulator and `pockyt ipn send`, so "the server" is
+    /// whichever the request went to (the client's own error says it was the gateway).
     fn describe(self) -> &'static str {
         match self {
-            Self::Connect => "could not connect to the gateway",
-            Self::Tls => "TLS handshake with the gateway failed",
-            Self::Proxy => "the proxy did not open a tunnel to the gateway",
+            Self::Connect => "could not connect to the server",
+            Self::Tls => "TLS handshake with the server failed",
+            Self::Proxy => "the HTTP proxy could not be used",
             Self::Timeout => "the transport timed out",
             Self::Io => "the connection failed during the exchange",
             Self::BodyTooLarge => "the response body exceeded the size cap",
@@ -99,7 +102,7 @@ impl fmt::Display for TransportError {
             write!(f, ": {detail}")?;
         }
         f.write_str(if self.maybe_sent {
-            "; the request may have reached the gateway"
+            "; the request may have reached the server"
         } else {
             "; nothing was sent"
         })
@@ -136,7 +139,7 @@ mod tests {
         let text = refused.to_string();
         assert_eq!(
             text,
-            "could not connect to the gateway: mapi.example:443: connection refused; nothing was sent"
+            "could not connect to the server: mapi.example:443: connection refused; nothing was sent"
         );
         assert!(!text.contains("os says no"));
         assert_eq!(
@@ -147,7 +150,7 @@ mod tests {
         assert!(
             reset
                 .to_string()
-                .ends_with("the request may have reached the gateway")
+                .ends_with("the request may have reached the server")
         );
         assert!(reset.request_may_have_been_sent());
         let shown = format!("{reset:?}");
@@ -173,5 +176,18 @@ mod tests {
             "each kind says what failed in its own words"
         );
         assert!(descriptions.iter().all(|d| d.len() > 10));
+    }
+
+    /// Issue 24, item 10: the simulator's IPN attempts and `pockyt ipn send` reported "could not
+    /// connect to the gateway" for a merchant's receiver. The transport's words name no peer.
+    #[test]
+    fn ipn_delivery_errors_do_not_call_the_receiver_the_gateway() {
+        use TransportErrorKind::*;
+        for kind in [Connect, Tls, Proxy, Timeout, Io, BodyTooLarge, Other] {
+            for maybe_sent in [false, true] {
+                let text = TransportError::new(kind, maybe_sent).to_string();
+                assert!(!text.contains("gateway"), "{kind:?}: {text}");
+            }
+        }
     }
 }

@@ -141,7 +141,10 @@ impl HyperTransportBuilder {
 
     /// Sends every HTTPS request through this HTTP proxy's CONNECT tunnel, whatever the
     /// environment says: `http://host:port`, or `http://user:password@host:port` to send
-    /// `Proxy-Authorization` (the credentials never appear in `Debug` or errors). Unlike the
+    /// `Proxy-Authorization` (the credentials never appear in `Debug` or errors). The scheme may
+    /// be left out, as curl allows; `/ ? # @ : %` and spaces in the user name or password must be
+    /// percent-encoded (`%2F` …). [`HyperTransportBuilder::build`] refuses a URL that does not
+    /// parse, has a path, query or fragment, or another scheme, without quoting it. Unlike the
     /// environment's settings, it applies to loopback hosts too.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = ProxyChoice::Url(url.into());

@@ -48,9 +48,12 @@ impl ValidationError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {
-    /// A required field is not set.
+    /// A required field is not set, or set to an empty string (an empty value is the same as an
+    /// absent field, everywhere in this API).
     Missing,
-    /// The field is set to an empty string; leave an optional field unset instead.
+    /// The field is set to an empty string: give it a value, or leave it unset if it is optional.
+    /// (A required field set to an empty string is [`Problem::Missing`] when a request validates
+    /// itself.)
     Empty,
     /// The text is longer than the gateway accepts.
     TooLong {
@@ -94,8 +97,14 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Problem::Missing => f.write_str("required but not set"),
-            Problem::Empty => f.write_str("empty; leave an optional field unset instead"),
+            Problem::Missing => {
+                f.write_str("required but not set (an empty string counts as not set)")
+            }
+            // Worded for both kinds of field: `FromWire` reports a required field sent empty
+            // with this problem too.
+            Problem::Empty => {
+                f.write_str("empty; give it a value, or leave it unset if it is optional")
+            }
             Problem::TooLong { max, len } => {
                 write!(f, "{len} characters long; at most {max} are accepted")
             }
@@ -230,7 +239,13 @@ pub(crate) fn text(
         };
     };
     if value.is_empty() {
-        return fail(Problem::Empty);
+        // An empty value is an absent one: for a required field, say it is required, not that
+        // it may be left unset.
+        return fail(if rule.required {
+            Problem::Missing
+        } else {
+            Problem::Empty
+        });
     }
     // A text has no more characters than bytes, so only a long one needs counting.
     if let Some(max) = rule.max_chars.filter(|&max| value.len() > max) {

@@ -32,8 +32,8 @@ pub(crate) fn required<T>(
     parse: Parser<T>,
 ) -> Result<T, ValidationError> {
     match params.get(name).map(String::as_str) {
-        None => Err(ValidationError::new(name, Problem::Missing)),
-        Some("") => Err(ValidationError::new(name, Problem::Empty)),
+        // An empty value is an absent field (the rule every verifier applies too).
+        None | Some("") => Err(ValidationError::new(name, Problem::Missing)),
         Some(value) => parse(name, value),
     }
 }

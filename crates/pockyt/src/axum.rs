@@ -126,3 +126,65 @@ impl IntoResponse for Ack {
         (StatusCode::OK, ipn::ACK_BODY).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn extract(body: String) -> Result<VerifiedIpn, IpnRejection> {
+        let key = IpnKey(SigningKey::from_token("my-test-token-001"));
+        let request = Request::builder()
+            .method("POST")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .map_err(|e| IpnRejection {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                reason: e.to_string(),
+            })?;
+        VerifiedIpn::from_request(request, &key).await
+    }
+
+    /// Issue 24, items 5 and 6: the extractor refuses what the verifiers refuse, before the
+    /// handler runs: a re-split notification, and a genuine one padded with empty pairs.
+    #[tokio::test]
+    async fn the_extractor_refuses_a_resplit_and_a_padded_notification() {
+        let key = SigningKey::from_token("my-test-token-001");
+        let genuine = [
+            ("note", "x&reference=VICTIM-ORDER&status=success"),
+            ("reference", "attacker-order"),
+            ("status", "failed"),
+            ("transactionNo", "305680500880311999"),
+        ];
+        let signature = pockyt_sign::sign(genuine, &key).unwrap().to_string();
+        let resplit = [
+            ("note", "x"),
+            ("reference", "VICTIM-ORDER"),
+            ("status", "success&reference=attacker-order&status=failed"),
+            ("transactionNo", "305680500880311999"),
+            ("verifySign", signature.as_str()),
+        ];
+        let rejection = extract(crate::form::encode(resplit)).await.err().unwrap();
+        assert_eq!(rejection.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            rejection.reason().contains("&reference="),
+            "{}",
+            rejection.reason()
+        );
+
+        let fine = [("status", "success"), ("transactionNo", "1")];
+        let signature = pockyt_sign::sign(fine, &key).unwrap().to_string();
+        let mut padded =
+            crate::form::encode(fine.into_iter().chain([("verifySign", signature.as_str())]));
+        assert!(extract(padded.clone()).await.is_ok());
+        for i in 0..6000 {
+            padded.push_str(&format!("&p{i}="));
+        }
+        let rejection = extract(padded).await.err().unwrap();
+        assert_eq!(rejection.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            rejection.reason().contains("at most"),
+            "{}",
+            rejection.reason()
+        );
+    }
+}

@@ -348,6 +348,8 @@ impl Config {
     }
 
     /// Sets the timeout of a whole call, retries included.
+    /// `Duration::MAX` (or any deadline too far away for the clock) means no deadline: each
+    /// attempt still has its attempt timeout, and the retry policy still bounds the attempts.
     pub fn overall_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.overall = timeout;
         self

@@ -42,7 +42,8 @@ pub enum Error {
     #[error("cannot sign the request: {0} (nothing was sent)")]
     Signing(SignError),
     /// The transport failed on the last attempt: its message says where and why.
-    #[error("{error} (after {attempts} attempt(s))")]
+    // The transport's words name no peer ("the server"): it also carries IPNs to merchants.
+    #[error("the call to the gateway failed after {attempts} attempt(s): {error}")]
     #[non_exhaustive]
     Transport {
         /// The last failure (its own `source()` is the HTTP stack's error).
@@ -232,15 +233,20 @@ fn retry_hint(retry_after: Option<Duration>) -> String {
     match retry_after {
         Some(wait) => format!(
             "; it asks to retry after {} s",
-            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+            // Rounded up, saturating: `Duration::MAX` has a fraction, and its seconds are u64::MAX.
+            wait.as_secs()
+                .saturating_add(u64::from(wait.subsec_nanos() > 0))
         ),
         None => String::new(),
     }
 }
 
-/// The time remaining before `deadline`, or zero.
-pub(crate) fn remaining(deadline: tokio::time::Instant) -> Duration {
-    deadline.saturating_duration_since(tokio::time::Instant::now())
+/// The time remaining before `deadline`, or zero; without a deadline (one too far away for the
+/// clock to hold), all the time there is.
+pub(crate) fn remaining(deadline: Option<tokio::time::Instant>) -> Duration {
+    deadline.map_or(Duration::MAX, |deadline| {
+        deadline.saturating_duration_since(tokio::time::Instant::now())
+    })
 }
 
 #[cfg(test)]
@@ -304,6 +310,13 @@ mod tests {
         };
         assert!(reset.outcome_unknown());
         assert!(connect.to_string().contains("after 3 attempt(s)"));
+        // The transport's own words are neutral; the client's error says which server it was.
+        assert!(
+            connect.to_string().starts_with(
+                "the call to the gateway failed after 3 attempt(s): could not connect to the server"
+            ),
+            "{connect}"
+        );
     }
 
     #[test]
@@ -343,5 +356,22 @@ mod tests {
         );
         assert!(status(503).transport_error().is_none());
         assert_eq!(status(503).ret_code(), None);
+    }
+
+    /// Issue 24, item 3: a `Retry-After` as long as a `Duration` can be is rounded up to whole
+    /// seconds in the message without overflowing.
+    #[test]
+    fn duration_max_retry_after_is_shown_without_overflow() {
+        let err = Error::HttpStatus {
+            status: 503,
+            snippet: String::new(),
+            attempts: 1,
+            retry_after: Some(Duration::MAX),
+        };
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&format!("retry after {} s", u64::MAX)),
+            "{shown}"
+        );
     }
 }

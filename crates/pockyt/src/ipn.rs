@@ -44,6 +44,46 @@ pub const ACK_BODY: &str = "success";
 /// The largest notification body accepted (64 KiB; real ones are a few hundred bytes).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The most fields a notification may have, `verifySign` included. The largest documented kind
+/// (a payment, with the legacy `rmbAmount` and `yuansferId`) has 12; the margin leaves room for
+/// fields the gateway adds, and refuses a body padded with thousands of pairs.
+pub const MAX_FIELDS: usize = 32;
+
+/// The most empty values a notification may have. An empty value is the same as an absent field
+/// (the rule of every verifier here), so empty pairs carry nothing; the few allowed cover a gateway
+/// that sends unset optional fields (`note=`), and the cap keeps a forger from appending many.
+pub const MAX_EMPTY_FIELDS: usize = 8;
+
+/// Every field name a notification of any kind is documented to carry, and `verifySign`: a
+/// value that embeds one of them as `&name=` is refused (see [`verify_form`]).
+pub const KNOWN_FIELDS: &[&str] = &[
+    "accountStatus",
+    "accountTag",
+    "accountToken",
+    "accountType",
+    "amount",
+    "autoDebitNo",
+    "autoReference",
+    "completedAt",
+    "country",
+    "currency",
+    "customerNo",
+    "invoiceId",
+    "note",
+    "payeeAccount",
+    "paymentTime",
+    "reference",
+    "rmbAmount",
+    "settleCurrency",
+    "status",
+    "time",
+    "transactionNo",
+    "vendor",
+    "vendorId",
+    "verifySign",
+    "yuansferId",
+];
+
 /// Why a notification was not accepted. Answer anything but `success` (e.g. HTTP 400) so the
 /// gateway retries, and alert if it keeps happening.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +106,36 @@ pub enum IpnError {
     /// The signature is missing, malformed, wrong, or the body repeats a name.
     #[error("the notification is not authentic: {0}")]
     Signature(VerifyError),
+    /// More fields, or more empty values, than any notification has ([`MAX_FIELDS`],
+    /// [`MAX_EMPTY_FIELDS`]). Nothing was verified.
+    #[error(
+        "the notification has {count} {}; at most {max} are accepted, as no notification has more",
+        if *empty { "empty values" } else { "fields" }
+    )]
+    #[non_exhaustive]
+    TooManyFields {
+        /// How many were received.
+        count: usize,
+        /// The limit.
+        max: usize,
+        /// Whether the count is of empty values (else of all fields).
+        empty: bool,
+    },
+    /// The signature verified, but a value has a shape the gateway never sends: a `transactionNo`
+    /// that is not digits, a `time` that is not `YYYYMMDDHHMMSS`, or a value that embeds another
+    /// field as `&name=`. The gateway signs `name=value&…` over raw values, so the same signature
+    /// also verifies other ways of cutting that text into fields; such a cut is refused here.
+    #[error(
+        "verified notification field `{field}` is not what the gateway sends: {reason}; refused, as \
+         the signed text may have been re-split into other fields"
+    )]
+    #[non_exhaustive]
+    NeverSent {
+        /// The wire name of the field (cut to 64 characters).
+        field: String,
+        /// What is wrong with its value.
+        reason: String,
+    },
     /// A verified field does not parse (e.g. an amount that is not a decimal).
     #[error("verified notification field `{field}` is not valid: {reason}")]
     #[non_exhaustive]
@@ -89,7 +159,8 @@ impl From<VerifyError> for IpnError {
     }
 }
 
-/// A verified notification. Every field is as the gateway sent it; fields it did not send are absent.
+/// A verified notification. Every field is as the gateway sent it; fields it did not send, or sent
+/// empty, are absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Notification {
@@ -125,8 +196,16 @@ impl Notification {
 /// Verifies a raw form body exactly as received and returns the typed notification.
 ///
 /// Every pair except `verifySign` is signed, exactly as decoded; repeated names are refused; the
-/// signature comparison is constant-time. If verification fails and some values are empty, it is
-/// tried once more without the empty pairs (the official Go SDK signs that way).
+/// signature comparison is constant-time. An empty value is the same as an absent field: the
+/// signature may cover every received pair or only the non-empty ones (the official Go SDK signs
+/// that way), nothing else, and empty values are left out of the result. A body with more than
+/// [`MAX_FIELDS`] fields or [`MAX_EMPTY_FIELDS`] empty values is refused before verifying.
+///
+/// A verified body is still refused ([`IpnError::NeverSent`]) if it holds what the gateway never
+/// sends: a `transactionNo` that is not digits, a `time` that is not 14 digits, or a value that
+/// embeds one of the [`KNOWN_FIELDS`] as `&name=`. The signature covers the text `k=v&…`, not the
+/// split into fields, so such a value could be a genuine notification re-cut into another one;
+/// docs/webhooks.md says what this leaves and what a handler should check.
 ///
 /// This reads a payment notification; [`verify_webhook`] reads every kind (captures, auto-debit,
 /// payouts, payee accounts) and tells them apart.
@@ -166,25 +245,76 @@ pub fn verify_pairs<'a>(
     notification(&pairs)
 }
 
-/// Every pair but `verifySign` signed as received; failing that, without the empty pairs (the
-/// official Go SDK signs that way).
+/// The checks every verifier shares, in order: the field counts, the signature (over every pair
+/// as received, or over the non-empty ones: `pockyt_sign::verify_received`, the one rule for
+/// empty values), then the shapes the gateway never sends.
 fn verify_signature(pairs: &[(&str, &str)], key: &SigningKey) -> Result<(), IpnError> {
-    match pockyt_sign::verify_embedded(pairs.iter().copied(), key) {
-        Ok(()) => Ok(()),
-        Err(VerifyError::Mismatch) if pairs.iter().any(|(_, v)| v.is_empty()) => {
-            pockyt_sign::verify_embedded(
-                pairs.iter().copied().filter(|(_, v)| !v.is_empty()),
-                key,
-            )?;
-            Ok(())
-        }
-        Err(other) => Err(other.into()),
+    // Counted before hashing: a padded body costs nothing to refuse.
+    if pairs.len() > MAX_FIELDS {
+        return Err(IpnError::TooManyFields {
+            count: pairs.len(),
+            max: MAX_FIELDS,
+            empty: false,
+        });
     }
+    let empty = pairs.iter().filter(|(_, v)| v.is_empty()).count();
+    if empty > MAX_EMPTY_FIELDS {
+        return Err(IpnError::TooManyFields {
+            count: empty,
+            max: MAX_EMPTY_FIELDS,
+            empty: true,
+        });
+    }
+    pockyt_sign::verify_received(pairs, key)?;
+    never_sent(pairs)
+}
+
+/// Refuses a verified value the gateway never sends (see [`verify_form`]). Empty values are
+/// absent fields, so they are not checked.
+fn never_sent(pairs: &[(&str, &str)]) -> Result<(), IpnError> {
+    let refuse = |field: &str, reason: String| {
+        Err(IpnError::NeverSent {
+            field: field.chars().take(64).collect(),
+            reason,
+        })
+    };
+    for &(name, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        if let Some(embedded) = embedded_field(value) {
+            return refuse(name, format!("its value embeds `&{embedded}=`"));
+        }
+        let digits = |len: std::ops::RangeInclusive<usize>| {
+            len.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+        };
+        match name {
+            // The gateway's numbers are 18 digits today; 32 leaves room and bounds the echo.
+            "transactionNo" if !digits(1..=32) => {
+                return refuse(name, "it must be digits only".to_owned());
+            }
+            "time" if !digits(14..=14) => {
+                return refuse(name, "it must be 14 digits, YYYYMMDDHHMMSS".to_owned());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The first of the [`KNOWN_FIELDS`] that `value` embeds as `&name=` (in any case: a handler
+/// may read names case-insensitively).
+fn embedded_field(value: &str) -> Option<&'static str> {
+    value.split('&').skip(1).find_map(|after| {
+        let (name, _) = after.split_once('=')?;
+        KNOWN_FIELDS
+            .iter()
+            .copied()
+            .find(|known| known.eq_ignore_ascii_case(name))
+    })
 }
 
 fn notification(pairs: &[(&str, &str)]) -> Result<Notification, IpnError> {
     let mut n = Notification::default();
-    for &(name, value) in pairs {
+    // An empty value is an absent field: an appended `isRefund=` must not show up as present.
+    for &(name, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
         let text = || Some(value.to_owned());
         match name {
             pockyt_sign::SIGNATURE_PARAM => {}
@@ -336,7 +466,264 @@ mod tests {
         with_empty.push(("note", ""));
         with_empty.push(("verifySign", &sig));
         let n = verify_pairs(with_empty, &key()).unwrap();
-        assert_eq!(n.note.as_deref(), Some(""));
+        assert_eq!(n.note, None, "an empty value is an absent field");
+    }
+
+    /// The genuine reference body as pairs, without its signature, and the signature.
+    fn v2_pairs() -> (Vec<(String, String)>, String) {
+        let mut pairs = form::parse(V2).unwrap();
+        let (_, signature) = pairs.pop().unwrap();
+        (pairs, signature)
+    }
+
+    fn body_of(pairs: &[(String, String)], signature: &str) -> Vec<u8> {
+        form::encode(
+            pairs
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .chain([("verifySign", signature)]),
+        )
+        .into_bytes()
+    }
+
+    /// Issue 24, item 6: `isRefund=` and 6,000 empty `pN=` appended to a genuine IPN verified
+    /// through the fallback that drops empty pairs, and `isRefund` showed up as present. Now the
+    /// counts are capped before verifying, and an empty value is an absent field.
+    #[test]
+    fn empty_pairs_appended_to_a_genuine_ipn_are_bounded_and_absent() {
+        let (pairs, signature) = v2_pairs();
+        let mut appended = pairs.clone();
+        appended.push(("isRefund".into(), String::new()));
+        let n = verify_form(&body_of(&appended, &signature), &key()).unwrap();
+        assert!(n.extra.is_empty(), "{:?}", n.extra);
+        assert!(
+            !matches!(
+                verify_webhook(&body_of(&appended, &signature), &key()).unwrap(),
+                Webhook::Unknown(_)
+            ),
+            "still a payment"
+        );
+        // An empty `autoDebitNo=` does not turn the payment into an auto-debit notice.
+        let mut kind = pairs.clone();
+        kind.push(("autoDebitNo".into(), String::new()));
+        assert!(matches!(
+            verify_webhook(&body_of(&kind, &signature), &key()),
+            Ok(Webhook::Payment(_))
+        ));
+        // 6,000 empty pairs: refused by count, before any hashing.
+        let mut padded = pairs.clone();
+        padded.extend((0..6000).map(|i| (format!("p{i}"), String::new())));
+        assert_eq!(
+            verify_form(&body_of(&padded, &signature), &key()),
+            Err(IpnError::TooManyFields {
+                count: 6000 + pairs.len() + 1,
+                max: MAX_FIELDS,
+                empty: false
+            })
+        );
+        // The empty-value cap, at the limit and one past it (the genuine body has no empty value).
+        let with_empties = |count: usize| {
+            let mut more = pairs.clone();
+            more.extend((0..count).map(|i| (format!("e{i}"), String::new())));
+            verify_form(&body_of(&more, &signature), &key())
+        };
+        assert!(with_empties(MAX_EMPTY_FIELDS).is_ok());
+        assert_eq!(
+            with_empties(MAX_EMPTY_FIELDS + 1),
+            Err(IpnError::TooManyFields {
+                count: MAX_EMPTY_FIELDS + 1,
+                max: MAX_EMPTY_FIELDS,
+                empty: true
+            })
+        );
+        // The field cap, at the limit and one past it, with signed non-empty fields.
+        let with_fields = |count: usize| {
+            let fields: Vec<(String, String)> = (0..count - 1)
+                .map(|i| (format!("f{i:02}"), "1".to_owned()))
+                .collect();
+            let sig =
+                pockyt_sign::sign(fields.iter().map(|(n, v)| (n.as_str(), v.as_str())), &key())
+                    .unwrap()
+                    .to_string();
+            verify_form(&body_of(&fields, &sig), &key())
+        };
+        assert!(with_fields(MAX_FIELDS).is_ok());
+        assert!(matches!(
+            with_fields(MAX_FIELDS + 1),
+            Err(IpnError::TooManyFields { empty: false, .. })
+        ));
+    }
+
+    /// Issue 24, item 6, both branches of the rule for empty values: a signature over every pair
+    /// (empty ones included, as PHP, Python, Java and JS sign) verifies; one over the non-empty
+    /// pairs (as the Go SDK signs) verifies; anything else, empty pairs or not, is a mismatch.
+    #[test]
+    fn empty_values_verify_over_all_pairs_or_the_non_empty_ones_and_nothing_else() {
+        let all = [("amount", "1.00"), ("note", ""), ("status", "success")];
+        let non_empty = [("amount", "1.00"), ("status", "success")];
+        let sign = |pairs: &[(&str, &str)]| {
+            pockyt_sign::sign(pairs.iter().copied(), &key())
+                .unwrap()
+                .to_string()
+        };
+        for signature in [sign(&all), sign(&non_empty)] {
+            let received = all
+                .iter()
+                .copied()
+                .chain([("verifySign", signature.as_str())]);
+            let n = verify_pairs(received, &key()).unwrap();
+            assert_eq!((n.is_success(), n.note), (true, None));
+        }
+        // Signed over something else: refused, with the empty pair and without one.
+        let other = sign(&[("amount", "2.00"), ("status", "success")]);
+        for received in [&all[..], &non_empty[..]] {
+            let received = received
+                .iter()
+                .copied()
+                .chain([("verifySign", other.as_str())]);
+            assert_eq!(
+                verify_pairs(received, &key()),
+                Err(IpnError::Signature(VerifyError::Mismatch))
+            );
+        }
+        // A signature over the non-empty pairs does not cover a non-empty pair added later.
+        let go_way = sign(&non_empty);
+        let added = all
+            .iter()
+            .copied()
+            .chain([("isRefund", "1"), ("verifySign", go_way.as_str())])
+            .collect::<Vec<_>>();
+        assert_eq!(
+            verify_pairs(added, &key()),
+            Err(IpnError::Signature(VerifyError::Mismatch))
+        );
+    }
+
+    /// Issue 24, item 5: the gateway signs `k=v&…` over raw values, so a genuine `failed` IPN
+    /// whose note carries `&reference=VICTIM&status=success…` re-splits into a `success` for the
+    /// victim's order under the same signature. Every verifier refuses the re-split (and the
+    /// genuine body that makes it possible).
+    #[test]
+    fn a_resplit_signed_notification_is_refused() {
+        let note = "x&reference=VICTIM-ORDER&settleCurrency=USD&status=success&time=20240101120000&transactionNo=1";
+        let genuine = [
+            ("amount", "12.50"),
+            ("currency", "USD"),
+            ("note", note),
+            ("reference", "attacker-order"),
+            ("settleCurrency", "USD"),
+            ("status", "failed"),
+            ("time", "20240101120000"),
+            ("transactionNo", "305680500880311999"),
+        ];
+        let signature = pockyt_sign::sign(genuine, &key()).unwrap().to_string();
+        // The same signed text, cut elsewhere.
+        let resplit = [
+            ("amount", "12.50"),
+            ("currency", "USD"),
+            ("note", "x"),
+            ("reference", "VICTIM-ORDER"),
+            ("settleCurrency", "USD"),
+            ("status", "success"),
+            ("time", "20240101120000"),
+            (
+                "transactionNo",
+                "1&reference=attacker-order&settleCurrency=USD&status=failed&time=20240101120000&transactionNo=305680500880311999",
+            ),
+        ];
+        let signed = |pairs: &[(&'static str, &'static str)]| -> Vec<(&str, &str)> {
+            pairs
+                .iter()
+                .copied()
+                .chain([("verifySign", signature.as_str())])
+                .collect()
+        };
+        // The signature alone cannot tell them apart.
+        assert_eq!(
+            pockyt_sign::verify_embedded(signed(&resplit), &key()),
+            Ok(())
+        );
+        for pairs in [signed(&resplit), signed(&genuine)] {
+            let body = form::encode(pairs.iter().copied());
+            let refused = |result: Result<(), IpnError>| match result {
+                Err(IpnError::NeverSent { field, reason }) => {
+                    assert!(
+                        reason.contains("&reference=") || reason.contains("&settleCurrency="),
+                        "{field}: {reason}"
+                    );
+                }
+                other => panic!("expected NeverSent, got {other:?}"),
+            };
+            refused(verify_form(body.as_bytes(), &key()).map(drop));
+            refused(verify_pairs(pairs.iter().copied(), &key()).map(drop));
+            refused(verify_webhook(body.as_bytes(), &key()).map(drop));
+            refused(verify_webhook_pairs(pairs.iter().copied(), &key()).map(drop));
+            refused(parse_callback(&body, &key()).map(drop));
+        }
+    }
+
+    /// Issue 24, item 5: the shapes the gateway never sends, refused after a valid signature;
+    /// the shapes it sends, and `&` in free text that names no field, accepted.
+    #[test]
+    fn values_the_gateway_never_sends_are_refused() {
+        let verify = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = vec![
+                ("amount", "1.00"),
+                ("status", "success"),
+                ("reference", "r-1"),
+            ];
+            pairs.extend_from_slice(extra);
+            let signature = pockyt_sign::sign(pairs.iter().copied(), &key())
+                .unwrap()
+                .to_string();
+            let body = form::encode(
+                pairs
+                    .into_iter()
+                    .chain([("verifySign", signature.as_str())]),
+            );
+            verify_form(body.as_bytes(), &key())
+        };
+        let field_of = |result: Result<Notification, IpnError>| match result {
+            Err(IpnError::NeverSent { field, .. }) => field,
+            other => panic!("expected NeverSent, got {other:?}"),
+        };
+        for bad in ["abc", "1 ", "１２", "-1", "1.0", &"9".repeat(33)] {
+            let bad: &'static str = Box::leak(bad.to_owned().into_boxed_str());
+            assert_eq!(
+                field_of(verify(&[("transactionNo", bad)])),
+                "transactionNo",
+                "{bad}"
+            );
+        }
+        for bad in [
+            "2024-01-01 12:00:00",
+            "2024010112000",
+            "202401011200000",
+            "2024010112000x",
+        ] {
+            assert_eq!(field_of(verify(&[("time", bad)])), "time", "{bad}");
+        }
+        for (name, value) in [
+            ("note", "a&status=success"),
+            ("vendor", "r&Status=success"),
+            ("vendorId", "v&verifySign=0"),
+            ("customField", "&transactionNo=1"),
+        ] {
+            assert_eq!(field_of(verify(&[(name, value)])), name, "{value}");
+        }
+        // What the gateway sends, and free text with `&`, pass.
+        for extra in [
+            &[
+                ("transactionNo", "305680500880311999"),
+                ("time", "20240101123045"),
+            ][..],
+            &[("note", "gift & wrap")],
+            &[("note", "a&b=c&&=&")],
+            &[("note", "fish&chips")],
+            &[("transactionNo", ""), ("time", "")],
+        ] {
+            assert!(verify(extra).is_ok(), "{extra:?}");
+        }
     }
 
     proptest::proptest! {

@@ -69,7 +69,7 @@ pub use error::Error;
 pub use options::CallOptions;
 pub use pockyt_sign::{SigningKey, form};
 pub use pockyt_transport::{Transport, TransportError, TransportErrorKind};
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, retry_after};
 
 // What users rely on without reading the code, checked when the crate compiles: a client is
 // shared across tasks and threads, and every error can cross threads and be boxed.

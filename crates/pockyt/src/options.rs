@@ -44,6 +44,8 @@ impl CallOptions {
     }
 
     /// The time allowed for the whole call, retries and back-off included.
+    /// `Duration::MAX` (or any deadline too far away for the clock) means no deadline: each
+    /// attempt still has its attempt timeout, and the retry policy still bounds the attempts.
     pub fn overall_timeout(mut self, timeout: Duration) -> Self {
         self.overall = Some(timeout);
         self

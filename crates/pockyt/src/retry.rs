@@ -86,7 +86,8 @@ impl RetryPolicy {
             .min(self.max_backoff);
         let half = base / 2;
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
-        half + Duration::from_nanos(random() % nanos.saturating_add(1))
+        // The jitter is at most `half`, so this cannot overflow; saturating says so without a panic path.
+        half.saturating_add(Duration::from_nanos(random() % nanos.saturating_add(1)))
     }
 }
 
@@ -133,10 +134,30 @@ pub(crate) fn classify(outcome: Outcome<'_>) -> Verdict {
     }
 }
 
+/// How long an answer asks the caller to wait before trying again, read as the client reads it:
+/// the `Retry-After` of a 429 or 503, in seconds or as an HTTP date (a past date is zero); `None`
+/// for another status or an unreadable value. For the raw answers of
+/// [`crate::Client::send_raw`], whose caller decides about retrying itself (the typed calls put
+/// it in [`crate::Error::HttpStatus`]).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let busy = http::Response::builder()
+///     .status(429)
+///     .header("retry-after", "120")
+///     .body(())?;
+/// assert_eq!(pockyt::retry_after(&busy), Some(Duration::from_secs(120)));
+/// # Ok::<(), http::Error>(())
+/// ```
+pub fn retry_after<B>(response: &http::Response<B>) -> Option<Duration> {
+    retry_after_at(response.status(), response.headers(), SystemTime::now())
+}
+
 /// How long a 429 or 503 answer asks the client to wait (`Retry-After`, in seconds or as an
 /// HTTP date, RFC 9110 §10.2.3). A date in the past means now; anything unreadable is ignored, and
 /// the usual back-off applies.
-pub(crate) fn retry_after(
+pub(crate) fn retry_after_at(
     status: StatusCode,
     headers: &HeaderMap,
     now: SystemTime,
@@ -241,25 +262,25 @@ mod tests {
         };
         let busy = StatusCode::SERVICE_UNAVAILABLE;
         assert_eq!(
-            retry_after(busy, &headers("120"), now),
+            retry_after_at(busy, &headers("120"), now),
             Some(Duration::from_secs(120))
         );
         assert_eq!(
-            retry_after(busy, &headers("Wed, 21 Oct 2015 07:28:30 GMT"), now),
+            retry_after_at(busy, &headers("Wed, 21 Oct 2015 07:28:30 GMT"), now),
             Some(Duration::from_secs(30))
         );
         assert_eq!(
-            retry_after(
+            retry_after_at(
                 StatusCode::TOO_MANY_REQUESTS,
                 &headers("Wed, 21 Oct 2015 07:00:00 GMT"),
                 now
             ),
             Some(Duration::ZERO)
         );
-        assert_eq!(retry_after(busy, &headers("soon"), now), None);
-        assert_eq!(retry_after(busy, &HeaderMap::new(), now), None);
+        assert_eq!(retry_after_at(busy, &headers("soon"), now), None);
+        assert_eq!(retry_after_at(busy, &HeaderMap::new(), now), None);
         assert_eq!(
-            retry_after(StatusCode::BAD_GATEWAY, &headers("5"), now),
+            retry_after_at(StatusCode::BAD_GATEWAY, &headers("5"), now),
             None
         );
     }

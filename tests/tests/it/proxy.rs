@@ -19,6 +19,14 @@ const CREDENTIALS: &str = "dXNlcjpwYXNz";
 /// A CONNECT proxy: answers 407 without the right `Proxy-Authorization`, else tunnels every
 /// target to `upstream`. Records the targets it was asked for.
 async fn connect_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    connect_proxy_for(upstream, CREDENTIALS).await
+}
+
+/// [`connect_proxy`], expecting `credentials` (base64 of `user:password`).
+async fn connect_proxy_for(
+    upstream: SocketAddr,
+    credentials: &'static str,
+) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let targets = Arc::new(Mutex::new(Vec::new()));
@@ -45,7 +53,7 @@ async fn connect_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<Strin
                     .to_owned();
                 seen.lock().unwrap().push(target);
                 let authorized = head.lines().any(|l| {
-                    l.eq_ignore_ascii_case(&format!("proxy-authorization: Basic {CREDENTIALS}"))
+                    l.eq_ignore_ascii_case(&format!("proxy-authorization: Basic {credentials}"))
                 });
                 if !authorized {
                     let _ = client
@@ -156,4 +164,46 @@ async fn no_proxy_bypasses_it_and_an_unreachable_proxy_says_so() {
         "{err}"
     );
     assert!(err.to_string().contains("cannot be reached"), "{err}");
+}
+
+/// Issue 24, item 4: a password holding `/ # ? @ :`, percent-encoded as the refusal of the raw
+/// form asks, reaches the proxy whole (with a scheme or without, as curl takes it); the raw
+/// form is refused before anything is sent, and no message shows any of it.
+#[tokio::test]
+async fn proxy_password_with_reserved_characters_reaches_the_proxy_and_never_leaks() {
+    // base64 of `user:p/s#?@:`.
+    const RESERVED: &str = "dXNlcjpwL3MjP0A6";
+    let world = World::start().await;
+    let (tls, cert) = pockyt_e2e::tls_front(world.gateway.addr(), "gateway.test").await;
+    let (proxy, targets) = connect_proxy_for(tls, RESERVED).await;
+    for url in [
+        format!("http://user:p%2Fs%23%3F%40%3A@{proxy}"),
+        format!("user:p%2Fs%23%3F%40%3A@{proxy}"),
+        format!("http://user:p%2Fs%23%3F@:@{proxy}"),
+    ] {
+        let env = vec![("HTTPS_PROXY", url.clone())];
+        let client = client(tls, cert.clone(), env);
+        let reference = format!("reserved-{}", targets.lock().unwrap().len());
+        world.paid_through(&client, "1.00", &reference).await;
+    }
+    for raw in [
+        format!("http://user:p/s#?@:@{proxy}"),
+        format!("user:p/s@{proxy}"),
+        format!("http://user:p#s@{proxy}"),
+        format!("http://user:p?s@{proxy}"),
+    ] {
+        let err = HyperTransport::builder()
+            .proxy_from_lookup(move |name| (name == "HTTPS_PROXY").then(|| raw.clone()))
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::Proxy);
+        let shown = format!("{err} {err:?}");
+        for scrap in ["user:p/", "user:p#", "user:p?", "p/s", "p#s", "p?s"] {
+            assert!(!shown.contains(scrap), "{scrap} leaked: {shown}");
+        }
+        assert!(
+            shown.contains("HTTPS_PROXY") && shown.contains("%2F"),
+            "{shown}"
+        );
+    }
 }

@@ -411,3 +411,181 @@ fn demo_keep_leaves_a_dashboard_that_shows_the_checkout() {
     let payment_page = payment_page.unwrap_or_default();
     assert!(payment_page.contains("id=\"refund\""), "{payment_page}");
 }
+
+/// Issue 24, item 4: a proxy password in `HTTPS_PROXY` (scheme-less, or holding `/`, `#`, `?`)
+/// reached stderr of `pockyt call` and `pockyt ipn send`. Each shape now either works or is
+/// refused with a one-line error that shows none of it.
+#[test]
+fn proxy_password_never_reaches_stderr() {
+    let shapes = [
+        "alice:s3cret@proxy.invalid:3128",
+        "http://alice:s3/cret@proxy.invalid:3128",
+        "http://alice:s3#cret@proxy.invalid:3128",
+        "http://alice:s3?cret@proxy.invalid:3128",
+        "alice:s3/cret@proxy.invalid:3128",
+        "http://alice:s3cret@proxy.invalid:3128/path",
+        "http://alice:s3cret@proxy invalid:3128",
+    ];
+    for shape in shapes {
+        for variable in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+            let call = Command::new(BIN)
+                .args(["call", "--base-url", "https://gateway.invalid"])
+                .args(["/app-data-search/v3/tran-query", "reference=x"])
+                .env("POCKYT_MERCHANT_NO", "200043")
+                .env("POCKYT_STORE_NO", "300014")
+                .env("POCKYT_TOKEN", DEMO_TOKEN)
+                .env_remove("HTTPS_PROXY")
+                .env_remove("https_proxy")
+                .env_remove("ALL_PROXY")
+                .env_remove("all_proxy")
+                .env(variable, shape)
+                .output()
+                .unwrap();
+            let send = Command::new(BIN)
+                .args([
+                    "ipn",
+                    "send",
+                    "--to",
+                    "http://127.0.0.1:9/ipn",
+                    "--token",
+                    "t",
+                ])
+                .env_remove("HTTPS_PROXY")
+                .env_remove("https_proxy")
+                .env_remove("ALL_PROXY")
+                .env_remove("all_proxy")
+                .env(variable, shape)
+                .output()
+                .unwrap();
+            for output in [call, send] {
+                let stderr = text(&output.stderr);
+                let stdout = text(&output.stdout);
+                assert_ne!(
+                    output.status.code(),
+                    Some(0),
+                    "{variable}={shape}: {stderr}"
+                );
+                assert!(
+                    !stderr.contains("s3") && !stdout.contains("s3") && !stderr.contains("alice"),
+                    "{variable}={shape} leaked: {stderr}{stdout}"
+                );
+                assert!(!stderr.contains("panicked"), "{stderr}");
+                assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+            }
+        }
+    }
+}
+
+/// Issue 24, items 5 and 6: `verify-ipn` applies the library's checks, not the signature alone:
+/// a re-split of a genuine signed body and a genuine body padded with empty pairs are invalid
+/// (exit 1), with the reason.
+#[test]
+fn verify_ipn_refuses_a_resplit_and_a_padded_notification() {
+    let key = pockyt::SigningKey::from_token("my-test-token-001");
+    let genuine = [
+        ("note", "x&reference=VICTIM-ORDER&status=success"),
+        ("reference", "attacker-order"),
+        ("status", "failed"),
+        ("transactionNo", "305680500880311999"),
+    ];
+    let signature = pockyt::sign::sign(genuine, &key).unwrap().to_string();
+    let resplit = pockyt::form::encode([
+        ("note", "x"),
+        ("reference", "VICTIM-ORDER"),
+        ("status", "success&reference=attacker-order&status=failed"),
+        ("transactionNo", "305680500880311999"),
+        ("verifySign", signature.as_str()),
+    ]);
+    let output = run(
+        &["verify-ipn", "--token", "my-test-token-001"],
+        resplit.as_bytes(),
+    );
+    assert_one_line_error(&output, 1);
+    assert!(
+        text(&output.stderr).contains("&reference="),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let empties: String = (0..6000).map(|i| format!("&p{i}=")).collect();
+    let padded = format!("{IPN}&isRefund={empties}");
+    let output = run(
+        &["verify-ipn", "--token", "my-test-token-001"],
+        padded.as_bytes(),
+    );
+    assert_one_line_error(&output, 1);
+    assert!(
+        text(&output.stderr).contains("at most 32"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+/// Issue 24, item 10: `pockyt call` against a 429 or 503 whose `Retry-After` is past the
+/// deadline said only "answered HTTP 429 Too Many Requests without a ret_code"; it now says when
+/// to retry, as docs/errors-and-retries.md promises.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_says_when_to_retry_after_a_429_or_503() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for (status, after, expected) in [
+        ("429 Too Many Requests", "120", "retry after 120 s"),
+        ("503 Service Unavailable", "3600", "retry after 3600 s"),
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let answer = format!(
+            "HTTP/1.1 {status}\r\nRetry-After: {after}\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy"
+        );
+        let server = tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new(BIN)
+                .args([
+                    "call",
+                    "--base-url",
+                    &base,
+                    "/app-data-search/v3/tran-query",
+                ])
+                .arg("reference=x")
+                .env("POCKYT_MERCHANT_NO", "200043")
+                .env("POCKYT_STORE_NO", "300014")
+                .env("POCKYT_TOKEN", DEMO_TOKEN)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        server.abort();
+        assert_one_line_error(&output, 1);
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains(&status[..3]) && stderr.contains(expected),
+            "{stderr}"
+        );
+    }
+}
+
+/// Issue 24, item 10: `pockyt ipn send` to a receiver that is not listening said "could not
+/// connect to the gateway"; the receiver is the merchant's handler, not the gateway.
+#[test]
+fn ipn_send_to_a_closed_port_does_not_blame_the_gateway() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/ipn", closed.local_addr().unwrap());
+    drop(closed);
+    let output = Command::new(BIN)
+        .args(["ipn", "send", "--to", &url, "--token", "t"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, 1);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("could not connect to the server"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("gateway"), "{stderr}");
+}

@@ -16,9 +16,7 @@ impl Client {
     ) -> Result<Envelope<E::Response>, Error> {
         let status = response.status();
         pockyt_types::decode_response::<E>(status.as_u16(), response.body()).map_err(|error| {
-            let wait =
-                crate::retry::retry_after(status, response.headers(), std::time::SystemTime::now());
-            Error::from_response(error, attempts, wait)
+            Error::from_response(error, attempts, crate::retry::retry_after(response))
         })
     }
 }

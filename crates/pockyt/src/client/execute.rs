@@ -21,7 +21,10 @@ impl Client {
         let config = &self.inner.config;
         let timeouts = self.options.timeouts(config.timeouts);
         let retry = self.options.retry_policy(&config.retry);
-        let deadline = Instant::now() + timeouts.overall;
+        // `Instant + Duration` panics when the sum does not fit (`Duration::MAX`, or a century on
+        // some platforms), and `Duration::MAX` is the natural way to write "no deadline": a
+        // deadline past what the clock can hold is no deadline.
+        let deadline = Instant::now().checked_add(timeouts.overall);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -76,11 +79,7 @@ enum Ended {
 impl Ended {
     fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
-            Ended::Answer(response) => crate::retry::retry_after(
-                response.status(),
-                response.headers(),
-                std::time::SystemTime::now(),
-            ),
+            Ended::Answer(response) => crate::retry::retry_after(response),
             _ => None,
         }
     }

@@ -33,7 +33,7 @@ pub enum Webhook {
     Payout(PayoutNotification),
     /// A payee's funding account changed status.
     PayeeAccount(PayeeAccountNotification),
-    /// A shape this version does not know: every pair, verified, `verifySign` left out.
+    /// A shape this version does not know: every non-empty pair, verified, `verifySign` left out.
     Unknown(BTreeMap<String, String>),
 }
 
@@ -142,8 +142,10 @@ pub struct PayeeAccountNotification {
 
 /// Verifies a raw form body of any kind of notification and returns it typed by its shape.
 ///
-/// The same checks as [`super::verify_form`]: size cap, every received pair signed exactly as
-/// decoded, repeated names refused, constant-time comparison.
+/// The same checks as [`super::verify_form`]: size cap, field counts, every received pair (or
+/// every non-empty one) signed exactly as decoded, repeated names refused, constant-time
+/// comparison, and no value the gateway never sends. Empty values are absent fields here too,
+/// so an empty `autoDebitNo=` does not make a payment an auto-debit notice.
 pub fn verify_webhook(body: &[u8], key: &SigningKey) -> Result<Webhook, IpnError> {
     verify_form_pairs(body, key, classify)
 }
@@ -159,7 +161,8 @@ pub fn verify_webhook_pairs<'a>(
 }
 
 fn classify(pairs: &[(&str, &str)]) -> Result<Webhook, IpnError> {
-    let has = |name: &str| pairs.iter().any(|(n, _)| *n == name);
+    // An empty value is an absent field: an appended `autoDebitNo=` must not change the kind.
+    let has = |name: &str| pairs.iter().any(|(n, v)| *n == name && !v.is_empty());
     Ok(if has("autoDebitNo") {
         Webhook::AutoDebit(auto_debit(pairs))
     } else if has("invoiceId") {
@@ -175,10 +178,11 @@ fn classify(pairs: &[(&str, &str)]) -> Result<Webhook, IpnError> {
     })
 }
 
+/// The verified fields, without `verifySign` and without empty values (absent fields).
 fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
-        .filter(|(n, _)| *n != pockyt_sign::SIGNATURE_PARAM)
+        .filter(|(n, v)| *n != pockyt_sign::SIGNATURE_PARAM && !v.is_empty())
         .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
         .collect()
 }

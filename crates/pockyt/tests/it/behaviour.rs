@@ -671,3 +671,64 @@ fn a_view_reports_its_own_options() {
         "the original is unchanged"
     );
 }
+
+/// Issue 24, item 3: `overall_timeout(Duration::MAX)` passed validation and then panicked on the
+/// first call ("overflow when adding duration to instant"). Every duration the configuration and
+/// the call options take, at its largest, with retries, back-off and `Retry-After` in play: no
+/// panic, and a deadline too far for the clock is no deadline.
+#[tokio::test(start_paused = true)]
+async fn duration_max_timeouts_never_panic() {
+    let huge = [
+        Duration::MAX,
+        Duration::from_secs(u64::MAX / 2),
+        Duration::from_secs(u64::MAX),
+    ];
+    for overall in huge {
+        // In the configuration: connect, attempt and overall, with the largest back-off.
+        let calls = Arc::new(AtomicU32::new(0));
+        let config = config()
+            .connect_timeout(overall)
+            .attempt_timeout(overall)
+            .overall_timeout(overall)
+            .retry(RetryPolicy::default().backoff(overall, overall));
+        let client = Client::builder(config)
+            .transport(busy_then_ok(&calls, 503, None))
+            .build()
+            .unwrap();
+        client.tran_query(&query()).await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "{overall:?}");
+
+        // In the call options, over a client with ordinary settings.
+        let calls = Arc::new(AtomicU32::new(0));
+        let view = client_over(busy_then_ok(&calls, 429, Some(u64::MAX.to_string())))
+            .with_options(
+                pockyt::CallOptions::new()
+                    .overall_timeout(overall)
+                    .attempt_timeout(overall),
+            )
+            .unwrap();
+        // `Retry-After: 18446744073709551615` without a deadline: the client waits (paused time
+        // jumps ahead) and tries again; no sum overflows on the way.
+        view.tran_query(&query()).await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "{overall:?}");
+    }
+    // A silent gateway under a deadline that does not fit: the attempt timeout still applies.
+    let calls = Arc::new(AtomicU32::new(0));
+    let err = silent_client(&calls)
+        .with_options(pockyt::CallOptions::new().overall_timeout(Duration::MAX))
+        .unwrap()
+        .tran_query(&query())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                attempts: 3,
+                overall: false,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}

@@ -146,3 +146,25 @@ fn inside_an_async_runtime_it_refuses_instead_of_panicking_and_drops_cleanly() {
     // Dropping the last handle inside a runtime must not panic either.
     runtime.block_on(async move { drop(client) });
 }
+
+/// Issue 24, item 3: the blocking client with `Duration::MAX` timeouts (configuration and call
+/// options) calls instead of panicking on its thread.
+#[test]
+fn duration_max_timeouts_never_panic_in_the_blocking_client() {
+    let mock = MockTransport::new();
+    mock.push_json(200, SUCCESS);
+    mock.push_json(200, SUCCESS);
+    let config = config()
+        .attempt_timeout(Duration::MAX)
+        .overall_timeout(Duration::MAX);
+    let client = {
+        let mock = mock.clone();
+        Client::from_async(|| pockyt::Client::builder(config).transport(mock).build()).unwrap()
+    };
+    client.tran_query(&query()).unwrap();
+    let view = over(&mock)
+        .with_options(CallOptions::new().overall_timeout(Duration::MAX))
+        .unwrap();
+    view.tran_query(&query()).unwrap();
+    assert_eq!(mock.requests().len(), 2);
+}
