@@ -47,23 +47,17 @@ fn not_found() -> Response<MockBody> {
     )
 }
 
-/// Shows the payment; opening the page moves it from `init` to `pending`, as a wallet page would.
+/// Shows the payment, and changes nothing: only a `POST` (pay, cancel, decline) may, so a link,
+/// an image or a prefetch of another site cannot move a payment along.
 fn show_payment(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
-    let payment = {
-        let mut store = sim.store.lock();
-        let Some(payment) = store.payment_mut(number) else {
-            return not_found();
-        };
-        if payment.status == TransactionStatus::Init {
-            payment.status = TransactionStatus::Pending;
-        }
-        payment.clone()
+    let Some(payment) = sim.store.lock().payment_mut(number).map(|p| p.clone()) else {
+        return not_found();
     };
     html(StatusCode::OK, render(&payment))
 }
 
 fn render(payment: &Payment) -> String {
-    let actions = if payment.status == TransactionStatus::Pending {
+    let actions = if payment.is_open() {
         format!(
             "<div class=\"actions\">\
              <form method=\"post\" action=\"/cashier/{n}/pay\"><button id=\"pay\" class=\"primary\">Pay {amount} {currency}</button></form>\

@@ -41,6 +41,12 @@ impl Merchant {
     pub fn store_no(&self) -> &str {
         &self.store_no
     }
+
+    /// Whether a record of `merchant_no` and `store_no` is this account's: data is kept apart
+    /// per store, so another store of the same merchant sees none of it.
+    pub(crate) fn owns(&self, merchant_no: &str, store_no: &str) -> bool {
+        self.merchant_no == merchant_no && self.store_no == store_no
+    }
 }
 
 impl fmt::Debug for Merchant {

@@ -121,6 +121,8 @@ pub struct MockGatewayBuilder {
     body_timeout: Duration,
     actions: bool,
     delivery_limits: ipn::DeliveryLimits,
+    hosts: Vec<String>,
+    page_size: usize,
 }
 
 impl MockGatewayBuilder {
@@ -132,8 +134,24 @@ impl MockGatewayBuilder {
         self
     }
 
+    /// How many IPN notifications may be under way at once (default 10,000): sending, or waiting
+    /// for a slot or for their next retry. One more is not sent; its attempt is recorded with the
+    /// reason. This keeps memory bounded whatever the receivers do.
+    pub fn ipn_max_in_flight(mut self, notifications: usize) -> Self {
+        self.delivery_limits.in_flight = notifications;
+        self
+    }
+
+    /// How many IPN attempts may talk to one receiver (one `host:port` of `ipnUrl`) at once
+    /// (default 16, of the 64 in all): a receiver that never answers holds only its share, so
+    /// other merchants' notifications are not stuck behind its timeouts. At least 1.
+    pub fn ipn_attempts_per_receiver(mut self, attempts: usize) -> Self {
+        self.delivery_limits.per_receiver = attempts.max(1);
+        self
+    }
+
     /// How long one IPN delivery attempt may take (default 10 s). At most 64 attempts talk to
-    /// receivers at once; the others wait for a slot.
+    /// receivers at once, 16 of them to any one receiver; the others wait for a slot.
     pub fn ipn_attempt_timeout(mut self, timeout: Duration) -> Self {
         self.delivery_limits.timeout = timeout;
         self
@@ -150,6 +168,24 @@ impl MockGatewayBuilder {
     /// (default: off, so a test's simulator is read-only in a browser; `pockyt mock` turns it on).
     pub fn workbench_actions(mut self, enabled: bool) -> Self {
         self.actions = enabled;
+        self
+    }
+
+    /// Lets the pages answer to this `Host` too (`name` or `name:port`, as a browser sends it;
+    /// call again for more). By default they answer only to the bound address and to 127.0.0.1,
+    /// localhost and [::1] with its port; any other `Host` gets 421, so a page of another site
+    /// whose name was re-bound to this address (DNS rebinding) cannot use them. The API answers to
+    /// any name.
+    pub fn allow_host(mut self, name: impl Into<String>) -> Self {
+        self.hosts.push(name.into());
+        self
+    }
+
+    /// How many rows a page of the workbench's lists shows (default 100): the dashboard `/`,
+    /// `/customers`, `/payouts`, `/_mock/payments` and `/_mock/ipn-attempts`, each paged with
+    /// `?page=N`. At least 1.
+    pub fn page_size(mut self, rows: usize) -> Self {
+        self.page_size = rows.max(1);
         self
     }
 
@@ -213,13 +249,19 @@ impl MockGatewayBuilder {
             store: state::Store::default(),
             merchants,
             base_url: format!("http://{addr}"),
-            deliveries: Arc::new(ipn::Deliveries::new(self.schedule, self.delivery_limits)),
+            deliveries: Arc::new(ipn::Deliveries::new(
+                self.schedule,
+                self.delivery_limits,
+                addr,
+            )),
             faults: Mutex::new(self.faults),
             fault_counter: Mutex::new(HashMap::new()),
             opening_balance: self.opening_balance,
             expiries: expiry::Expiries::new(self.minute),
             body_timeout: self.body_timeout,
             actions: self.actions,
+            hosts: same_origin::Hosts::for_listener(addr, &self.hosts),
+            page_size: self.page_size,
             accepted: std::sync::atomic::AtomicUsize::new(0),
         });
         let (stop, stopped) = watch::channel(false);
@@ -265,6 +307,8 @@ impl MockGateway {
             body_timeout: server::BODY_READ_TIMEOUT,
             actions: false,
             delivery_limits: ipn::DeliveryLimits::default(),
+            hosts: Vec::new(),
+            page_size: workbench::PAGE_SIZE,
         }
     }
 
@@ -363,6 +407,20 @@ impl MockGateway {
     /// How many IPN delivery attempts were made in all, including those the log no longer keeps.
     pub fn ipn_attempts_made(&self) -> usize {
         self.sim.deliveries.made()
+    }
+
+    /// How many IPN notifications are under way now: being sent, or waiting for a slot or for
+    /// their next retry (at most [`MockGatewayBuilder::ipn_max_in_flight`]).
+    pub fn ipn_in_flight(&self) -> usize {
+        self.sim.deliveries.in_flight()
+    }
+
+    /// Waits (up to `limit`) until no IPN notification is under way: each was acknowledged,
+    /// refused, or ran out of attempts.
+    pub async fn wait_for_ipn_idle(&self, limit: Duration) -> Result<(), MockError> {
+        tokio::time::timeout(limit, self.sim.deliveries.wait_for_idle())
+            .await
+            .map_err(|_| MockError::IpnTimeout("no notification under way".to_owned()))
     }
 
     /// Waits (up to `limit`) until at least `count` IPN delivery attempts were made in all,

@@ -51,6 +51,21 @@ pub(crate) async fn serve(
     request: http::Request<Incoming>,
 ) -> Result<Response<MockBody>, Dropped> {
     let path = request.uri().path().to_owned();
+    // A simulator's own notification (this one's, reached under whatever name, or another's)
+    // never acts here: pointed at a page it would refund or fail another merchant's payment, and
+    // pointed at `resend-ipn` it would notify itself without end. Checked before faults, which
+    // must not count it.
+    if request.headers().contains_key(crate::ipn::SELF_MARK) {
+        let mut refused = workbench::refused(
+            StatusCode::FORBIDDEN,
+            "a simulator's notification may not act on a simulator",
+        );
+        refused.headers_mut().insert(
+            crate::ipn::SELF_MARK,
+            header::HeaderValue::from_static("refused"),
+        );
+        return Ok(refused);
+    }
     // Faults that lose the answer fire after the handler ran; the others instead of it.
     let mut after_handling = None;
     if let Some(fault) = sim.take_fault(&path) {
@@ -62,7 +77,14 @@ pub(crate) async fn serve(
             other => return injected(other),
         }
     }
-    let response = route(&sim, request, &path).await;
+    let mut response = route(&sim, request, &path).await;
+    // Every answer, not only the HTML ones: a page that is never framed cannot be clickjacked,
+    // and an answer that is not a page loses nothing by it.
+    for (name, value) in crate::same_origin::FRAMING {
+        response
+            .headers_mut()
+            .insert(name, header::HeaderValue::from_static(value));
+    }
     match after_handling {
         Some(FaultKind::AnswerAfter(wait)) => {
             tokio::time::sleep(wait).await;
@@ -80,10 +102,19 @@ async fn route(
     path: &str,
 ) -> Response<MockBody> {
     let method = request.method().clone();
-    let page_action = method != Method::GET
-        && ["/cashier/", "/auto-debit/authorize/", "/payments/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix));
+    let on_a_page = ["/cashier/", "/auto-debit/authorize/", "/payments/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+    // Pages (and the JSON beside them) answer only to the simulator's own names, so a rebound
+    // name cannot read them or pass the same-origin check below. The API is left alone: an SDK
+    // may reach it by any name, and every call is signed.
+    if (method != Method::POST || on_a_page) && !sim.hosts.allow(request.headers()) {
+        return workbench::refused(
+            StatusCode::MISDIRECTED_REQUEST,
+            "the simulator's pages answer only to its own address (127.0.0.1, localhost or [::1] with its port, or a name given to MockGatewayBuilder::allow_host)",
+        );
+    }
+    let page_action = method != Method::GET && on_a_page;
     if page_action && crate::same_origin::is_cross_site(request.headers()) {
         return workbench::refused(
             StatusCode::FORBIDDEN,
@@ -95,7 +126,7 @@ async fn route(
         || path.starts_with("/auto-debit/authorize/")
     {
         if method == Method::GET
-            && let Some(page) = workbench::route(sim, path)
+            && let Some(page) = workbench::route(sim, path, request.uri().query())
         {
             return page;
         }

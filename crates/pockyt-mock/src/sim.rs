@@ -38,6 +38,10 @@ pub(crate) struct Simulator {
     pub(crate) body_timeout: Duration,
     /// Whether the workbench's pages may act (pay, fail, expire, refund, re-send an IPN).
     pub(crate) actions: bool,
+    /// Rows a page of a workbench list shows.
+    pub(crate) page_size: usize,
+    /// The `Host` values the pages answer to.
+    pub(crate) hosts: crate::same_origin::Hosts,
     /// Connections accepted so far (to show that clients share theirs).
     pub(crate) accepted: std::sync::atomic::AtomicUsize,
 }
@@ -52,41 +56,44 @@ impl Simulator {
         format!("{}/qrcode", self.cashier_url(transaction_no))
     }
 
-    /// The payout balance: the opening balance minus payouts in that currency.
-    pub(crate) fn balance(&self, merchant_no: &str, currency: &Currency) -> Amount {
+    /// A store's payout balance: the opening balance minus its payouts in that currency.
+    pub(crate) fn balance(&self, owner: &Merchant, currency: &Currency) -> Amount {
         let store = self.store.lock();
-        self.balance_in(&store, merchant_no, currency)
+        self.balance_in(&store, owner, currency)
     }
 
     /// [`Simulator::balance`] with the store already locked.
     pub(crate) fn balance_in(
         &self,
         store: &Records,
-        merchant_no: &str,
+        owner: &Merchant,
         currency: &Currency,
     ) -> Amount {
         store
             .payouts
             .iter()
-            .filter(|(key, p)| key.merchant_no == merchant_no && p.currency == *currency)
+            .filter(|(key, p)| {
+                owner.owns(&key.merchant_no, &key.store_no) && p.currency == *currency
+            })
             .try_fold(self.opening_balance.clone(), |left, (_, p)| {
                 left.checked_sub(&p.amount)
             })
             .unwrap_or_else(Amount::zero)
     }
 
-    /// Moves an open payment to `status` and starts notifying the merchant.
+    /// Moves an open payment to `status` and starts notifying the merchant. With an `owner`, only
+    /// a payment of that store is found.
     pub(crate) fn finish(
         self: &Arc<Self>,
         transaction_no: &str,
-        merchant_no: Option<&str>,
+        owner: Option<&Merchant>,
         status: TransactionStatus,
     ) -> Result<Payment, FinishError> {
         let payment = {
             let mut store = self.store.lock();
             let payment = store
                 .payment_mut(transaction_no)
-                .filter(|p| merchant_no.is_none_or(|m| p.merchant_no == m))
+                .filter(|p| owner.is_none_or(|o| o.owns(&p.merchant_no, &p.store_no)))
                 .ok_or(FinishError::NotFound)?;
             if !payment.is_open() {
                 return Err(FinishError::NotOpen(payment.status.clone()));
@@ -104,46 +111,49 @@ impl Simulator {
         Ok(payment)
     }
 
-    /// Starts delivering the payment's current state to its `ipnUrl`, if it has one.
+    /// Starts delivering the payment's current state to its `ipnUrl`, if it has one, signed with
+    /// the key of the store that made the payment.
     pub(crate) fn notify(self: &Arc<Self>, payment: &Payment) {
-        let (Some(url), Some(merchant)) = (&payment.ipn_url, self.merchant(&payment.merchant_no))
-        else {
+        let (Some(url), Some(merchant)) = (
+            &payment.ipn_url,
+            self.merchant(&payment.merchant_no, &payment.store_no),
+        ) else {
             return;
         };
         let body = ipn::notification_body(payment, &merchant.key);
-        tokio::spawn(ipn::deliver(
-            self.deliveries.clone(),
+        ipn::send(
+            &self.deliveries,
             ipn::Outgoing {
                 subject: payment.transaction_no.clone(),
                 status: payment.status.clone(),
                 url: url.clone(),
                 body,
             },
-        ));
+        );
     }
 
     /// Starts delivering a notice that is not about a payment (an auto-debit authorisation, a
-    /// payee account) to `url`, signed with the merchant's key.
+    /// payee account) to `url`, signed with the key of the store `(merchantNo, storeNo)`.
     pub(crate) fn notify_other(
         self: &Arc<Self>,
-        merchant_no: &str,
+        (merchant_no, store_no): (&str, &str),
         url: &str,
         (subject, status): (&str, &str),
         pairs: Vec<(&str, &str)>,
     ) {
-        let Some(merchant) = self.merchant(merchant_no) else {
+        let Some(merchant) = self.merchant(merchant_no, store_no) else {
             return;
         };
         let body = ipn::signed_form(pairs, &merchant.key);
-        tokio::spawn(ipn::deliver(
-            self.deliveries.clone(),
+        ipn::send(
+            &self.deliveries,
             ipn::Outgoing {
                 subject: subject.to_owned(),
                 status: TransactionStatus::from(status),
                 url: url.to_owned(),
                 body,
             },
-        ));
+        );
     }
 
     /// Tells the merchant that the shopper authorised an auto-debit agreement, at its
@@ -163,15 +173,18 @@ impl Simulator {
             pairs.push(("note", note));
         }
         self.notify_other(
-            &agreement.merchant_no,
+            (&agreement.merchant_no, &agreement.store_no),
             url,
             (&agreement.auto_debit_no, "authorized"),
             pairs,
         );
     }
 
-    pub(crate) fn merchant(&self, merchant_no: &str) -> Option<&Merchant> {
-        self.merchants.iter().find(|m| m.merchant_no == merchant_no)
+    /// The account of that store of that merchant: its key signs what concerns its records.
+    pub(crate) fn merchant(&self, merchant_no: &str, store_no: &str) -> Option<&Merchant> {
+        self.merchants
+            .iter()
+            .find(|m| m.owns(merchant_no, store_no))
     }
 
     /// The fault to apply to this request on `path`, if any (counting it).

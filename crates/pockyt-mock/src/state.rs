@@ -1,9 +1,11 @@
 //! The simulator's memory: payments and their refunds, agreements, customers, payees, payouts.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
+
+use crate::config::Merchant;
 
 /// A payment as the simulator holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,7 +13,7 @@ use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
 pub struct Payment {
     /// The gateway's 18-digit number.
     pub transaction_no: String,
-    /// The merchant's reference (unique per merchant), if the request carried one: in-store
+    /// The merchant's reference (unique per store of a merchant), if the request carried one: in-store
     /// `add` and a QR code for an existing transaction may go without.
     pub reference: Option<String>,
     /// The merchant it belongs to.
@@ -100,6 +102,7 @@ pub(crate) struct Agreement {
     pub(crate) auto_debit_no: String,
     pub(crate) auto_reference: String,
     pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
     pub(crate) vendor: Vendor,
     pub(crate) redirect_url: String,
     pub(crate) auto_ipn_url: Option<String>,
@@ -114,6 +117,7 @@ pub(crate) struct Authorization {
     pub(crate) auth_info_no: String,
     pub(crate) out_auth_info_no: String,
     pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
     pub(crate) frozen: Amount,
     /// Absent when the voucher was created without one (PY and JAVA do not require it).
     pub(crate) currency: Option<Currency>,
@@ -134,21 +138,23 @@ pub(crate) struct Payout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CustomerRecord {
     pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
     pub(crate) profile: HashMap<String, String>,
 }
 
-/// A payee's funding account (PayPal, Venmo, bank), owned by one customer of one merchant.
+/// A payee's funding account (PayPal, Venmo, bank), owned by one customer of one store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PayeeAccount {
     pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
     pub(crate) customer_no: String,
     /// `accountTag`, `accountType` and, for a bank account, what was received.
     pub(crate) fields: HashMap<String, String>,
 }
 
 impl PayeeAccount {
-    pub(crate) fn is_owned_by(&self, merchant_no: &str, customer_no: &str) -> bool {
-        self.merchant_no == merchant_no && self.customer_no == customer_no
+    pub(crate) fn is_owned_by(&self, owner: &Merchant, customer_no: &str) -> bool {
+        owner.owns(&self.merchant_no, &self.store_no) && self.customer_no == customer_no
     }
 }
 
@@ -162,11 +168,36 @@ pub(crate) struct Vault {
     pub(crate) customer_no: Option<String>,
 }
 
-/// A payout's identity: `invoiceId` is unique per merchant.
+/// A payout's identity: `invoiceId` is unique per store of a merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct PayoutKey {
     pub(crate) merchant_no: String,
+    pub(crate) store_no: String,
     pub(crate) invoice_id: String,
+}
+
+impl PayoutKey {
+    /// The payout `invoice_id` of `owner`.
+    pub(crate) fn new(owner: &Merchant, invoice_id: String) -> Self {
+        Self {
+            merchant_no: owner.merchant_no.clone(),
+            store_no: owner.store_no.clone(),
+            invoice_id,
+        }
+    }
+}
+
+/// A merchant's own name for a record (a `reference`, a `refundReference`), unique per store:
+/// (merchantNo, storeNo, the name).
+pub(crate) type OwnKey = (String, String, String);
+
+/// `name` as a key of `owner`'s.
+pub(crate) fn own_key(owner: &Merchant, name: &str) -> OwnKey {
+    (
+        owner.merchant_no.clone(),
+        owner.store_no.clone(),
+        name.to_owned(),
+    )
 }
 
 /// Everything, behind one lock: handlers never hold it across an `.await`.
@@ -178,16 +209,19 @@ pub(crate) struct Store {
 #[derive(Debug)]
 pub(crate) struct Records {
     counter: u64,
-    pub(crate) payments: HashMap<String, Payment>,
-    /// (merchantNo, reference) → transactionNo.
-    pub(crate) references: HashMap<(String, String), String>,
-    pub(crate) refund_references: HashMap<(String, String), String>,
+    /// transactionNo → the payment. Ordered: numbers have a fixed width and grow, so the newest
+    /// come last, and a page of a list is read without sorting or copying the rest.
+    pub(crate) payments: BTreeMap<String, Payment>,
+    /// (merchantNo, storeNo, reference) → transactionNo.
+    pub(crate) references: HashMap<OwnKey, String>,
+    /// (merchantNo, storeNo, refundReference) → the refunded payment's transactionNo.
+    pub(crate) refund_references: HashMap<OwnKey, String>,
     pub(crate) agreements: HashMap<String, Agreement>,
     pub(crate) authorizations: HashMap<String, Authorization>,
-    /// customerNo → the customer (or v3 payee).
-    pub(crate) customers: HashMap<String, CustomerRecord>,
-    /// accountToken → the payee's funding account.
-    pub(crate) payee_accounts: HashMap<String, PayeeAccount>,
+    /// customerNo → the customer (or v3 payee); ordered (fixed-width numbers) for paging.
+    pub(crate) customers: BTreeMap<String, CustomerRecord>,
+    /// accountToken → the payee's funding account; ordered for paging.
+    pub(crate) payee_accounts: BTreeMap<String, PayeeAccount>,
     pub(crate) payouts: HashMap<PayoutKey, Payout>,
     /// vaultId → the saved payment method.
     pub(crate) vaults: HashMap<String, Vault>,
@@ -206,13 +240,13 @@ impl Default for Records {
     fn default() -> Self {
         Self {
             counter: random_start(),
-            payments: HashMap::new(),
+            payments: BTreeMap::new(),
             references: HashMap::new(),
             refund_references: HashMap::new(),
             agreements: HashMap::new(),
             authorizations: HashMap::new(),
-            customers: HashMap::new(),
-            payee_accounts: HashMap::new(),
+            customers: BTreeMap::new(),
+            payee_accounts: BTreeMap::new(),
             payouts: HashMap::new(),
             vaults: HashMap::new(),
         }
@@ -247,24 +281,21 @@ impl Records {
         self.payments.get_mut(transaction_no)
     }
 
-    /// A payment of `merchant_no` by transaction number or reference; given both (the Go and JS
-    /// SDKs can send both), they must name the same payment.
+    /// A payment of `owner` (that store of that merchant) by transaction number or reference;
+    /// given both (the Go and JS SDKs can send both), they must name the same payment.
     pub(crate) fn find(
         &mut self,
-        merchant_no: &str,
+        owner: &Merchant,
         transaction_no: Option<&str>,
         reference: Option<&str>,
     ) -> Option<&mut Payment> {
         let number = match (transaction_no, reference) {
             (Some(number), _) => number.to_owned(),
-            (None, Some(reference)) => self
-                .references
-                .get(&(merchant_no.to_owned(), reference.to_owned()))?
-                .clone(),
+            (None, Some(reference)) => self.references.get(&own_key(owner, reference))?.clone(),
             (None, None) => return None,
         };
         self.payment_mut(&number)
-            .filter(|p| p.merchant_no == merchant_no)
+            .filter(|p| owner.owns(&p.merchant_no, &p.store_no))
             .filter(|p| reference.is_none_or(|r| p.reference.as_deref() == Some(r)))
     }
 }

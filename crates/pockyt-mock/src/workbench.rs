@@ -4,10 +4,15 @@
 //! is escaped. With actions on (`MockGatewayBuilder::workbench_actions`, on in `pockyt mock`), a
 //! payment's page can pay, fail or expire it, refund part of it by the API's own rules, and send
 //! its IPN again.
+//!
+//! Every list is paged (`?page=N`, [`PAGE_SIZE`] rows a page by default): a simulator may hold
+//! hundreds of thousands of payments, and a list of them all, copied under the store's lock, made
+//! every other request wait. Only a page's records are copied under the lock; they are rendered
+//! after it is released.
 
 use std::sync::Arc;
 
-use http::{Response, StatusCode};
+use http::{Response, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::ipn::IpnAttempt;
@@ -15,23 +20,132 @@ use crate::respond::{MockBody, escape, html, json, redirect};
 use crate::sim::Simulator;
 use crate::state::Payment;
 
+/// Rows a list page shows by default (`MockGatewayBuilder::page_size` changes it).
+pub(crate) const PAGE_SIZE: usize = 100;
+
+/// Which page of a list a request asks for.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    /// 1 for the first.
+    number: usize,
+    size: usize,
+}
+
+impl Page {
+    /// `?page=N` (1 if absent); `Err` for anything but a positive number.
+    fn of(sim: &Simulator, query: Option<&str>) -> Result<Self, String> {
+        let pairs = pockyt_sign::form::parse(query.unwrap_or_default().as_bytes())
+            .map_err(|e| format!("the query is not a form: {e}"))?;
+        let number = match pairs.iter().find(|(name, _)| name == "page") {
+            None => 1,
+            Some((_, value)) => value
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| format!("page must be a number from 1 up, not `{value}`"))?,
+        };
+        Ok(Self {
+            number,
+            size: sim.page_size,
+        })
+    }
+
+    /// How many rows the pages before this one hold (saturating: a huge page is just empty).
+    fn skip(self) -> usize {
+        (self.number - 1).saturating_mul(self.size)
+    }
+
+    /// Whether rows remain after this page, of `total`.
+    fn has_next(self, total: usize) -> bool {
+        self.skip().saturating_add(self.size) < total
+    }
+
+    /// This page's rows of `rows` (an iterator in list order): skipped and taken, never collected
+    /// whole.
+    fn rows<T>(self, rows: impl Iterator<Item = T>) -> Vec<T> {
+        rows.skip(self.skip()).take(self.size).collect()
+    }
+
+    /// Links to the previous and the next page of `path`, as HTML.
+    fn links(self, path: &str, total: usize) -> String {
+        let pages = total.div_ceil(self.size).max(1);
+        let mut out = format!(
+            "<p class=\"pages\">Page {} of {pages} ({total} in all, {} a page)",
+            self.number, self.size
+        );
+        if self.number > 1 {
+            out.push_str(&format!(
+                " · <a id=\"previous\" href=\"{path}?page={}\">previous</a>",
+                self.number - 1
+            ));
+        }
+        if self.has_next(total) {
+            out.push_str(&format!(
+                " · <a id=\"next\" href=\"{path}?page={}\">next</a>",
+                self.number + 1
+            ));
+        }
+        out.push_str("</p>");
+        out
+    }
+}
+
+/// A JSON list page: the array, with `X-Total-Count` and a `Link` header (RFC 8288) to the
+/// previous and next pages.
+fn json_page(path: &str, page: Page, total: usize, list: Vec<Value>) -> Response<MockBody> {
+    let mut response = json(StatusCode::OK, &Value::Array(list));
+    let mut links = Vec::new();
+    if page.number > 1 {
+        links.push(format!("<{path}?page={}>; rel=\"prev\"", page.number - 1));
+    }
+    if page.has_next(total) {
+        links.push(format!("<{path}?page={}>; rel=\"next\"", page.number + 1));
+    }
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", header::HeaderValue::from(total));
+    if let Ok(value) = header::HeaderValue::from_str(&links.join(", "))
+        && !links.is_empty()
+    {
+        headers.insert(header::LINK, value);
+    }
+    response
+}
+
 /// The page or document at `path`, if it is one of the workbench's.
-pub(crate) fn route(sim: &Arc<Simulator>, path: &str) -> Option<Response<MockBody>> {
+pub(crate) fn route(
+    sim: &Arc<Simulator>,
+    path: &str,
+    query: Option<&str>,
+) -> Option<Response<MockBody>> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let listed = matches!(
+        parts.as_slice(),
+        [""] | ["customers"] | ["payouts"] | ["_mock", "payments"] | ["_mock", "ipn-attempts"]
+    );
+    let page = match Page::of(sim, query) {
+        Ok(page) => page,
+        Err(why) if listed => return Some(refused(StatusCode::BAD_REQUEST, &why)),
+        // Not a list: the query means nothing to it.
+        Err(_) => Page {
+            number: 1,
+            size: sim.page_size,
+        },
+    };
     Some(match parts.as_slice() {
-        [""] => html(StatusCode::OK, dashboard(sim)),
-        ["customers"] => html(StatusCode::OK, customers_page(sim)),
-        ["payouts"] => html(StatusCode::OK, payouts_page(sim)),
+        [""] => html(StatusCode::OK, dashboard(sim, page)),
+        ["customers"] => html(StatusCode::OK, customers_page(sim, page)),
+        ["payouts"] => html(StatusCode::OK, payouts_page(sim, page)),
         ["payments", number] => match payment(sim, number) {
             Some(payment) => html(StatusCode::OK, payment_page(sim, &payment)),
             None => html(
                 StatusCode::NOT_FOUND,
-                page("Not found", "<p>No such payment.</p>", false),
+                layout("Not found", "<p>No such payment.</p>", false),
             ),
         },
         ["_mock", "payments"] => {
-            let list: Vec<Value> = newest_first(sim).iter().map(payment_json).collect();
-            json(StatusCode::OK, &Value::Array(list))
+            let (payments, total) = newest_first(sim, page);
+            let list: Vec<Value> = payments.iter().map(payment_json).collect();
+            json_page(path, page, total, list)
         }
         ["_mock", "payments", number] => match payment(sim, number) {
             Some(payment) => {
@@ -45,7 +159,12 @@ pub(crate) fn route(sim: &Arc<Simulator>, path: &str) -> Option<Response<MockBod
             ),
         },
         ["_mock", "ipn-attempts"] => {
-            json(StatusCode::OK, &attempts_json(&sim.deliveries.attempts()))
+            let (attempts, total) = sim.deliveries.attempts_page(page.skip(), page.size);
+            let list = match attempts_json(&attempts) {
+                Value::Array(list) => list,
+                _ => Vec::new(),
+            };
+            json_page(path, page, total, list)
         }
         _ => return None,
     })
@@ -95,7 +214,7 @@ pub(crate) fn act(sim: &Arc<Simulator>, path: &str, body: &[u8]) -> Option<Respo
 pub(crate) fn refused(status: StatusCode, why: &str) -> Response<MockBody> {
     html(
         status,
-        page(
+        layout(
             "Not done",
             &format!("<p id=\"error\">{}</p>", escape(why)),
             false,
@@ -127,7 +246,7 @@ fn refund(sim: &Arc<Simulator>, payment: &Payment, body: &[u8]) -> Result<(), St
         .ok_or("the form has no amount")?;
     let amount = pockyt_types::Amount::parse(amount).map_err(|e| e.to_string())?;
     let merchant = sim
-        .merchant(&payment.merchant_no)
+        .merchant(&payment.merchant_no, &payment.store_no)
         .ok_or("the payment's merchant is not configured")?;
     crate::routes::refund_for_workbench(sim, merchant, &payment.transaction_no, amount)
         .map_err(|e| format!("{} {}", e.code.as_str(), e.message))
@@ -137,11 +256,14 @@ fn payment(sim: &Simulator, number: &str) -> Option<Payment> {
     sim.store.lock().payment_mut(number).map(|p| p.clone())
 }
 
-/// Every payment, the newest (the highest number) first.
-fn newest_first(sim: &Simulator) -> Vec<Payment> {
-    let mut all: Vec<Payment> = sim.store.lock().payments.values().cloned().collect();
-    all.sort_by(|a, b| b.transaction_no.cmp(&a.transaction_no));
-    all
+/// A page of the payments, the newest (the highest number) first, and how many there are in all.
+/// Only the page is copied under the lock.
+fn newest_first(sim: &Simulator, page: Page) -> (Vec<Payment>, usize) {
+    let store = sim.store.lock();
+    (
+        page.rows(store.payments.values().rev().cloned()),
+        store.payments.len(),
+    )
 }
 
 /// Whether another attempt is on its way: the newest one failed and the schedule has one left.
@@ -154,9 +276,7 @@ fn retry_pending(attempts: &[IpnAttempt]) -> bool {
 }
 
 fn attempts_for(sim: &Simulator, number: &str) -> Vec<IpnAttempt> {
-    let mut attempts = sim.deliveries.attempts();
-    attempts.retain(|a| a.transaction_no == number);
-    attempts
+    sim.deliveries.attempts_about(number)
 }
 
 fn payment_json(payment: &Payment) -> Value {
@@ -215,7 +335,7 @@ fn attempts_json(attempts: &[IpnAttempt]) -> Value {
 
 /// A whole page with the small stylesheet; `refresh` reloads it every two seconds (while an IPN
 /// is still being retried).
-fn page(title: &str, body: &str, refresh: bool) -> String {
+fn layout(title: &str, body: &str, refresh: bool) -> String {
     let refresh = if refresh {
         r#"<meta http-equiv="refresh" content="2">"#
     } else {
@@ -231,13 +351,14 @@ td,th{{border-bottom:1px solid #ddd;padding:.35em .8em;text-align:left}}th{{back
     )
 }
 
-fn dashboard(sim: &Simulator) -> String {
+fn dashboard(sim: &Simulator, page: Page) -> String {
     let merchants: Vec<String> = sim
         .merchants
         .iter()
         .map(|m| format!("{} / {}", escape(&m.merchant_no), escape(&m.store_no)))
         .collect();
-    let rows: String = newest_first(sim)
+    let (payments, total) = newest_first(sim, page);
+    let rows: String = payments
         .iter()
         .map(|p| {
             format!(
@@ -257,12 +378,13 @@ fn dashboard(sim: &Simulator) -> String {
         "<p>Merchants (merchantNo / storeNo): {}.</p>\
          <h2>Payments, newest first</h2><table id=\"payments\"><tr><th>transactionNo</th><th>status</th>\
          <th>amount</th><th>reference</th><th>vendor</th><th>refunds</th><th>left to refund</th></tr>{rows}</table>\
-         <p><a href=\"/customers\">Customers and payees</a> · <a href=\"/payouts\">Payouts</a></p>\
+         {pages}<p><a href=\"/customers\">Customers and payees</a> · <a href=\"/payouts\">Payouts</a></p>\
          <p>The same as JSON: <a href=\"/_mock/payments\">/_mock/payments</a>, \
          <a href=\"/_mock/ipn-attempts\">/_mock/ipn-attempts</a>.</p>",
-        merchants.join(", ")
+        merchants.join(", "),
+        pages = page.links("/", total),
     );
-    page("Pockyt simulator", &body, false)
+    layout("Pockyt simulator", &body, false)
 }
 
 fn payment_page(sim: &Simulator, payment: &Payment) -> String {
@@ -343,7 +465,7 @@ fn payment_page(sim: &Simulator, payment: &Payment) -> String {
             .unwrap_or_default(),
         n = escape(&payment.transaction_no),
     );
-    page(
+    layout(
         &format!("Payment {}", payment.transaction_no),
         &body,
         retrying,
@@ -376,19 +498,36 @@ fn actions(payment: &Payment) -> String {
     out
 }
 
-/// Customers (and v3 payees) with their profile fields, and the payees' funding accounts.
-fn customers_page(sim: &Simulator) -> String {
-    let records = sim.store.lock();
-    let mut customers: Vec<_> = records.customers.iter().collect();
-    customers.sort_by(|a, b| a.0.cmp(b.0));
+/// Customers (and v3 payees) with their profile fields, and the payees' funding accounts: a page
+/// of each, in number order.
+fn customers_page(sim: &Simulator, page: Page) -> String {
+    let (customers, accounts, total) = {
+        let records = sim.store.lock();
+        (
+            page.rows(
+                records
+                    .customers
+                    .iter()
+                    .map(|(number, c)| (number.clone(), c.clone())),
+            ),
+            page.rows(
+                records
+                    .payee_accounts
+                    .iter()
+                    .map(|(token, a)| (token.clone(), a.clone())),
+            ),
+            records.customers.len().max(records.payee_accounts.len()),
+        )
+    };
     let rows: String = customers
         .iter()
         .map(|(number, c)| {
             let field = |name: &str| escape(c.profile.get(name).map(String::as_str).unwrap_or(""));
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
                 escape(number),
                 escape(&c.merchant_no),
+                escape(&c.store_no),
                 field("firstName"),
                 field("lastName"),
                 field("email"),
@@ -396,8 +535,6 @@ fn customers_page(sim: &Simulator) -> String {
             )
         })
         .collect();
-    let mut accounts: Vec<_> = records.payee_accounts.iter().collect();
-    accounts.sort_by(|a, b| a.0.cmp(b.0));
     let account_rows: String = accounts
         .iter()
         .map(|(token, a)| {
@@ -413,26 +550,34 @@ fn customers_page(sim: &Simulator) -> String {
         .collect();
     let body = format!(
         "<h2>Customers</h2><table id=\"customers\"><tr><th>customerNo</th><th>merchantNo</th>\
-         <th>name</th><th>email</th><th>customerCode</th></tr>{rows}</table>\
+         <th>storeNo</th><th>name</th><th>email</th><th>customerCode</th></tr>{rows}</table>\
          <h2>Payee accounts</h2><table id=\"accounts\"><tr><th>accountToken</th><th>customerNo</th>\
-         <th>type</th><th>tag</th></tr>{account_rows}</table><p><a href=\"/\">All payments</a></p>"
+         <th>type</th><th>tag</th></tr>{account_rows}</table>{pages}<p><a href=\"/\">All payments</a></p>",
+        pages = page.links("/customers", total),
     );
-    page("Customers and payees", &body, false)
+    layout("Customers and payees", &body, false)
 }
 
-/// Payouts, by invoice, with the account they went to.
-fn payouts_page(sim: &Simulator) -> String {
-    let records = sim.store.lock();
-    let mut payouts: Vec<_> = records.payouts.iter().collect();
-    payouts.sort_by(|a, b| b.1.transaction_no.cmp(&a.1.transaction_no));
+/// Payouts, newest first, with the account they went to: a page of them.
+fn payouts_page(sim: &Simulator, page: Page) -> String {
+    let (payouts, total) = {
+        let records = sim.store.lock();
+        // Sorted by reference (nothing copied); only the page's payouts are cloned.
+        let mut all: Vec<_> = records.payouts.iter().collect();
+        all.sort_by(|a, b| b.1.transaction_no.cmp(&a.1.transaction_no));
+        let total = all.len();
+        let rows = page.rows(all.into_iter().map(|(key, p)| (key.clone(), p.clone())));
+        (rows, total)
+    };
     let rows: String = payouts
         .iter()
         .map(|(key, p)| {
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
                 escape(&p.transaction_no),
                 escape(&key.invoice_id),
                 escape(&key.merchant_no),
+                escape(&key.store_no),
                 escape(p.amount.as_str()),
                 escape(p.currency.as_str()),
                 escape(&p.customer_no),
@@ -442,10 +587,11 @@ fn payouts_page(sim: &Simulator) -> String {
         .collect();
     let body = format!(
         "<table id=\"payouts\"><tr><th>transactionNo</th><th>invoiceId</th><th>merchantNo</th>\
-         <th>amount</th><th>customerNo</th><th>accountToken</th></tr>{rows}</table>\
-         <p><a href=\"/\">All payments</a></p>"
+         <th>storeNo</th><th>amount</th><th>customerNo</th><th>accountToken</th></tr>{rows}</table>\
+         {pages}<p><a href=\"/\">All payments</a></p>",
+        pages = page.links("/payouts", total),
     );
-    page("Payouts, newest first", &body, false)
+    layout("Payouts, newest first", &body, false)
 }
 
 #[cfg(test)]

@@ -27,9 +27,10 @@ async fn hosted_checkout_pay_ipn_query_and_refunds() {
         html.contains("12.50") && html.contains("alipay") && html.contains("200043"),
         "{html}"
     );
+    // Opening the page changes nothing (a link, an image or a prefetch must not); only Pay does.
     assert_eq!(
         world.gateway.payment(&number).unwrap().status,
-        TransactionStatus::Pending
+        TransactionStatus::Init
     );
     let paid = browser(http::Method::POST, &format!("{cashier}/pay")).await;
     assert_eq!(paid.status(), 303);

@@ -1,6 +1,6 @@
 //! Customers (and v3 payees, which share their shape): the profile fields received are kept and
-//! echoed back; a `customerCode` is unique per merchant; a customer is visible only to the
-//! merchant that created it.
+//! echoed back; a `customerCode` is unique per store of a merchant; a customer is visible only to the
+//! store (of the merchant) that created it.
 
 use super::prelude::*;
 use crate::state::CustomerRecord;
@@ -31,7 +31,8 @@ pub(super) fn create_customer(ctx: &Ctx<'_>) -> Result<Payload, GatewayError> {
     let mut store = ctx.sim.store.lock();
     if let Some(code) = ctx.params.get("customerCode") {
         let taken = store.customers.values().any(|c| {
-            c.merchant_no == ctx.merchant.merchant_no && c.profile.get("customerCode") == Some(code)
+            ctx.merchant.owns(&c.merchant_no, &c.store_no)
+                && c.profile.get("customerCode") == Some(code)
         });
         if taken {
             return Err(GatewayError::invalid(format!(
@@ -48,6 +49,7 @@ pub(super) fn create_customer(ctx: &Ctx<'_>) -> Result<Payload, GatewayError> {
         number,
         CustomerRecord {
             merchant_no: ctx.merchant.merchant_no.clone(),
+            store_no: ctx.merchant.store_no.clone(),
             profile: profile.clone(),
         },
     );
@@ -67,7 +69,7 @@ pub(super) fn find_customer(
         .customers
         .iter()
         .find(|(number, c)| {
-            c.merchant_no == ctx.merchant.merchant_no
+            ctx.merchant.owns(&c.merchant_no, &c.store_no)
                 && (customer_no == Some(number.as_str())
                     || (customer_code.is_some()
                         && c.profile.get("customerCode").map(String::as_str) == customer_code))
@@ -85,7 +87,7 @@ pub(super) fn update_customer(ctx: &Ctx<'_>, customer_no: &str) -> Result<Payloa
     let CustomerRecord { profile, .. } = store
         .customers
         .get_mut(customer_no)
-        .filter(|c| c.merchant_no == ctx.merchant.merchant_no)
+        .filter(|c| ctx.merchant.owns(&c.merchant_no, &c.store_no))
         .ok_or_else(|| GatewayError::no_record("customer does not exist"))?;
     profile.extend(profile_fields(ctx));
     profile.insert("updatedTime".into(), "2024-01-02T00:00:00Z".into());
@@ -122,7 +124,7 @@ pub(super) fn profile_of(
     store
         .customers
         .get(customer_no)
-        .filter(|c| c.merchant_no == ctx.merchant.merchant_no)
+        .filter(|c| ctx.merchant.owns(&c.merchant_no, &c.store_no))
         .map(|c| c.profile.clone())
         .ok_or_else(|| GatewayError::no_record("customerNo does not exist"))
 }

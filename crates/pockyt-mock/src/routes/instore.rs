@@ -141,7 +141,7 @@ pub(super) fn scan_barcode(
     let number = {
         let mut store = ctx.sim.store.lock();
         let payment = store
-            .find(&ctx.merchant.merchant_no, transaction_no, reference)
+            .find(ctx.merchant, transaction_no, reference)
             .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
         if let Some(vendor) = vendor {
             payment.vendor = vendor;
@@ -166,7 +166,7 @@ pub(super) fn mixed_record(
     let mut store = ctx.sim.store.lock();
     let reference = if record_no.is_some() { None } else { reference };
     store
-        .find(&ctx.merchant.merchant_no, record_no, reference)
+        .find(ctx.merchant, record_no, reference)
         .filter(|p| p.created_by == "mixed_qrcode")
         .map(|p| p.clone())
         .ok_or_else(|| GatewayError::no_record("mixed QR code record does not exist"))

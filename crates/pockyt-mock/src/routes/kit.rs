@@ -27,7 +27,7 @@ pub(super) fn open_payment(ctx: &Ctx<'_>, number: &str) -> Result<Payment, Gatew
 pub(super) fn open_or_any(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
     let mut store = ctx.sim.store.lock();
     store
-        .find(&ctx.merchant.merchant_no, Some(number), None)
+        .find(ctx.merchant, Some(number), None)
         .map(|p| p.clone())
         .ok_or_else(|| GatewayError::no_record("transaction does not exist"))
 }

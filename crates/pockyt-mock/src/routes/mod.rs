@@ -1,12 +1,13 @@
 //! The gateway's endpoints, one module per group, and the rules they share.
 //!
 //! Every payment walks one status machine: created `init` (hosted checkouts, in-store orders and QR
-//! codes wait there), `pending` once the shopper opens the cashier page, then `success`, `failed`
-//! or `closed`, each final. An open payment (`init` or `pending`) leaves it by the
+//! codes wait there; opening the cashier page changes nothing, as only a `POST` may), then
+//! `success`, `failed` or `closed`, each final. An open payment (`init` or `pending`) leaves it by the
 //! shopper (cashier page, [`crate::MockGateway::pay`]), by a server-side call that pays at once
 //! (cards, captures, auto-debit), by `cancel`, or by its `timeout` elapsing; every change notifies
-//! the merchant's `ipnUrl`. A `reference` is unique per merchant, for ever, whatever became of the
-//! first payment.
+//! the merchant's `ipnUrl`. A `reference` is unique per store of a merchant, for ever, whatever
+//! became of the first payment. Every record belongs to one store of one merchant: another store
+//! of the same merchant neither sees nor changes it.
 //!
 //! `dispatch` asks each group in turn; a path no group knows is the gateway's `no such API` answer.
 //!

@@ -96,14 +96,14 @@ impl NewPayment {
     }
 }
 
-/// Creates a payment in `init`; a `reference` may be used once per merchant.
+/// Creates a payment in `init`; a `reference` may be used once per store of a merchant.
 pub(super) fn create(ctx: &Ctx<'_>, spec: NewPayment) -> Result<Payment, GatewayError> {
     let mut store = ctx.sim.store.lock();
     let key = spec
         .reference
         .as_ref()
-        .map(|reference| (ctx.merchant.merchant_no.clone(), reference.clone()));
-    if let Some((_, reference)) = key.as_ref().filter(|k| store.references.contains_key(k)) {
+        .map(|reference| crate::state::own_key(ctx.merchant, reference));
+    if let Some((_, _, reference)) = key.as_ref().filter(|k| store.references.contains_key(k)) {
         return Err(GatewayError::invalid(format!(
             "reference `{reference}` has already been used"
         )));
@@ -200,7 +200,7 @@ pub(super) fn settle(
 ) -> Result<Payload, GatewayError> {
     let payment = ctx
         .sim
-        .finish(transaction_no, Some(&ctx.merchant.merchant_no), status)
+        .finish(transaction_no, Some(ctx.merchant), status)
         .map_err(|e| match e {
             FinishError::NotFound => GatewayError::no_record("transaction does not exist"),
             FinishError::NotOpen(status) => {

@@ -1,7 +1,7 @@
 //! Payees and payouts:
 //! - a funding account belongs to one customer of one merchant and is addressed by its
 //!   `accountToken`; only its owner can read or delete it;
-//! - a payout needs an account of the named customer, an `invoiceId` unique per merchant, and a
+//! - a payout needs an account of the named customer, an `invoiceId` unique per store of a merchant, and a
 //!   balance that covers it; the balance (an opening balance per currency, less every payout) is
 //!   read and spent under one lock, so two payouts cannot spend it twice;
 //! - a payout with an `ipnUrl` is followed by its webhook.
@@ -50,7 +50,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                     .payee_accounts
                     .iter()
                     .find(|(token, a)| {
-                        a.is_owned_by(&c.merchant.merchant_no, &r.customer_no)
+                        a.is_owned_by(c.merchant, &r.customer_no)
                             && (r.account_token.as_deref() == Some(token.as_str())
                                 || r.account_tag.as_deref()
                                     == a.fields.get("accountTag").map(String::as_str))
@@ -86,15 +86,12 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             let store = c.sim.store.lock();
             let payout = store
                 .payouts
-                .get(&PayoutKey {
-                    merchant_no: c.merchant.merchant_no.clone(),
-                    invoice_id: r.invoice_id,
-                })
+                .get(&PayoutKey::new(c.merchant, r.invoice_id))
                 .ok_or_else(|| GatewayError::no_record("invoiceId does not exist"))?;
             Ok(payout_payload(payout))
         }),
         PayoutBalanceRequest::PATH => run(ctx, "query success ", |c, r: PayoutBalanceRequest| {
-            let balance = c.sim.balance(&c.merchant.merchant_no, &r.currency);
+            let balance = c.sim.balance(c.merchant, &r.currency);
             let mut payload = Payload::new();
             payload.insert(
                 "balance".into(),
@@ -114,7 +111,7 @@ pub(super) fn payee_account_create(
     let known = store
         .customers
         .get(&r.customer_no)
-        .is_some_and(|c| c.merchant_no == ctx.merchant.merchant_no);
+        .is_some_and(|c| ctx.merchant.owns(&c.merchant_no, &c.store_no));
     if !known {
         return Err(GatewayError::no_record("customerNo does not exist"));
     }
@@ -144,6 +141,7 @@ pub(super) fn payee_account_create(
         token.clone(),
         PayeeAccount {
             merchant_no: ctx.merchant.merchant_no.clone(),
+            store_no: ctx.merchant.store_no.clone(),
             customer_no: r.customer_no.clone(),
             fields: account,
         },
@@ -208,6 +206,7 @@ pub(super) fn payee_bank_account_create(
         token.clone(),
         PayeeAccount {
             merchant_no: ctx.merchant.merchant_no.clone(),
+            store_no: ctx.merchant.store_no.clone(),
             customer_no: r.customer_no.clone(),
             fields: account.clone(),
         },
@@ -250,7 +249,7 @@ pub(super) fn payee_bank_account_create(
             pairs.push(("payeeAccount", masked.as_str()));
         }
         ctx.sim
-            .notify_other(&ctx.merchant.merchant_no, url, (&token, "ACTIVATED"), pairs);
+            .notify_other(owner(ctx), url, (&token, "ACTIVATED"), pairs);
     }
     Ok(payload)
 }
@@ -265,7 +264,7 @@ pub(super) fn payee_funding_accounts(
         .payee_accounts
         .iter()
         .filter(|(token, a)| {
-            a.is_owned_by(&ctx.merchant.merchant_no, &r.customer_no)
+            a.is_owned_by(ctx.merchant, &r.customer_no)
                 && r.account_token.as_ref().is_none_or(|t| t == *token)
                 && r.account_tag
                     .as_ref()
@@ -310,7 +309,7 @@ pub(super) fn payee_account_delete(
     let owned = store
         .payee_accounts
         .get(&token)
-        .is_some_and(|a| a.is_owned_by(&ctx.merchant.merchant_no, &r.customer_no));
+        .is_some_and(|a| a.is_owned_by(ctx.merchant, &r.customer_no));
     if !owned {
         return Err(GatewayError::no_record(
             "accountToken does not exist for this customerNo",
@@ -335,13 +334,8 @@ pub(super) fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, 
     };
     let mut store = ctx.sim.store.lock();
     // Read under the same lock as the insert, so two payouts cannot both spend one balance.
-    let balance = ctx
-        .sim
-        .balance_in(&store, &ctx.merchant.merchant_no, &r.currency);
-    let key = PayoutKey {
-        merchant_no: ctx.merchant.merchant_no.clone(),
-        invoice_id: invoice_id.clone(),
-    };
+    let balance = ctx.sim.balance_in(&store, ctx.merchant, &r.currency);
+    let key = PayoutKey::new(ctx.merchant, invoice_id.clone());
     if store.payouts.contains_key(&key) {
         return Err(GatewayError::invalid(format!(
             "invoiceId `{invoice_id}` has already been used"
@@ -350,7 +344,7 @@ pub(super) fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, 
     let account_ok = store
         .payee_accounts
         .get(&account_token)
-        .is_some_and(|a| a.is_owned_by(&ctx.merchant.merchant_no, &customer_no));
+        .is_some_and(|a| a.is_owned_by(ctx.merchant, &customer_no));
     if !account_ok {
         return Err(GatewayError::no_record(
             "accountToken does not exist for this customerNo",
@@ -383,14 +377,15 @@ pub(super) fn payout_pay(ctx: &Ctx<'_>, r: PayoutPayRequest) -> Result<Payload, 
             ("status", "success"),
             ("transactionNo", payout.transaction_no.as_str()),
         ];
-        ctx.sim.notify_other(
-            &ctx.merchant.merchant_no,
-            url,
-            (&payout.transaction_no, "success"),
-            pairs,
-        );
+        ctx.sim
+            .notify_other(owner(ctx), url, (&payout.transaction_no, "success"), pairs);
     }
     Ok(payload)
+}
+
+/// The calling store, as `notify_other` names whose key signs.
+fn owner<'a>(ctx: &'a Ctx<'_>) -> (&'a str, &'a str) {
+    (&ctx.merchant.merchant_no, &ctx.merchant.store_no)
 }
 
 pub(super) fn payout_payload(payout: &Payout) -> Payload {

@@ -115,7 +115,7 @@ pub(super) fn freeze(
     if store
         .authorizations
         .values()
-        .any(|a| a.merchant_no == ctx.merchant.merchant_no && a.out_auth_info_no == out_info)
+        .any(|a| ctx.merchant.owns(&a.merchant_no, &a.store_no) && a.out_auth_info_no == out_info)
     {
         return Err(GatewayError::invalid(format!(
             "outAuthInfoNo `{out_info}` has already been used"
@@ -126,6 +126,7 @@ pub(super) fn freeze(
         auth_info_no: number.clone(),
         out_auth_info_no: out_info,
         merchant_no: ctx.merchant.merchant_no.clone(),
+        store_no: ctx.merchant.store_no.clone(),
         frozen: amount,
         currency,
     };
@@ -143,7 +144,7 @@ pub(super) fn authorization<'s>(
     auths
         .values_mut()
         .find(|a| {
-            a.merchant_no == ctx.merchant.merchant_no
+            ctx.merchant.owns(&a.merchant_no, &a.store_no)
                 && (auth_info_no == Some(a.auth_info_no.as_str())
                     || out_auth_info_no == Some(a.out_auth_info_no.as_str()))
         })

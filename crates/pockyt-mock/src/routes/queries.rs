@@ -11,7 +11,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             let mut store = c.sim.store.lock();
             let payment = store
                 .find(
-                    &c.merchant.merchant_no,
+                    c.merchant,
                     r.transaction_no.as_deref(),
                     r.reference.as_deref(),
                 )
@@ -28,7 +28,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
             let mut list: Vec<Value> = store
                 .payments
                 .values()
-                .filter(|p| p.merchant_no == c.merchant.merchant_no && within(p))
+                .filter(|p| c.merchant.owns(&p.merchant_no, &p.store_no) && within(p))
                 .map(|p| Value::Object(transaction_payload(p)))
                 .collect();
             list.sort_by(|a, b| {

@@ -1,5 +1,5 @@
 //! Recurring payments. An auto-debit agreement is created by `consult` (its `autoReference`
-//! unique per merchant) and must be authorized by the shopper (its `authUrl` page, or
+//! unique per store of a merchant) and must be authorized by the shopper (its `authUrl` page, or
 //! [`crate::MockGateway::authorize_auto_debit`]) before a token can be applied for or a payment
 //! made; a revoked agreement takes no more payments. The first authorization notifies the
 //! merchant's `autoIpnUrl`. PayPal plans and recurring updates answer their documented shapes.
@@ -72,7 +72,7 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
                 let agreement = store
                     .agreements
                     .get_mut(&r.auto_debit_no)
-                    .filter(|a| a.merchant_no == c.merchant.merchant_no)
+                    .filter(|a| c.merchant.owns(&a.merchant_no, &a.store_no))
                     .ok_or_else(|| GatewayError::no_record("autoDebitNo does not exist"))?;
                 agreement.revoked = true;
                 Ok(fields([
@@ -91,11 +91,9 @@ pub(super) fn auto_debit_consult(
     r: AutoDebitConsultRequest,
 ) -> Result<Payload, GatewayError> {
     let mut store = ctx.sim.store.lock();
-    if store
-        .agreements
-        .values()
-        .any(|a| a.merchant_no == ctx.merchant.merchant_no && a.auto_reference == r.auto_reference)
-    {
+    if store.agreements.values().any(|a| {
+        ctx.merchant.owns(&a.merchant_no, &a.store_no) && a.auto_reference == r.auto_reference
+    }) {
         return Err(GatewayError::invalid(format!(
             "autoReference `{}` has already been used",
             r.auto_reference
@@ -108,6 +106,7 @@ pub(super) fn auto_debit_consult(
             auto_debit_no: number.clone(),
             auto_reference: r.auto_reference.clone(),
             merchant_no: ctx.merchant.merchant_no.clone(),
+            store_no: ctx.merchant.store_no.clone(),
             vendor: r.vendor.clone(),
             redirect_url: r.auto_redirect_url,
             auto_ipn_url: r.auto_ipn_url,
@@ -138,7 +137,7 @@ pub(super) fn agreement(
     let agreement = store
         .agreements
         .get(auto_debit_no)
-        .filter(|a| a.merchant_no == ctx.merchant.merchant_no)
+        .filter(|a| ctx.merchant.owns(&a.merchant_no, &a.store_no))
         .ok_or_else(|| GatewayError::no_record("autoDebitNo does not exist"))?;
     if must_be_active && (!agreement.authorized || agreement.revoked) {
         return Err(GatewayError::status(

@@ -2,7 +2,7 @@
 //! - only a `success` payment can be refunded, in its own `currency` and `settleCurrency`;
 //! - refunds add up to at most the amount paid: a refund above what is left is refused, and a
 //!   total that cannot be represented is a simulator error, never a silent zero;
-//! - a `refundReference`, when given, is unique per merchant;
+//! - a `refundReference`, when given, is unique per store of a merchant;
 //! - `cancel` closes an open payment; a paid one is refunded for what is left and closed, and the
 //!   merchant is notified of the change like of any other.
 
@@ -21,12 +21,11 @@ pub(super) fn route(ctx: &Ctx<'_>, path: &str) -> Option<Result<Value, GatewayEr
 
 pub(super) fn refund(ctx: &Ctx<'_>, r: RefundRequest) -> Result<Payload, GatewayError> {
     let mut store = ctx.sim.store.lock();
-    let merchant = ctx.merchant.merchant_no.clone();
     let refund_key = r
         .refund_reference
         .as_ref()
-        .map(|reference| (merchant.clone(), reference.clone()));
-    if let Some((_, reference)) = refund_key
+        .map(|reference| crate::state::own_key(ctx.merchant, reference));
+    if let Some((_, _, reference)) = refund_key
         .as_ref()
         .filter(|k| store.refund_references.contains_key(k))
     {
@@ -37,7 +36,7 @@ pub(super) fn refund(ctx: &Ctx<'_>, r: RefundRequest) -> Result<Payload, Gateway
     let refund_no = store.next_number();
     let payment = store
         .find(
-            &merchant,
+            ctx.merchant,
             r.transaction_no.as_deref(),
             r.reference.as_deref(),
         )
@@ -99,7 +98,7 @@ pub(super) fn cancel(
         let mut store = ctx.sim.store.lock();
         let refund_no = store.next_number();
         let payment = store
-            .find(&ctx.merchant.merchant_no, transaction_no, reference)
+            .find(ctx.merchant, transaction_no, reference)
             .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
         match payment.status {
             TransactionStatus::Success => {

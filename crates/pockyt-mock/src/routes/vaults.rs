@@ -18,7 +18,7 @@ pub(super) fn process(ctx: &Ctx<'_>, transaction_no: &str) -> Result<Payload, Ga
     let (open, vaulting) = {
         let mut store = ctx.sim.store.lock();
         let payment = store
-            .find(&ctx.merchant.merchant_no, Some(transaction_no), None)
+            .find(ctx.merchant, Some(transaction_no), None)
             .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
         let completed = payment.status == TransactionStatus::Success && payment.vaulting;
         if !payment.is_open() && !completed {
@@ -77,9 +77,13 @@ pub(super) fn charge(
     spec: NewPayment,
     vault_id: &str,
 ) -> Result<Payload, GatewayError> {
-    let known = ctx.sim.store.lock().vaults.get(vault_id).is_some_and(|v| {
-        v.merchant_no == ctx.merchant.merchant_no && v.store_no == ctx.merchant.store_no
-    });
+    let known = ctx
+        .sim
+        .store
+        .lock()
+        .vaults
+        .get(vault_id)
+        .is_some_and(|v| ctx.merchant.owns(&v.merchant_no, &v.store_no));
     if !known {
         return Err(GatewayError::no_record(format!(
             "vaultId `{vault_id}` does not exist"

@@ -2,6 +2,7 @@
 //! crate drives whole flows; these state each rule once, close to the code that keeps it, so a
 //! change to a rule fails here first (and `cargo xtask mutants` can judge the simulator by them).
 
+mod defects;
 mod faults;
 mod money;
 mod notices;
