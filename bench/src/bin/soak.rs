@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, RetryPolicy};
-use pockyt_mock::{IpnSchedule, Merchant, MockGateway};
+use pockyt_mock::{IpnSchedule, Merchant, MockGateway, Until};
 
 struct Counters {
     checkouts: AtomicUsize,
@@ -149,13 +149,17 @@ async fn soak(
     let load_seconds = started.elapsed().as_secs_f64();
     // Let every notification settle (retries included) before judging.
     if gateway
-        .wait_for_acknowledged(created.len(), Duration::from_secs(60))
+        .ipn()
+        .wait(
+            Until::AcknowledgedCount(created.len()),
+            Duration::from_secs(60),
+        )
         .await
         .is_err()
     {
         return Err(format!(
             "only {} of {} notifications were acknowledged within 60 s",
-            gateway.ipn_acknowledged(),
+            gateway.ipn().acknowledged(),
             created.len()
         ));
     }
@@ -265,7 +269,7 @@ fn judge(
     let lost = created.iter().filter(|n| !per_tx.contains_key(*n)).count();
     let duplicated =
         per_tx.values().filter(|count| **count > 1).count() + (created.len() - created_set.len());
-    let attempts = gateway.ipn_attempts();
+    let attempts = gateway.ipn().attempts();
     let retried = attempts.iter().filter(|a| !a.acknowledged).count();
     let unexpected = counters.unexpected.load(Ordering::Relaxed);
     let ok = open == 0

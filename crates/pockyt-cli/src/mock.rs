@@ -26,8 +26,9 @@ pub(crate) struct Args {
     /// Another merchant to accept, as MERCHANT_NO:STORE_NO:TOKEN. Repeatable.
     #[arg(long = "merchant", value_name = "MERCHANT_NO:STORE_NO:TOKEN")]
     merchants: Vec<String>,
-    /// A fault, as PATH=KIND with KIND one of latency:MS, status:CODE, drop, truncate, html,
-    /// oversize:BYTES, slow:MS (PATH `*` for every path). Repeatable.
+    /// A fault, as PATH=KIND with KIND one of latency:MS, status:CODE[:RETRY_AFTER], drop,
+    /// truncate, html, oversize:BYTES, slow:MS, lose, late:MS (PATH `*` for every path).
+    /// Repeatable.
     #[arg(long = "fault", value_name = "PATH=KIND")]
     faults: Vec<String>,
     /// How many milliseconds one minute of a payment's `timeout` lasts. An open payment closes,
@@ -121,49 +122,14 @@ pub(crate) fn parse_merchant(spec: &str) -> Result<Merchant, String> {
     }
 }
 
-/// `PATH=KIND`, e.g. `/app-data-search/v3/tran-query=status:503`.
+/// `PATH=KIND`, e.g. `/app-data-search/v3/tran-query=status:503`; KIND in `FaultKind`'s grammar.
 pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault), String> {
     let (path, kind) = spec
         .rsplit_once('=')
         .ok_or_else(|| format!("fault `{spec}` is not PATH=KIND"))?;
-    let (name, arg) = kind.split_once(':').unwrap_or((kind, ""));
-    let number = |what: &str| {
-        arg.parse::<u64>()
-            .map_err(|_| format!("fault `{spec}`: `{name}` needs {what}, e.g. {name}:100"))
-    };
-    let kind = match name {
-        "latency" => FaultKind::Latency(Duration::from_millis(number("milliseconds")?)),
-        "status" => {
-            // `status:CODE`, or `status:CODE:RETRY_AFTER` (seconds or an HTTP date, which has
-            // colons of its own).
-            let (code, after) = match arg.split_once(':') {
-                Some((code, after)) => (code, Some(after)),
-                None => (arg, None),
-            };
-            let code = code
-                .parse::<u16>()
-                .ok()
-                .filter(|c| (100..600).contains(c))
-                .ok_or_else(|| {
-                    format!("fault `{spec}`: `status` needs an HTTP status, e.g. status:503")
-                })?;
-            match after {
-                Some(after) if !after.is_empty() => {
-                    FaultKind::StatusRetryAfter(code, after.to_owned())
-                }
-                Some(_) => return Err(format!("fault `{spec}`: Retry-After value is empty")),
-                None => FaultKind::Status(code),
-            }
-        }
-        "drop" => FaultKind::DropConnection,
-        "truncate" => FaultKind::TruncatedBody,
-        "html" => FaultKind::HtmlPage,
-        "oversize" => FaultKind::OversizedBody(number("a size in bytes")? as usize),
-        "slow" => FaultKind::SlowBody(Duration::from_millis(number("milliseconds")?)),
-        "lose" => FaultKind::LoseAnswer,
-        "late" => FaultKind::AnswerAfter(Duration::from_millis(number("milliseconds")?)),
-        other => return Err(format!("fault `{spec}`: unknown kind `{other}`")),
-    };
+    let kind: FaultKind = kind
+        .parse()
+        .map_err(|why| format!("fault `{spec}`: {why}"))?;
     if path.is_empty() {
         return Err(format!("fault `{spec}` has no path"));
     }

@@ -124,6 +124,86 @@ pub enum FaultKind {
     AnswerAfter(Duration),
 }
 
+/// The fault grammar of `pockyt mock --fault PATH=KIND` and of scripts: `latency:MS`,
+/// `status:CODE`, `status:CODE:RETRY_AFTER` (seconds or an HTTP date), `drop`, `truncate`,
+/// `html`, `oversize:BYTES`, `slow:MS`, `lose` and `late:MS`. [`FaultKind`]'s `Display` writes
+/// the same text, so a kind read back from it is the same kind (durations in whole milliseconds).
+impl std::str::FromStr for FaultKind {
+    type Err = FaultParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (name, arg) = text.split_once(':').unwrap_or((text, ""));
+        let number = |what: &str| {
+            arg.parse::<u64>()
+                .map_err(|_| FaultParseError(format!("`{name}` needs {what}, e.g. {name}:100")))
+        };
+        let millis = |what: &str| number(what).map(Duration::from_millis);
+        Ok(match name {
+            "latency" => FaultKind::Latency(millis("milliseconds")?),
+            "status" => {
+                // `status:CODE`, or `status:CODE:RETRY_AFTER` (an HTTP date has colons of its own).
+                let (code, after) = match arg.split_once(':') {
+                    Some((code, after)) => (code, Some(after)),
+                    None => (arg, None),
+                };
+                let code = code
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|c| (100..600).contains(c))
+                    .ok_or_else(|| {
+                        FaultParseError("`status` needs an HTTP status, e.g. status:503".into())
+                    })?;
+                match after {
+                    Some("") => return Err(FaultParseError("Retry-After value is empty".into())),
+                    Some(after) => FaultKind::StatusRetryAfter(code, after.to_owned()),
+                    None => FaultKind::Status(code),
+                }
+            }
+            "drop" => FaultKind::DropConnection,
+            "truncate" => FaultKind::TruncatedBody,
+            "html" => FaultKind::HtmlPage,
+            "oversize" => {
+                let bytes = usize::try_from(number("a size in bytes")?)
+                    .map_err(|_| FaultParseError("`oversize` is too large".into()))?;
+                FaultKind::OversizedBody(bytes)
+            }
+            "slow" => FaultKind::SlowBody(millis("milliseconds")?),
+            "lose" => FaultKind::LoseAnswer,
+            "late" => FaultKind::AnswerAfter(millis("milliseconds")?),
+            other => return Err(FaultParseError(format!("unknown kind `{other}`"))),
+        })
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultKind::Latency(wait) => write!(f, "latency:{}", wait.as_millis()),
+            FaultKind::Status(code) => write!(f, "status:{code}"),
+            FaultKind::StatusRetryAfter(code, after) => write!(f, "status:{code}:{after}"),
+            FaultKind::DropConnection => f.write_str("drop"),
+            FaultKind::TruncatedBody => f.write_str("truncate"),
+            FaultKind::HtmlPage => f.write_str("html"),
+            FaultKind::OversizedBody(bytes) => write!(f, "oversize:{bytes}"),
+            FaultKind::SlowBody(tick) => write!(f, "slow:{}", tick.as_millis()),
+            FaultKind::LoseAnswer => f.write_str("lose"),
+            FaultKind::AnswerAfter(wait) => write!(f, "late:{}", wait.as_millis()),
+        }
+    }
+}
+
+/// Why a text is not a [`FaultKind`]: what the grammar wanted instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultParseError(String);
+
+impl fmt::Display for FaultParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FaultParseError {}
+
 /// A fault and how many requests it applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
@@ -158,5 +238,78 @@ impl Fault {
             remaining: None,
             every: n.max(1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each variant's place; the match has no wildcard, so a new variant does not compile until
+    /// it is given one here, and then the test below fails until it has a sample.
+    fn index(kind: &FaultKind) -> usize {
+        match kind {
+            FaultKind::Latency(_) => 0,
+            FaultKind::Status(_) => 1,
+            FaultKind::StatusRetryAfter(..) => 2,
+            FaultKind::DropConnection => 3,
+            FaultKind::TruncatedBody => 4,
+            FaultKind::HtmlPage => 5,
+            FaultKind::OversizedBody(_) => 6,
+            FaultKind::SlowBody(_) => 7,
+            FaultKind::LoseAnswer => 8,
+            FaultKind::AnswerAfter(_) => 9,
+        }
+    }
+
+    /// How many arms `index` has.
+    const VARIANTS: usize = 10;
+
+    #[test]
+    fn every_fault_kind_is_written_and_read_back_the_same() {
+        let ms = Duration::from_millis;
+        let samples = [
+            FaultKind::Latency(ms(500)),
+            FaultKind::Status(503),
+            FaultKind::StatusRetryAfter(503, "120".into()),
+            FaultKind::StatusRetryAfter(429, "Wed, 21 Oct 2015 07:28:00 GMT".into()),
+            FaultKind::DropConnection,
+            FaultKind::TruncatedBody,
+            FaultKind::HtmlPage,
+            FaultKind::OversizedBody(4096),
+            FaultKind::SlowBody(ms(20)),
+            FaultKind::LoseAnswer,
+            FaultKind::AnswerAfter(ms(750)),
+        ];
+        let mut seen = [false; VARIANTS];
+        for kind in samples {
+            seen[index(&kind)] = true;
+            let text = kind.to_string();
+            assert_eq!(text.parse::<FaultKind>(), Ok(kind), "{text}");
+        }
+        assert!(
+            seen.iter().all(|s| *s),
+            "a sample of every variant: {seen:?}"
+        );
+    }
+
+    #[test]
+    fn the_grammar_refuses_what_it_cannot_read() {
+        for text in [
+            "nap",
+            "latency",
+            "latency:soon",
+            "status:99",
+            "status:600",
+            "status:503:",
+            "oversize:",
+            "slow:-1",
+            "",
+            "late:1.5",
+        ] {
+            assert!(text.parse::<FaultKind>().is_err(), "{text}");
+        }
+        let why = "nap".parse::<FaultKind>().unwrap_err().to_string();
+        assert_eq!(why, "unknown kind `nap`");
     }
 }

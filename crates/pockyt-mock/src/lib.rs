@@ -35,12 +35,14 @@
 //! # Ok(()) }
 //! ```
 
-mod cashier;
 mod clock;
 mod config;
+mod error;
 mod expiry;
-mod gateway;
 mod ipn;
+mod ipn_view;
+mod ledger;
+mod pages;
 mod params;
 mod respond;
 mod routes;
@@ -49,7 +51,6 @@ mod same_origin;
 mod server;
 mod sim;
 mod state;
-mod workbench;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -61,42 +62,15 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::{Fault, FaultKind, IpnSchedule, Merchant};
+pub use config::{Fault, FaultKind, FaultParseError, IpnSchedule, Merchant};
+pub use error::MockError;
 pub use ipn::IpnAttempt;
+pub use ipn_view::{Ipn, Until};
 pub use state::{Payment, Refund};
 
-use sim::{FinishError, Simulator};
-
-/// Why the simulator could not start or act.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum MockError {
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {cause}")]
-    #[non_exhaustive]
-    Bind {
-        /// The address.
-        addr: SocketAddr,
-        /// The cause, shown in the message (so not also a `source()`: a chain printer shows it
-        /// once).
-        cause: std::io::Error,
-    },
-    /// No payment has this transaction number.
-    #[error("no payment has transactionNo {0}")]
-    NotFound(String),
-    /// The payment is already final.
-    #[error("payment {transaction_no} is already {status}")]
-    #[non_exhaustive]
-    NotOpen {
-        /// The payment.
-        transaction_no: String,
-        /// Its status.
-        status: TransactionStatus,
-    },
-    /// The IPN did not settle within the time given.
-    #[error("no acknowledged notification for {0} in time")]
-    IpnTimeout(String),
-}
+use error::refused;
+use ledger::{Actor, Ledger};
+use sim::{Settings, Simulator};
 
 /// Reads a request body the way the simulator does: a JSON object of scalar values (Java, C#, Go,
 /// Python SDKs) or a form (PHP, JS), each name once. Exposed for fuzzing and for tools that need the
@@ -126,9 +100,9 @@ pub struct MockGatewayBuilder {
 }
 
 impl MockGatewayBuilder {
-    /// How many IPN attempts [`MockGateway::ipn_attempts`] keeps (default 10,000): the latest ones.
-    /// The counts ([`MockGateway::ipn_attempts_made`], [`MockGateway::ipn_acknowledged`]) cover
-    /// every attempt, so a long run's memory stays flat.
+    /// How many IPN attempts [`Ipn::attempts`] keeps (default 10,000): the latest ones. The
+    /// counts ([`Ipn::made`], [`Ipn::acknowledged`]) cover every attempt, so a long run's memory
+    /// stays flat.
     pub fn ipn_log_limit(mut self, attempts: usize) -> Self {
         self.delivery_limits.logged = attempts;
         self
@@ -245,25 +219,29 @@ impl MockGatewayBuilder {
         } else {
             self.merchants
         };
-        let sim = Arc::new(Simulator {
-            store: state::Store::default(),
+        let deliveries = Arc::new(ipn::Deliveries::new(
+            self.schedule,
+            self.delivery_limits,
+            addr,
+        ));
+        let ledger = Ledger::new(
             merchants,
-            base_url: format!("http://{addr}"),
-            deliveries: Arc::new(ipn::Deliveries::new(
-                self.schedule,
-                self.delivery_limits,
-                addr,
-            )),
-            faults: Mutex::new(self.faults),
-            fault_counter: Mutex::new(HashMap::new()),
-            opening_balance: self.opening_balance,
-            expiries: expiry::Expiries::new(self.minute),
-            body_timeout: self.body_timeout,
-            actions: self.actions,
-            hosts: same_origin::Hosts::for_listener(addr, &self.hosts),
-            page_size: self.page_size,
-            accepted: std::sync::atomic::AtomicUsize::new(0),
-        });
+            deliveries.clone(),
+            self.opening_balance,
+            self.minute,
+        );
+        let sim = Arc::new(Simulator::new(
+            ledger,
+            Settings {
+                base_url: format!("http://{addr}"),
+                deliveries,
+                faults: self.faults,
+                body_timeout: self.body_timeout,
+                actions: self.actions,
+                page_size: self.page_size,
+                hosts: same_origin::Hosts::for_listener(addr, &self.hosts),
+            },
+        ));
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(sim::close_when_due(sim.clone(), stopped.clone()));
         let task = tokio::spawn(server::accept_loop(listener, sim.clone(), stopped));
@@ -289,7 +267,7 @@ impl std::fmt::Debug for MockGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockGateway")
             .field("addr", &self.addr)
-            .field("merchants", &self.sim.merchants)
+            .field("merchants", &self.sim.ledger().merchants())
             .finish_non_exhaustive()
     }
 }
@@ -308,7 +286,7 @@ impl MockGateway {
             actions: false,
             delivery_limits: ipn::DeliveryLimits::default(),
             hosts: Vec::new(),
-            page_size: workbench::PAGE_SIZE,
+            page_size: pages::workbench::PAGE_SIZE,
         }
     }
 
@@ -319,12 +297,12 @@ impl MockGateway {
 
     /// `http://127.0.0.1:PORT`, the base URL to give the client.
     pub fn base_url(&self) -> String {
-        self.sim.base_url.clone()
+        self.sim.base_url().to_owned()
     }
 
     /// The merchants accepted.
     pub fn merchants(&self) -> &[Merchant] {
-        &self.sim.merchants
+        self.sim.ledger().merchants()
     }
 
     /// The shopper pays: the payment becomes `success` and the IPN is sent.
@@ -348,177 +326,50 @@ impl MockGateway {
         status: TransactionStatus,
     ) -> Result<Payment, MockError> {
         self.sim
-            .finish(transaction_no, None, status)
-            .map_err(|e| match e {
-                FinishError::NotFound => MockError::NotFound(transaction_no.to_owned()),
-                FinishError::NotOpen(status) => MockError::NotOpen {
-                    transaction_no: transaction_no.to_owned(),
-                    status,
-                },
-            })
+            .ledger()
+            .finish(Actor::Simulator, transaction_no, status)
+            .map_err(|refusal| refused(transaction_no, refusal))
     }
 
     /// The shopper approves an auto-debit agreement (what its `authUrl` page does).
     pub fn authorize_auto_debit(&self, auto_debit_no: &str) -> Result<(), MockError> {
-        let (first, agreement) = {
-            let mut store = self.sim.store.lock();
-            let agreement = store
-                .agreements
-                .get_mut(auto_debit_no)
-                .ok_or_else(|| MockError::NotFound(auto_debit_no.to_owned()))?;
-            let first = !agreement.authorized;
-            agreement.authorized = true;
-            (first, agreement.clone())
-        };
-        if first {
-            self.sim.notify_authorized(&agreement);
-        }
-        Ok(())
+        self.sim
+            .ledger()
+            .authorize(auto_debit_no)
+            .map(|_| ())
+            .map_err(|refusal| refused(auto_debit_no, refusal))
     }
 
     /// A payment as it is now.
     pub fn payment(&self, transaction_no: &str) -> Option<Payment> {
-        self.sim
-            .store
-            .lock()
-            .payment_mut(transaction_no)
-            .map(|p| p.clone())
+        self.sim.ledger().payment(transaction_no)
     }
 
     /// Every payment, in transaction-number order.
     pub fn payments(&self) -> Vec<Payment> {
-        let mut all: Vec<Payment> = self.sim.store.lock().payments.values().cloned().collect();
-        all.sort_by(|a, b| a.transaction_no.cmp(&b.transaction_no));
-        all
-    }
-
-    /// The latest IPN delivery attempts, oldest first: every one, up to the builder's
-    /// [`MockGatewayBuilder::ipn_log_limit`] (10,000 by default).
-    pub fn ipn_attempts(&self) -> Vec<IpnAttempt> {
-        self.sim.deliveries.attempts()
+        self.sim.ledger().payments()
     }
 
     /// How many TCP connections the simulator has accepted: clients that share a connection pool
     /// open few, however many calls and merchants they serve.
     pub fn connections_accepted(&self) -> usize {
-        self.sim.accepted.load(std::sync::atomic::Ordering::Relaxed)
+        self.sim.accepted()
     }
 
-    /// How many IPN delivery attempts were made in all, including those the log no longer keeps.
-    pub fn ipn_attempts_made(&self) -> usize {
-        self.sim.deliveries.made()
-    }
-
-    /// How many IPN notifications are under way now: being sent, or waiting for a slot or for
-    /// their next retry (at most [`MockGatewayBuilder::ipn_max_in_flight`]).
-    pub fn ipn_in_flight(&self) -> usize {
-        self.sim.deliveries.in_flight()
-    }
-
-    /// Waits (up to `limit`) until no IPN notification is under way: each was acknowledged,
-    /// refused, or ran out of attempts.
-    pub async fn wait_for_ipn_idle(&self, limit: Duration) -> Result<(), MockError> {
-        tokio::time::timeout(limit, self.sim.deliveries.wait_for_idle())
-            .await
-            .map_err(|_| MockError::IpnTimeout("no notification under way".to_owned()))
-    }
-
-    /// Waits (up to `limit`) until at least `count` IPN delivery attempts were made in all,
-    /// answered or not.
-    pub async fn wait_for_ipn_attempts_made(
-        &self,
-        count: usize,
-        limit: Duration,
-    ) -> Result<(), MockError> {
-        tokio::time::timeout(limit, self.sim.deliveries.wait_for_made(count))
-            .await
-            .map_err(|_| MockError::IpnTimeout(format!("{count} delivery attempt(s)")))
-    }
-
-    /// Waits (up to `limit`) until the notification for `transaction_no` is acknowledged, and returns
-    /// its attempts. Waits on delivery events, not by polling.
-    pub async fn wait_for_ipn(
-        &self,
-        transaction_no: &str,
-        limit: Duration,
-    ) -> Result<Vec<IpnAttempt>, MockError> {
-        let done = |attempts: &[IpnAttempt]| {
-            attempts
-                .iter()
-                .any(|a| a.transaction_no == transaction_no && a.acknowledged)
-        };
-        tokio::time::timeout(limit, self.sim.deliveries.wait_until(done))
-            .await
-            .map_err(|_| MockError::IpnTimeout(transaction_no.to_owned()))?;
-        Ok(self
-            .ipn_attempts()
-            .into_iter()
-            .filter(|a| a.transaction_no == transaction_no)
-            .collect())
-    }
-
-    /// How many notifications have been acknowledged so far.
-    pub fn ipn_acknowledged(&self) -> usize {
-        self.sim.deliveries.acknowledged()
-    }
-
-    /// Waits (up to `limit`) until at least `count` notifications in all were acknowledged.
-    pub async fn wait_for_acknowledged(
-        &self,
-        count: usize,
-        limit: Duration,
-    ) -> Result<(), MockError> {
-        tokio::time::timeout(limit, self.sim.deliveries.wait_for_acknowledged(count))
-            .await
-            .map_err(|_| MockError::IpnTimeout(format!("{count} acknowledged notification(s)")))
-    }
-
-    /// Waits (up to `limit`) until `count` attempts were made for `transaction_no`, acknowledged or not.
-    pub async fn wait_for_ipn_attempts(
-        &self,
-        transaction_no: &str,
-        count: usize,
-        limit: Duration,
-    ) -> Result<Vec<IpnAttempt>, MockError> {
-        let enough = |attempts: &[IpnAttempt]| {
-            attempts
-                .iter()
-                .filter(|a| a.transaction_no == transaction_no)
-                .count()
-                >= count
-        };
-        tokio::time::timeout(limit, self.sim.deliveries.wait_until(enough))
-            .await
-            .map_err(|_| MockError::IpnTimeout(transaction_no.to_owned()))?;
-        Ok(self
-            .ipn_attempts()
-            .into_iter()
-            .filter(|a| a.transaction_no == transaction_no)
-            .collect())
+    /// The IPN deliveries: the attempts made, the acknowledgements, what is under way, and
+    /// waiting for any of them.
+    pub fn ipn(&self) -> Ipn<'_> {
+        Ipn::new(self.sim.deliveries())
     }
 
     /// Sets (or replaces) the fault on `path` (`*` for all paths).
     pub fn set_fault(&self, path: impl Into<String>, fault: Fault) {
-        let path = path.into();
-        self.sim
-            .fault_counter
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&path);
-        self.sim
-            .faults
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(path, fault);
+        self.sim.set_fault(path.into(), fault);
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        self.sim
-            .faults
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.sim.clear_faults();
     }
 
     /// Stops accepting, closes open connections, and waits for the server task to end.

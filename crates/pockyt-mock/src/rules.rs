@@ -125,7 +125,7 @@ impl Rules {
 }
 
 /// A positive decimal with no more decimals than its currency has (when the currency is known).
-fn check_amount(name: &str, text: &str, currency: Option<&str>) -> Result<(), Refusal> {
+pub(crate) fn check_amount(name: &str, text: &str, currency: Option<&str>) -> Result<(), Refusal> {
     let amount = Amount::parse(text)
         .map_err(|_| Refusal::invalid(format!("{name} is not a decimal amount")))?;
     if !amount.is_positive() {

@@ -1,6 +1,6 @@
-//! The HTTP side: accept loop, routing (API, cashier, auto-debit authorization), authentication and
-//! fault injection. It sits on top: it carries requests to the pages and routes, which reach the
-//! state through [`Simulator`]; nothing below imports it.
+//! The HTTP side: accept loop, routing (the API's routes, the shopper's and the workbench's
+//! pages), authentication and fault injection. It sits on top: it carries requests to the pages
+//! and routes, which reach the records through the ledger; nothing below imports it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,13 +13,11 @@ use pockyt_types::{Params, RetCode};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::cashier;
 use crate::config::{FaultKind, Merchant};
-use crate::gateway::{self, Ctx, GatewayError};
+use crate::pages::{cashier, workbench};
 use crate::respond::{MockBody, error_page, html, json};
-use crate::routes;
+use crate::routes::{self, Ctx, GatewayError, error_envelope};
 use crate::sim::Simulator;
-use crate::workbench;
 
 /// The largest request body read (64 KiB); larger ones are refused while reading.
 pub(crate) const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -108,7 +106,7 @@ async fn route(
     // Pages (and the JSON beside them) answer only to the simulator's own names, so a rebound
     // name cannot read them or pass the same-origin check below. The API is left alone: an SDK
     // may reach it by any name, and every call is signed.
-    if (method != Method::POST || on_a_page) && !sim.hosts.allow(request.headers()) {
+    if (method != Method::POST || on_a_page) && !sim.hosts().allow(request.headers()) {
         return workbench::refused(
             StatusCode::MISDIRECTED_REQUEST,
             "the simulator's pages answer only to its own address (127.0.0.1, localhost or [::1] with its port, or a name given to MockGatewayBuilder::allow_host)",
@@ -135,7 +133,7 @@ async fn route(
     if method != Method::POST {
         return json(
             StatusCode::METHOD_NOT_ALLOWED,
-            &gateway::error_envelope(&GatewayError::invalid("the API accepts POST only")),
+            &error_envelope(&GatewayError::invalid("the API accepts POST only")),
         );
     }
     let content_type = request
@@ -146,26 +144,20 @@ async fn route(
     // Headers have a read deadline (hyper's); the body gets one of its own, so a client trickling
     // bytes cannot hold a connection open for ever.
     let read = Limited::new(request.into_body(), MAX_REQUEST_BYTES).collect();
-    let body = match tokio::time::timeout(sim.body_timeout, read).await {
+    let body = match tokio::time::timeout(sim.body_timeout(), read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(_)) => {
             let error = GatewayError::invalid(format!(
                 "the request body exceeds {MAX_REQUEST_BYTES} bytes or was cut short"
             ));
-            return json(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &gateway::error_envelope(&error),
-            );
+            return json(StatusCode::PAYLOAD_TOO_LARGE, &error_envelope(&error));
         }
         Err(_) => {
             let error = GatewayError::invalid(format!(
                 "the request body did not arrive within {} ms",
-                sim.body_timeout.as_millis()
+                sim.body_timeout().as_millis()
             ));
-            return json(
-                StatusCode::REQUEST_TIMEOUT,
-                &gateway::error_envelope(&error),
-            );
+            return json(StatusCode::REQUEST_TIMEOUT, &error_envelope(&error));
         }
     };
     if path.starts_with("/payments/")
@@ -175,7 +167,7 @@ async fn route(
     }
     let envelope = match crate::params::parse(content_type.as_deref(), &body) {
         Ok(params) => handle(sim, path, &params),
-        Err(error) => gateway::error_envelope(&GatewayError::invalid(error.0)),
+        Err(error) => error_envelope(&GatewayError::invalid(error.0)),
     };
     json(StatusCode::OK, &envelope)
 }
@@ -244,7 +236,7 @@ pub(crate) async fn accept_loop(
                 let stream = match accepted {
                     Ok((stream, _)) => {
                         backoff.succeeded();
-                        sim.accepted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        sim.accepted_one();
                         stream
                     }
                     Err(_) => {
@@ -315,7 +307,7 @@ pub(crate) fn handle(sim: &Arc<Simulator>, path: &str, params: &Params) -> serde
         routes::dispatch(&ctx, path)
     }) {
         Ok(envelope) => envelope,
-        Err(error) => gateway::error_envelope(&error),
+        Err(error) => error_envelope(&error),
     }
 }
 
@@ -328,9 +320,8 @@ fn authenticate<'a>(sim: &'a Simulator, params: &Params) -> Result<&'a Merchant,
         return Err(GatewayError::missing("merchantNo and storeNo are required"));
     };
     let merchant = sim
-        .merchants
-        .iter()
-        .find(|m| m.merchant_no == *merchant_no && m.store_no == *store_no)
+        .ledger()
+        .merchant(merchant_no, store_no)
         .ok_or_else(|| {
             GatewayError::new(RetCode::AccessDenied, "merchant or store does not exist")
         })?;

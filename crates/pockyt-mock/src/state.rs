@@ -1,7 +1,6 @@
 //! The simulator's memory: payments and their refunds, agreements, customers, payees, payouts.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::collections::HashMap;
 
 use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
 
@@ -74,6 +73,13 @@ impl Payment {
     /// What can still be refunded; `None` if the sums cannot be represented exactly.
     pub fn refundable(&self) -> Option<Amount> {
         self.amount.checked_sub(&self.refunded()?)
+    }
+
+    /// The `callbackUrl` with its macros filled in for the payment as it is now, if it has one.
+    pub(crate) fn callback(&self) -> Option<String> {
+        self.callback_url
+            .as_deref()
+            .map(|url| fill_macros(url, self))
     }
 
     pub(crate) fn is_open(&self) -> bool {
@@ -187,115 +193,24 @@ impl PayoutKey {
     }
 }
 
-/// A merchant's own name for a record (a `reference`, a `refundReference`), unique per store:
-/// (merchantNo, storeNo, the name).
-pub(crate) type OwnKey = (String, String, String);
-
-/// `name` as a key of `owner`'s.
-pub(crate) fn own_key(owner: &Merchant, name: &str) -> OwnKey {
-    (
-        owner.merchant_no.clone(),
-        owner.store_no.clone(),
-        name.to_owned(),
-    )
-}
-
-/// Everything, behind one lock: handlers never hold it across an `.await`.
-#[derive(Debug, Default)]
-pub(crate) struct Store {
-    inner: Mutex<Records>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Records {
-    counter: u64,
-    /// transactionNo → the payment. Ordered: numbers have a fixed width and grow, so the newest
-    /// come last, and a page of a list is read without sorting or copying the rest.
-    pub(crate) payments: BTreeMap<String, Payment>,
-    /// (merchantNo, storeNo, reference) → transactionNo.
-    pub(crate) references: HashMap<OwnKey, String>,
-    /// (merchantNo, storeNo, refundReference) → the refunded payment's transactionNo.
-    pub(crate) refund_references: HashMap<OwnKey, String>,
-    pub(crate) agreements: HashMap<String, Agreement>,
-    pub(crate) authorizations: HashMap<String, Authorization>,
-    /// customerNo → the customer (or v3 payee); ordered (fixed-width numbers) for paging.
-    pub(crate) customers: BTreeMap<String, CustomerRecord>,
-    /// accountToken → the payee's funding account; ordered for paging.
-    pub(crate) payee_accounts: BTreeMap<String, PayeeAccount>,
-    pub(crate) payouts: HashMap<PayoutKey, Payout>,
-    /// vaultId → the saved payment method.
-    pub(crate) vaults: HashMap<String, Vault>,
-}
-
-impl Store {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Records> {
-        // A handler that panicked must not take the whole simulator down with it.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl Default for Records {
-    fn default() -> Self {
-        Self {
-            counter: random_start(),
-            payments: BTreeMap::new(),
-            references: HashMap::new(),
-            refund_references: HashMap::new(),
-            agreements: HashMap::new(),
-            authorizations: HashMap::new(),
-            customers: BTreeMap::new(),
-            payee_accounts: BTreeMap::new(),
-            payouts: HashMap::new(),
-            vaults: HashMap::new(),
-        }
-    }
-}
-
-/// Where an instance's numbers start: random, so two simulators (or a restarted one) never hand
-/// out the same transaction numbers, and a test cannot come to rely on fixed ones.
-fn random_start() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(0);
-    // Up to 10^10: 18-digit numbers for any number of payments a simulator will ever make.
-    hasher.finish() % 10_000_000_000
-}
-
-impl Records {
-    /// A new 18-digit number, unique for the simulator's life, shaped like the gateway's.
-    pub(crate) fn next_number(&mut self) -> String {
-        self.counter += 1;
-        format!("{}", 300_000_000_000_000_000u64 + self.counter * 7919)
-    }
-
-    /// A new 22-digit customer number.
-    pub(crate) fn next_customer_no(&mut self) -> String {
-        self.counter += 1;
-        format!("1000{:018}", self.counter)
-    }
-
-    /// The payment. (An elapsed timeout is applied by `expiry`, which also notifies.)
-    pub(crate) fn payment_mut(&mut self, transaction_no: &str) -> Option<&mut Payment> {
-        self.payments.get_mut(transaction_no)
-    }
-
-    /// A payment of `owner` (that store of that merchant) by transaction number or reference;
-    /// given both (the Go and JS SDKs can send both), they must name the same payment.
-    pub(crate) fn find(
-        &mut self,
-        owner: &Merchant,
-        transaction_no: Option<&str>,
-        reference: Option<&str>,
-    ) -> Option<&mut Payment> {
-        let number = match (transaction_no, reference) {
-            (Some(number), _) => number.to_owned(),
-            (None, Some(reference)) => self.references.get(&own_key(owner, reference))?.clone(),
-            (None, None) => return None,
-        };
-        self.payment_mut(&number)
-            .filter(|p| owner.owns(&p.merchant_no, &p.store_no))
-            .filter(|p| reference.is_none_or(|r| p.reference.as_deref() == Some(r)))
-    }
+/// Replaces `{status}`, `{amount}`, `{reference}`, `{note}`, `{transactionNo}` and `{yuansferId}`
+/// in a callback URL, each value form-escaped.
+fn fill_macros(url: &str, payment: &Payment) -> String {
+    let status = payment.status.to_string();
+    let amount = payment.amount.to_string();
+    let note = payment.note.clone().unwrap_or_default();
+    let values = [
+        ("{status}", status.as_str()),
+        ("{amount}", amount.as_str()),
+        (
+            "{reference}",
+            payment.reference.as_deref().unwrap_or_default(),
+        ),
+        ("{note}", note.as_str()),
+        ("{transactionNo}", payment.transaction_no.as_str()),
+        ("{yuansferId}", payment.transaction_no.as_str()),
+    ];
+    values.iter().fold(url.to_owned(), |acc, (name, value)| {
+        acc.replace(name, &pockyt_sign::form::escape(value))
+    })
 }

@@ -12,7 +12,7 @@ use fantoccini::Locator;
 use pockyt::types::*;
 use pockyt_e2e::browser::Browser;
 use pockyt_e2e::{PATIENCE, World};
-use pockyt_mock::MockGateway;
+use pockyt_mock::{MockGateway, Until};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -49,7 +49,8 @@ async fn run(dir: &Path) -> Result<Vec<PathBuf>, String> {
     world.gateway.pay(&paid).map_err(|e| e.to_string())?;
     world
         .gateway
-        .wait_for_ipn(&paid, PATIENCE)
+        .ipn()
+        .wait(Until::Acknowledged(&paid), PATIENCE)
         .await
         .map_err(|e| e.to_string())?;
     world

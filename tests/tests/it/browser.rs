@@ -6,7 +6,7 @@ use fantoccini::Locator;
 use pockyt::types::*;
 use pockyt_e2e::browser::Browser;
 use pockyt_e2e::{PATIENCE, World};
-use pockyt_mock::MockGateway;
+use pockyt_mock::{MockGateway, Until};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 
@@ -59,7 +59,12 @@ async fn a_developer_pays_in_the_cashier_and_refunds_from_the_dashboard() {
     // back to the callback (the payment's page, where the notification shows).
     click(web, Locator::Id("pay")).await;
     arrive(web, Locator::XPath(&payment_heading)).await;
-    world.gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
+    world
+        .gateway
+        .ipn()
+        .wait(Until::Acknowledged(&number), PATIENCE)
+        .await
+        .unwrap();
     web.refresh().await.unwrap();
     assert_eq!(text(web, "#status").await, "success");
     let attempt = text(web, "#attempts tr:nth-child(2)").await;

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use pockyt::types::*;
 use pockyt_e2e::{PATIENCE, World};
+use pockyt_mock::Until;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_checkouts_at_once() {
@@ -47,7 +48,12 @@ async fn two_hundred_checkouts_at_once() {
 
     // The receiver records before its answer reaches the gateway: wait for the gateway's side too.
     for number in &numbers {
-        world.gateway.wait_for_ipn(number, PATIENCE).await.unwrap();
+        world
+            .gateway
+            .ipn()
+            .wait(Until::Acknowledged(number), PATIENCE)
+            .await
+            .unwrap();
     }
     let payments = world.gateway.payments();
     assert_eq!(payments.len(), N);
@@ -58,7 +64,8 @@ async fn two_hundred_checkouts_at_once() {
     );
     let acknowledged = world
         .gateway
-        .ipn_attempts()
+        .ipn()
+        .attempts()
         .iter()
         .filter(|a| a.acknowledged)
         .count();

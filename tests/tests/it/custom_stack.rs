@@ -8,7 +8,7 @@ use pockyt::types::*;
 use pockyt::{Client, Config};
 use pockyt_custom_stack::{Gateway, is_refusal, verify_ipn};
 use pockyt_e2e::{PATIENCE, World};
-use pockyt_mock::Merchant;
+use pockyt_mock::{Merchant, Until};
 use pockyt_sign::SigningKey;
 
 fn secure_pay(reference: &str) -> SecurePayRequest {
@@ -105,7 +105,12 @@ async fn the_example_runs_a_checkout_against_the_simulator() {
     .unwrap();
 
     // The notification the simulator sent, verified by the example exactly as received.
-    let attempts = world.gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
+    let attempts = world
+        .gateway
+        .ipn()
+        .wait(Until::Acknowledged(&number), PATIENCE)
+        .await
+        .unwrap();
     let body = attempts.last().unwrap().body.clone();
     let key = SigningKey::from_token(Merchant::DEMO_TOKEN);
     let fields = verify_ipn(body.as_bytes(), &key).unwrap();

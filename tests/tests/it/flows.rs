@@ -6,7 +6,7 @@ use pockyt::Error;
 use pockyt::ipn::Callback;
 use pockyt::types::*;
 use pockyt_e2e::{PATIENCE, World, browser};
-use pockyt_mock::{IpnSchedule, Merchant, MockGateway};
+use pockyt_mock::{IpnSchedule, Merchant, MockGateway, Until};
 
 #[tokio::test]
 async fn hosted_checkout_pay_ipn_query_and_refunds() {
@@ -238,7 +238,8 @@ async fn an_unpaid_payment_closes_on_its_own_and_notifies() {
     );
     let about_paid: Vec<_> = world
         .gateway
-        .ipn_attempts()
+        .ipn()
+        .attempts()
         .into_iter()
         .filter(|a| a.transaction_no == paid)
         .map(|a| a.status)
@@ -453,7 +454,12 @@ async fn ipn_receiver_failing_twice_then_succeeding() {
         .unwrap();
     let number = payment.transaction_no.unwrap();
     world.gateway.pay(&number).unwrap();
-    let attempts = world.gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
+    let attempts = world
+        .gateway
+        .ipn()
+        .wait(Until::Acknowledged(&number), PATIENCE)
+        .await
+        .unwrap();
     assert_eq!(attempts.len(), 3);
     assert_eq!(
         attempts.iter().map(|a| a.acknowledged).collect::<Vec<_>>(),
@@ -499,7 +505,8 @@ async fn ipn_gives_up_after_eight_attempts() {
         .unwrap();
     gateway.pay(&number).unwrap();
     let attempts = gateway
-        .wait_for_ipn_attempts(&number, 8, PATIENCE)
+        .ipn()
+        .wait(Until::Attempts(&number, 8), PATIENCE)
         .await
         .unwrap();
     assert_eq!(attempts.len(), 8);

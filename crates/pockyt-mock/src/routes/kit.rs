@@ -1,37 +1,13 @@
-//! Small rules several groups share: what counts as an open payment, a date range, and the error
-//! a refund total that cannot be represented becomes.
+//! Small rules several groups share: a date range, whether a card payment saves its method, and
+//! the profile fields a customer or payee request carries.
 
-use pockyt_types::RetCode;
+use std::collections::HashMap;
 
-use crate::gateway::{Ctx, GatewayError};
-use crate::state::Payment;
+use pockyt_types::{CreditType, RetCode};
 
-/// Refund totals that cannot be represented: a simulator bug, never a silent zero.
-pub(super) fn overflow() -> GatewayError {
-    GatewayError::new(RetCode::SystemError, "refund total overflows")
-}
+use super::gateway::{Ctx, GatewayError};
 
-/// A payment that is still open (unpaid), by transaction number.
-pub(super) fn open_payment(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
-    let payment = open_or_any(ctx, number)?;
-    if !payment.is_open() {
-        return Err(GatewayError::status(format!(
-            "transaction is already {}",
-            payment.status
-        )));
-    }
-    Ok(payment)
-}
-
-/// A payment of the calling merchant, whatever its status.
-pub(super) fn open_or_any(ctx: &Ctx<'_>, number: &str) -> Result<Payment, GatewayError> {
-    let mut store = ctx.sim.store.lock();
-    store
-        .find(ctx.merchant, Some(number), None)
-        .map(|p| p.clone())
-        .ok_or_else(|| GatewayError::no_record("transaction does not exist"))
-}
-
+/// The start of a date range may not be after its end.
 pub(super) fn date_range(start: &str, end: &str) -> Result<(), GatewayError> {
     if end < start {
         return Err(GatewayError::new(
@@ -40,4 +16,28 @@ pub(super) fn date_range(start: &str, end: &str) -> Result<(), GatewayError> {
         ));
     }
     Ok(())
+}
+
+/// Whether a card payment's `creditType` asks to save the method (`cit` or `hosted`).
+pub(super) fn saves_method(credit_type: Option<&CreditType>) -> bool {
+    matches!(credit_type, Some(CreditType::Cit | CreditType::Hosted))
+}
+
+/// The received parameters minus identity, signature and request-only fields: what a customer's
+/// or payee's profile keeps.
+pub(super) fn profile_fields(ctx: &Ctx<'_>) -> HashMap<String, String> {
+    const NOT_PROFILE: &[&str] = &[
+        "merchantNo",
+        "storeNo",
+        "merGroupNo",
+        "storeAdminNo",
+        "verifySign",
+        "timestamp",
+        "customerNo",
+    ];
+    ctx.params
+        .iter()
+        .filter(|(k, _)| !NOT_PROFILE.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }

@@ -1,86 +1,140 @@
-//! The gateway's endpoints, one module per group, and the rules they share.
+//! The gateway's endpoints, one module per group of the API description (`api/pockyt-api.json`
+//! `groups`: `online`, `instore`, `mobile`, `recurring`, `preauth`, `data_search`, `customers`,
+//! `payouts`), each holding exactly its group's endpoints. A handler parses the typed request,
+//! asks the ledger (`crate::ledger`, where the rules of money live), and shapes the gateway's
+//! answer; it never holds the records itself.
 //!
-//! Every payment walks one status machine: created `init` (hosted checkouts, in-store orders and QR
-//! codes wait there; opening the cashier page changes nothing, as only a `POST` may), then
-//! `success`, `failed` or `closed`, each final. An open payment (`init` or `pending`) leaves it by the
-//! shopper (cashier page, [`crate::MockGateway::pay`]), by a server-side call that pays at once
-//! (cards, captures, auto-debit), by `cancel`, or by its `timeout` elapsing; every change notifies
-//! the merchant's `ipnUrl`. A `reference` is unique per store of a merchant, for ever, whatever
-//! became of the first payment. Every record belongs to one store of one merchant: another store
-//! of the same merchant neither sees nor changes it.
-//!
-//! `dispatch` asks each group in turn; a path no group knows is the gateway's `no such API` answer.
-//!
-//! Each group module holds its endpoints and opens with the rules it encodes; they take what they
-//! share from `prelude` (the handler kit, payment creation and the payload shapes), never from
-//! this module, so the only arrows here point down.
+//! `gateway` is the handler kit every group uses (the gateway's refusal, what a handler sees, and
+//! `run`: parse, handle, wrap in the envelope). `dispatch` asks each group in turn; a path no
+//! group knows is the gateway's `no such API` answer. The group modules take what they share
+//! from `prelude` (the handler kit, the payload shapes, the ledger's types), never from this
+//! module, so the only arrows here point down.
 
 mod customers;
+mod data_search;
+mod gateway;
 mod instore;
 mod kit;
-mod new_payment;
+mod mobile;
+mod online;
 mod payloads;
-mod payments;
 mod payouts;
 mod preauth;
 mod prelude;
-mod queries;
 mod recurring;
-mod refunds;
-mod vaults;
 
-use pockyt_types::{Endpoint, RetCode};
+use pockyt_types::RetCode;
 use serde_json::Value;
 
-use crate::gateway::{Ctx, GatewayError};
+use gateway::Handler;
+pub(crate) use gateway::{Ctx, GatewayError, error_envelope};
 
-/// A refund asked for on the workbench, by the same rules (and code) as the API's.
-pub(crate) fn refund_for_workbench(
-    sim: &std::sync::Arc<crate::sim::Simulator>,
-    merchant: &crate::config::Merchant,
-    transaction_no: &str,
-    amount: pockyt_types::Amount,
-) -> Result<(), GatewayError> {
-    let payment = sim
-        .store
-        .lock()
-        .payment_mut(transaction_no)
-        .map(|p| (p.currency.clone(), p.settle_currency.clone()))
-        .ok_or_else(|| GatewayError::no_record("transaction does not exist"))?;
-    let request = pockyt_types::RefundRequest::new(amount, payment.0, payment.1)
-        .transaction_no(transaction_no);
-    let params: pockyt_types::Params = request
-        .wire_pairs()
-        .iter()
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect();
-    // The simulator's own rules for an API refund (a positive amount at the currency's
-    // precision): without them a form could refund -100 and raise what is left to refund.
-    let rules = crate::rules::rules(pockyt_types::RefundRequest::PATH)
-        .ok_or_else(|| GatewayError::new(RetCode::SystemError, "simulator bug: no refund rules"))?;
-    rules.check(&params)?;
-    let ctx = Ctx {
-        sim,
-        merchant,
-        params: &params,
-    };
-    refunds::refund(&ctx, request).map(|_| ())
-}
+/// A group of the description: its id, and the handler of each of its paths.
+type Group = (&'static str, fn(&str) -> Option<Handler>);
+
+/// Each group of the description, in its order.
+const GROUPS: [Group; 8] = [
+    ("online", online::handler),
+    ("instore", instore::handler),
+    ("mobile", mobile::handler),
+    ("recurring", recurring::handler),
+    ("preauth", preauth::handler),
+    ("data_search", data_search::handler),
+    ("customers", customers::handler),
+    ("payouts", payouts::handler),
+];
 
 /// Routes a path to its group's handler; an unknown path is the gateway's "no such API" answer.
 pub(crate) fn dispatch(ctx: &Ctx<'_>, path: &str) -> Result<Value, GatewayError> {
-    payments::route(ctx, path)
-        .or_else(|| instore::route(ctx, path))
-        .or_else(|| refunds::route(ctx, path))
-        .or_else(|| queries::route(ctx, path))
-        .or_else(|| recurring::route(ctx, path))
-        .or_else(|| preauth::route(ctx, path))
-        .or_else(|| customers::route(ctx, path))
-        .or_else(|| payouts::route(ctx, path))
-        .unwrap_or_else(|| {
-            Err(GatewayError::new(
-                RetCode::UnsupportedVersion,
-                format!("no such API: {path}"),
-            ))
-        })
+    match GROUPS.iter().find_map(|(_, handler)| handler(path)) {
+        Some(handler) => handler(ctx),
+        None => Err(GatewayError::new(
+            RetCode::UnsupportedVersion,
+            format!("no such API: {path}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GROUPS;
+
+    /// The description's groups, and each endpoint's path and group.
+    fn description() -> (Vec<String>, Vec<(String, String)>) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../api/pockyt-api.json");
+        let text = std::fs::read_to_string(path).expect("the API description");
+        let api: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let text =
+            |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
+        let groups = api["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .map(|g| text(g, "id"))
+            .collect();
+        let endpoints = api["endpoints"]
+            .as_array()
+            .expect("endpoints")
+            .iter()
+            .map(|e| (text(e, "path"), text(e, "group")))
+            .collect();
+        (groups, endpoints)
+    }
+
+    #[test]
+    fn the_route_modules_are_the_descriptions_groups() {
+        let (groups, _) = description();
+        let ours: Vec<&str> = GROUPS.iter().map(|(id, _)| *id).collect();
+        assert_eq!(
+            ours, groups,
+            "one route module per group, in the description's order"
+        );
+        // And the files carry the groups' names; the others are the kit every group shares.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("src/routes")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter_map(|name| Some(name.strip_suffix(".rs")?.to_owned()))
+            .filter(|name| {
+                !["mod", "gateway", "kit", "payloads", "prelude"].contains(&name.as_str())
+            })
+            .collect();
+        files.sort();
+        let mut expected = groups.clone();
+        expected.sort();
+        assert_eq!(
+            files, expected,
+            "src/routes/<group>.rs for each group, and no other"
+        );
+    }
+
+    #[test]
+    fn every_endpoint_is_routed_by_its_groups_module() {
+        let (_, endpoints) = description();
+        assert!(
+            endpoints.len() >= 50,
+            "the description lists every endpoint"
+        );
+        let mut wrong = Vec::new();
+        for (path, group) in &endpoints {
+            let routed: Vec<&str> = GROUPS
+                .iter()
+                .filter(|(_, handler)| handler(path).is_some())
+                .map(|(id, _)| *id)
+                .collect();
+            if routed != [group.as_str()] {
+                wrong.push(format!("{path} (group {group}) is routed by {routed:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_check_sees_a_path_no_module_routes() {
+        assert!(
+            GROUPS
+                .iter()
+                .all(|(_, handler)| handler("/v9/not-an-endpoint").is_none())
+        );
+    }
 }

@@ -1,10 +1,13 @@
-//! The payment shapes the gateway answers with: the creation answer, the in-store transaction and
-//! the query answer, with refunds listed and amounts at the currency's precision.
+//! The shapes the gateway answers with: the creation answer (and a hosted checkout's), the
+//! in-store transaction, the cancel and the query answer, with refunds listed and amounts at the
+//! currency's precision; a mixed QR code record; a customer's profile.
+
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::gateway::{Ctx, Payload};
 use crate::clock::{gateway_time, readable};
-use crate::gateway::Payload;
 use crate::state::Payment;
 
 pub(super) fn fields<const N: usize>(pairs: [(&str, String); N]) -> Payload {
@@ -83,4 +86,54 @@ pub(super) fn query_payload(payment: &Payment) -> Payload {
         .collect();
     payload.insert("refundInfo".into(), Value::Array(refunds));
     payload
+}
+
+/// A hosted checkout's answer: where the shopper pays, and for the `YIP` and `APP` terminals
+/// a client token.
+pub(super) fn hosted_payload(ctx: &Ctx<'_>, payment: &Payment, client_token: bool) -> Payload {
+    let mut payload = payment_payload(payment);
+    payload.remove("status");
+    payload.insert(
+        "cashierUrl".into(),
+        json!(ctx.sim.cashier_url(&payment.transaction_no)),
+    );
+    if client_token {
+        let token = format!("sandbox-client-token-{}", payment.transaction_no);
+        payload.insert("clientToken".into(), json!(token));
+        payload.insert("authorization".into(), json!(token));
+    }
+    payload
+}
+
+/// What cancel answers: the payment's fields and, as the Go SDK reads them, the in-store
+/// transaction's (its `transactionStatus` beside `status`).
+pub(super) fn cancel_payload(payment: &Payment) -> Payload {
+    let mut payload = transaction_payload(payment);
+    payload.insert("status".into(), json!(payment.status.as_str()));
+    payload
+}
+
+/// A mixed QR code record: numbered as its payment, its code the cashier page.
+pub(super) fn mixed_payload(ctx: &Ctx<'_>, payment: &Payment) -> Payload {
+    let mut payload = payment_payload(payment);
+    if let Some(amount) = payload.remove("amount") {
+        payload.insert("saleAmount".into(), amount);
+    }
+    payload.insert("recordNo".into(), json!(payment.transaction_no));
+    payload.insert(
+        "qrcode".into(),
+        json!(ctx.sim.cashier_url(&payment.transaction_no)),
+    );
+    if !payment.vendor.as_str().is_empty() {
+        payload.insert("vendor".into(), json!(payment.vendor.as_str()));
+    }
+    payload
+}
+
+/// A customer's (or payee's) profile, every field a string.
+pub(super) fn profile_payload(profile: HashMap<String, String>) -> Payload {
+    profile
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect()
 }

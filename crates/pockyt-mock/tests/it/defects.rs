@@ -8,7 +8,7 @@ use crate::support;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, Config, RetryPolicy, SigningKey};
-use pockyt_mock::{IpnSchedule, Merchant, MockGateway};
+use pockyt_mock::{IpnSchedule, Merchant, MockGateway, Until};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long a wait may take before the test calls it a hang.
@@ -140,8 +140,8 @@ async fn an_ipn_aimed_at_the_simulators_own_resend_ipn_does_not_loop() {
         gateway.pay(&number).unwrap();
         aimed.push(number);
     }
-    gateway.wait_for_ipn_idle(PATIENCE).await.unwrap();
-    let attempts = gateway.ipn_attempts();
+    gateway.ipn().wait(Until::Idle, PATIENCE).await.unwrap();
+    let attempts = gateway.ipn().attempts();
     assert_eq!(attempts.len(), 2, "one attempt each, refused: {attempts:?}");
     for attempt in &attempts {
         assert!(!attempt.acknowledged);
@@ -149,7 +149,7 @@ async fn an_ipn_aimed_at_the_simulators_own_resend_ipn_does_not_loop() {
         let error = attempt.error.as_deref().unwrap_or_default();
         assert!(error.contains("own listener"), "{error}");
     }
-    assert_eq!(gateway.ipn_in_flight(), 0);
+    assert_eq!(gateway.ipn().in_flight(), 0);
 }
 
 // D2: merchant A's ipnUrl at B's payment's workbench or cashier page refunded or failed B's payment.
@@ -178,7 +178,7 @@ async fn another_merchants_ipn_cannot_refund_or_fail_a_payment_through_the_pages
         let number = open(&a, &format!("a-{i}"), url).await;
         gateway.pay(&number).unwrap();
     }
-    gateway.wait_for_ipn_idle(PATIENCE).await.unwrap();
+    gateway.ipn().wait(Until::Idle, PATIENCE).await.unwrap();
     assert!(gateway.payment(&paid).unwrap().refunds.is_empty());
     assert_eq!(
         gateway.payment(&unpaid).unwrap().status,
@@ -227,8 +227,8 @@ async fn notifications_under_way_are_bounded_not_only_the_log() {
         let number = open(&client, &format!("bound-{i}"), "http://127.0.0.1:9/ipn").await;
         gateway.pay(&number).unwrap();
     }
-    assert_eq!(gateway.ipn_in_flight(), 2);
-    let dropped = gateway.ipn_attempts();
+    assert_eq!(gateway.ipn().in_flight(), 2);
+    let dropped = gateway.ipn().attempts();
     assert_eq!(dropped.len(), 3, "{dropped:?}");
     assert!(
         dropped
@@ -270,7 +270,7 @@ async fn another_store_of_the_same_merchant_neither_sees_nor_signs_for_this_one(
         .unwrap();
     let own = open(&other, "store-1", &receiver.url()).await;
     gateway.pay(&own).unwrap();
-    gateway.wait_for_ipn_idle(PATIENCE).await.unwrap();
+    gateway.ipn().wait(Until::Idle, PATIENCE).await.unwrap();
     assert_eq!(receiver.verified().len(), 1, "{:?}", receiver.rejected());
     assert!(receiver.rejected().is_empty(), "{:?}", receiver.rejected());
 
@@ -445,9 +445,13 @@ async fn a_receiver_that_never_answers_does_not_hold_up_another_merchants_ipn() 
     gateway.pay(&number).unwrap();
     // With shared slots only, this waited for the dead receiver's attempts to time out (an hour).
     receiver.wait_for(1, PATIENCE).await.unwrap();
-    gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
+    gateway
+        .ipn()
+        .wait(Until::Acknowledged(&number), PATIENCE)
+        .await
+        .unwrap();
     assert_eq!(
-        gateway.ipn_in_flight(),
+        gateway.ipn().in_flight(),
         HANGING,
         "the hanging ones still wait"
     );
@@ -521,8 +525,8 @@ async fn the_dashboard_and_json_lists_are_paged() {
     for number in &numbers {
         gateway.pay(number).unwrap();
     }
-    gateway.wait_for_ipn_idle(PATIENCE).await.unwrap();
-    let made = gateway.ipn_attempts().len();
+    gateway.ipn().wait(Until::Idle, PATIENCE).await.unwrap();
+    let made = gateway.ipn().attempts().len();
     let (_, headers, body) = raw(&gateway, "GET", "/_mock/ipn-attempts", &host, "").await;
     let attempts: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(attempts.as_array().unwrap().len(), 2);

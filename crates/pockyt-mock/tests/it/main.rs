@@ -3,6 +3,7 @@
 //! change to a rule fails here first (and `cargo xtask mutants` can judge the simulator by them).
 
 mod defects;
+mod endpoints;
 mod faults;
 mod money;
 mod notices;

@@ -8,7 +8,7 @@ use pockyt::ipn::Webhook;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
 use pockyt::{Client, SigningKey};
-use pockyt_mock::{Merchant, MockGateway};
+use pockyt_mock::{Merchant, MockGateway, Until};
 
 const PATIENCE: Duration = Duration::from_secs(10);
 
@@ -40,7 +40,11 @@ async fn an_authorised_agreement_is_announced_once() {
     gateway.authorize_auto_debit(&number).unwrap();
     gateway.authorize_auto_debit(&number).unwrap();
     receiver.wait_for(1, PATIENCE).await.unwrap();
-    gateway.wait_for_acknowledged(1, PATIENCE).await.unwrap();
+    gateway
+        .ipn()
+        .wait(Until::AcknowledgedCount(1), PATIENCE)
+        .await
+        .unwrap();
     match receiver.webhooks().as_slice() {
         [Webhook::AutoDebit(notice)] => {
             assert_eq!(notice.auto_debit_no.as_deref(), Some(number.as_str()));

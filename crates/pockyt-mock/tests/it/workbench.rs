@@ -7,7 +7,7 @@ use bytes::Bytes;
 use pockyt::SigningKey;
 use pockyt::ipn::testing::IpnReceiver;
 use pockyt::types::*;
-use pockyt_mock::{Merchant, MockGateway};
+use pockyt_mock::{Merchant, MockGateway, Until};
 use pockyt_transport::{HyperTransport, Transport};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -121,7 +121,8 @@ async fn a_payments_page_shows_each_ipn_attempt_and_the_handlers_answer() {
         .unwrap();
     gateway.pay(&number).unwrap();
     gateway
-        .wait_for_ipn(&number, Duration::from_secs(10))
+        .ipn()
+        .wait(Until::Acknowledged(&number), Duration::from_secs(10))
         .await
         .unwrap();
 
@@ -265,7 +266,8 @@ async fn with_actions_on_a_payment_is_paid_refunded_and_its_ipn_sent_again() {
         TransactionStatus::Success
     );
     gateway
-        .wait_for_ipn(&number, Duration::from_secs(10))
+        .ipn()
+        .wait(Until::Acknowledged(&number), Duration::from_secs(10))
         .await
         .unwrap();
 
@@ -336,7 +338,7 @@ async fn another_sites_page_cannot_act_and_an_open_payment_has_no_ipn_to_resend(
 
     let (status, page) = post(&format!("{base}/payments/{number}/resend-ipn"), "").await;
     assert_eq!(status, 409, "an open payment has not been notified: {page}");
-    assert_eq!(gateway.ipn_attempts().len(), 0);
+    assert_eq!(gateway.ipn().attempts().len(), 0);
 
     // The simulator's own page, as a browser sends it.
     let (status, _) = post_from(

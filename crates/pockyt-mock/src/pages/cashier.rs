@@ -1,12 +1,14 @@
-//! The hosted cashier page and the wallet's auto-debit authorization page.
+//! The shopper's pages: the hosted cashier page (pay, cancel or decline an open payment) and the
+//! wallet's auto-debit authorization page. They act through the ledger, as `MockGateway` does.
 
 use std::sync::Arc;
 
 use http::{Method, Response, StatusCode};
 use pockyt_types::TransactionStatus;
 
+use crate::ledger::{Actor, Refusal};
 use crate::respond::{MockBody, escape, html, redirect};
-use crate::sim::{FinishError, Simulator};
+use crate::sim::Simulator;
 use crate::state::Payment;
 
 /// Serves `/cashier/{transactionNo}[/pay|/cancel|/qrcode]` and `/auto-debit/authorize/{no}`.
@@ -50,7 +52,7 @@ fn not_found() -> Response<MockBody> {
 /// Shows the payment, and changes nothing: only a `POST` (pay, cancel, decline) may, so a link,
 /// an image or a prefetch of another site cannot move a payment along.
 fn show_payment(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
-    let Some(payment) = sim.store.lock().payment_mut(number).map(|p| p.clone()) else {
+    let Some(payment) = sim.ledger().payment(number) else {
         return not_found();
     };
     html(StatusCode::OK, render(&payment))
@@ -145,12 +147,12 @@ fn details(payment: &Payment) -> String {
 /// What happens after the shopper decides: where the browser goes, and that a notification follows.
 fn afterwards(payment: &Payment) -> String {
     let mut out = String::new();
-    if let Some(url) = &payment.callback_url {
-        let mut paid = payment.clone();
-        paid.status = TransactionStatus::Success;
+    let mut paid = payment.clone();
+    paid.status = TransactionStatus::Success;
+    if let Some(url) = paid.callback() {
         out.push_str(&format!(
             "<p>After paying you return to <code id=\"callback\">{}</code>.</p>",
-            escape(&fill_macros(url, &paid))
+            escape(&url)
         ));
     }
     if let Some(url) = &payment.ipn_url {
@@ -168,56 +170,27 @@ fn pay_or_cancel(
     number: &str,
     status: TransactionStatus,
 ) -> Response<MockBody> {
-    match sim.finish(number, None, status) {
-        Ok(payment) => match &payment.callback_url {
-            Some(url) => redirect(&fill_macros(url, &payment)),
+    match sim.ledger().finish(Actor::Simulator, number, status) {
+        Ok(payment) => match payment.callback() {
+            Some(url) => redirect(&url),
             None => html(StatusCode::OK, render(&payment)),
         },
-        Err(FinishError::NotFound) => not_found(),
-        Err(FinishError::NotOpen(status)) => html(
+        Err(Refusal::NotOpen(status)) => html(
             StatusCode::CONFLICT,
             format!(
                 "<html><body><p id=\"status\">This payment is already {}.</p></body></html>",
                 escape(status.as_str())
             ),
         ),
+        Err(_) => not_found(),
     }
 }
 
-/// Replaces `{status}`, `{amount}`, `{reference}`, `{note}`, `{transactionNo}` and `{yuansferId}`.
-pub(crate) fn fill_macros(url: &str, payment: &Payment) -> String {
-    let status = payment.status.to_string();
-    let amount = payment.amount.to_string();
-    let note = payment.note.clone().unwrap_or_default();
-    let values = [
-        ("{status}", status.as_str()),
-        ("{amount}", amount.as_str()),
-        (
-            "{reference}",
-            payment.reference.as_deref().unwrap_or_default(),
-        ),
-        ("{note}", note.as_str()),
-        ("{transactionNo}", payment.transaction_no.as_str()),
-        ("{yuansferId}", payment.transaction_no.as_str()),
-    ];
-    values.iter().fold(url.to_owned(), |acc, (name, value)| {
-        acc.replace(name, &pockyt_sign::form::escape(value))
-    })
-}
-
+/// The shopper approves the agreement and returns to the merchant; a revoked or unknown one is
+/// not found.
 fn authorize(sim: &Arc<Simulator>, number: &str) -> Response<MockBody> {
-    let mut store = sim.store.lock();
-    match store.agreements.get_mut(number) {
-        Some(agreement) if !agreement.revoked => {
-            let first = !agreement.authorized;
-            agreement.authorized = true;
-            let agreement = agreement.clone();
-            drop(store);
-            if first {
-                sim.notify_authorized(&agreement);
-            }
-            redirect(&agreement.redirect_url)
-        }
-        _ => not_found(),
+    match sim.ledger().authorize(number) {
+        Ok(agreement) => redirect(&agreement.redirect_url),
+        Err(_) => not_found(),
     }
 }

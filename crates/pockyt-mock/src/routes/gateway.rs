@@ -7,6 +7,7 @@ use pockyt_types::{Endpoint, FromWire, Params, RetCode, ValidationError};
 use serde_json::{Map, Value};
 
 use crate::config::Merchant;
+use crate::ledger::{Ledger, Refusal};
 use crate::sim::Simulator;
 
 /// A refusal, answered as the gateway's error envelope (HTTP 200).
@@ -35,15 +36,46 @@ impl GatewayError {
     pub(crate) fn no_record(message: impl Into<String>) -> Self {
         Self::new(RetCode::NoRecord, message)
     }
-
-    pub(crate) fn status(message: impl Into<String>) -> Self {
-        Self::new(RetCode::StatusError, message)
-    }
 }
 
 impl From<crate::rules::Refusal> for GatewayError {
     fn from(refusal: crate::rules::Refusal) -> Self {
         Self::new(refusal.code, refusal.message)
+    }
+}
+
+/// The ledger's refusals, with the gateway's code for each: a record that does not exist is
+/// `no record`, a payment in the wrong state a `status error`, currencies that disagree with the
+/// payment `inconsistent parameters`, a simulator bug a `system error`, and every other refused
+/// value an `invalid parameter`.
+impl From<Refusal> for GatewayError {
+    fn from(refusal: Refusal) -> Self {
+        let code = match &refusal {
+            Refusal::NoPayment
+            | Refusal::NoMixedRecord
+            | Refusal::NoVault(_)
+            | Refusal::NoAgreement
+            | Refusal::NoAuthorization
+            | Refusal::NoCustomer
+            | Refusal::NoCustomerNo
+            | Refusal::NoAccount
+            | Refusal::NoAccountOfCustomer
+            | Refusal::NoInvoice => RetCode::NoRecord,
+            Refusal::NotOpen(_)
+            | Refusal::NotRefundable(_)
+            | Refusal::NotCancellable(_)
+            | Refusal::AgreementInactive
+            | Refusal::InsufficientBalance
+            | Refusal::StillOpen(_) => RetCode::StatusError,
+            Refusal::CurrencyDiffers(_) => RetCode::InconsistentParameters,
+            Refusal::Overflow => RetCode::SystemError,
+            Refusal::Taken { .. }
+            | Refusal::ExceedsRefundable { .. }
+            | Refusal::BadAmount(_)
+            | Refusal::ExceedsFrozen(_)
+            | Refusal::NoIpnUrl => RetCode::InvalidParameter,
+        };
+        Self::new(code, refusal.to_string())
     }
 }
 
@@ -64,6 +96,25 @@ pub(crate) struct Ctx<'a> {
     pub(crate) merchant: &'a Merchant,
     pub(crate) params: &'a Params,
 }
+
+impl Ctx<'_> {
+    /// The records, and the only way to change one.
+    pub(crate) fn ledger(&self) -> &Ledger {
+        self.sim.ledger()
+    }
+
+    /// The cashier or clerk the request names (`storeAdminNo`), if any: every payment remembers
+    /// it, whatever endpoint created it.
+    pub(crate) fn store_admin_no(&self) -> Option<String> {
+        self.params
+            .get("storeAdminNo")
+            .filter(|v| !v.is_empty())
+            .cloned()
+    }
+}
+
+/// One endpoint's handler: the whole envelope, success or refusal.
+pub(crate) type Handler = fn(&Ctx<'_>) -> Result<Value, GatewayError>;
 
 /// A handler returns the payload as wire-named JSON fields.
 pub(crate) type Payload = Map<String, Value>;
