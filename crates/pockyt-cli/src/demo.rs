@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use clap::Args as ClapArgs;
 use pockyt::ipn::testing::IpnReceiver;
+use pockyt::testing::{Cassette, RecordingTransport, ReplayTransport};
 use pockyt::types::*;
 use pockyt::{Client, Config, Error};
 use pockyt_mock::{Merchant, MockGateway};
@@ -27,6 +28,13 @@ pub(crate) struct Args {
     /// dashboard.
     #[arg(long)]
     keep: bool,
+    /// Record the client's exchanges with the gateway (secrets redacted) into this cassette file.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    record: Option<std::path::PathBuf>,
+    /// Replay the client's calls from a cassette `--record` wrote, offline: no simulator, nothing
+    /// sent (the shopper's and the webhook's steps are the simulator's, so they are skipped).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["live", "keep"])]
+    replay: Option<std::path::PathBuf>,
 }
 
 /// How long the demo waits for the simulator's notification.
@@ -88,6 +96,9 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     if args.live {
         return live(args).await;
     }
+    if let Some(cassette) = &args.replay {
+        return replay(args, cassette).await;
+    }
     let started = Instant::now();
     if !args.json {
         say!(
@@ -139,11 +150,36 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             receiver.url()
         )),
     );
+    let recorder = match HyperTransport::new() {
+        Ok(transport) => RecordingTransport::new(transport).redact_text(Merchant::DEMO_TOKEN),
+        Err(e) => {
+            report.step("secure-pay", Err(e.to_string()));
+            return report.finish(started);
+        }
+    };
     let flow = Flow {
         gateway: &gateway,
         receiver: &receiver,
+        transport: recorder.clone(),
     };
     flow.checkout(&mut report).await;
+    if let Some(path) = &args.record {
+        let written = recorder
+            .cassette()
+            .to_json()
+            .map_err(|e| e.to_string())
+            .and_then(|json| std::fs::write(path, json).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            return Outcome::BadInput(format!("{}: {e}", path.display()));
+        }
+        if !args.json {
+            say!(
+                "recorded {} exchanges into {}",
+                recorder.exchanges().len(),
+                path.display()
+            );
+        }
+    }
     let outcome = report.finish(started);
     if args.keep {
         keep_running(&gateway, args.json).await;
@@ -167,13 +203,18 @@ async fn keep_running(gateway: &MockGateway, json: bool) {
 struct Flow<'a> {
     gateway: &'a MockGateway,
     receiver: &'a IpnReceiver,
+    /// The client's transport: the simulator's, through a recorder (kept only with `--record`).
+    transport: RecordingTransport,
 }
 
 impl Flow<'_> {
     async fn checkout(&self, report: &mut Report) {
         let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
             .map(|c| c.base_url(self.gateway.base_url()));
-        let client = match config.map_err(Error::from).and_then(Client::new) {
+        let client = match config
+            .map_err(Error::from)
+            .and_then(|c| Client::builder(c).transport(self.transport.clone()).build())
+        {
             Ok(client) => client,
             Err(e) => {
                 report.step("secure-pay", Err(e.to_string()));
@@ -181,7 +222,9 @@ impl Flow<'_> {
             }
         };
         let reference = format!("demo-{}", std::process::id());
-        let Some((number, cashier)) = self.secure_pay(report, &client, &reference).await else {
+        let Some((number, cashier)) =
+            secure_pay(report, &client, &reference, &self.receiver.url()).await
+        else {
             return;
         };
         if !self.cashier(report, &cashier).await {
@@ -194,46 +237,6 @@ impl Flow<'_> {
             return;
         }
         refunds(report, &client, &number).await;
-    }
-
-    async fn secure_pay(
-        &self,
-        report: &mut Report,
-        client: &Client,
-        reference: &str,
-    ) -> Option<(String, String)> {
-        let request = Amount::parse("12.50").map(|amount| {
-            SecurePayRequest::new(
-                amount,
-                Currency::Usd,
-                SettleCurrency::Usd,
-                Vendor::Alipay,
-                reference,
-                Terminal::Online,
-            )
-            .ipn_url(self.receiver.url())
-            .callback_url("https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}")
-            .description("Demo T-shirt")
-        });
-        let result = match request {
-            Ok(request) => client.secure_pay(&request).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        let found =
-            result.and_then(
-                |payment| match (payment.transaction_no, payment.cashier_url) {
-                    (Some(number), Some(cashier)) => Ok((number, cashier)),
-                    _ => Err("the answer has no transactionNo or cashierUrl".to_owned()),
-                },
-            );
-        let detail = found
-            .as_ref()
-            .map(|(number, cashier)| format!("sent 12.50 USD via alipay, reference {reference}; got transactionNo {number}, cashierUrl {cashier}"))
-            .map_err(Clone::clone);
-        report
-            .step("secure-pay", detail)
-            .then(|| found.ok())
-            .flatten()
     }
 
     async fn cashier(&self, report: &mut Report, cashier: &str) -> bool {
@@ -284,6 +287,45 @@ impl Flow<'_> {
         };
         report.step("verified IPN", result)
     }
+}
+
+async fn secure_pay(
+    report: &mut Report,
+    client: &Client,
+    reference: &str,
+    ipn_url: &str,
+) -> Option<(String, String)> {
+    let request = Amount::parse("12.50").map(|amount| {
+        SecurePayRequest::new(
+            amount,
+            Currency::Usd,
+            SettleCurrency::Usd,
+            Vendor::Alipay,
+            reference,
+            Terminal::Online,
+        )
+        .ipn_url(ipn_url)
+        .callback_url("https://merchant.example.com/return?status={status}&amount={amount}&reference={reference}")
+        .description("Demo T-shirt")
+    });
+    let result = match request {
+        Ok(request) => client.secure_pay(&request).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let found = result.and_then(
+        |payment| match (payment.transaction_no, payment.cashier_url) {
+            (Some(number), Some(cashier)) => Ok((number, cashier)),
+            _ => Err("the answer has no transactionNo or cashierUrl".to_owned()),
+        },
+    );
+    let detail = found
+        .as_ref()
+        .map(|(number, cashier)| format!("sent 12.50 USD via alipay, reference {reference}; got transactionNo {number}, cashierUrl {cashier}"))
+        .map_err(Clone::clone);
+    report
+        .step("secure-pay", detail)
+        .then(|| found.ok())
+        .flatten()
 }
 
 async fn query(report: &mut Report, client: &Client, reference: &str) -> bool {
@@ -344,6 +386,58 @@ async fn browse(method: http::Method, url: &str) -> Result<http::Response<Bytes>
         .body(Bytes::new())
         .map_err(|e| e.to_string())?;
     transport.send(request).await.map_err(|e| e.to_string())
+}
+
+/// `--replay FILE`: the client's calls of a recorded demo, answered from the cassette. The
+/// reference and the IPN URL are made anew on every run, so they do not decide the match.
+async fn replay(args: &Args, path: &std::path::Path) -> Outcome {
+    let started = Instant::now();
+    let cassette = match std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| Cassette::from_json(&text).map_err(|e| e.to_string()))
+    {
+        Ok(cassette) => cassette,
+        Err(e) => return Outcome::BadInput(format!("{}: {e}", path.display())),
+    };
+    if !args.json {
+        say!(
+            "pockyt demo --replay: the client's calls answered from {} (nothing is sent)",
+            path.display()
+        );
+    }
+    let mut report = Report {
+        json: args.json,
+        total: 5,
+        steps: 0,
+        passed: 0,
+    };
+    let replay = ReplayTransport::new(cassette)
+        .ignore_field("reference")
+        .ignore_field("ipnUrl");
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .map(|c| c.base_url("https://cassette.invalid"));
+    let client = match config
+        .map_err(Error::from)
+        .and_then(|c| Client::builder(c).transport(replay.clone()).build())
+    {
+        Ok(client) => client,
+        Err(e) => return Outcome::BadInput(e.to_string()),
+    };
+    let reference = format!("demo-{}", std::process::id());
+    let ipn_url = "http://127.0.0.1:9/ipn";
+    if let Some((number, _)) = secure_pay(&mut report, &client, &reference, ipn_url).await
+        && query(&mut report, &client, &reference).await
+    {
+        refunds(&mut report, &client, &number).await;
+    }
+    report.step(
+        "cassette played through",
+        replay
+            .all_played()
+            .map(|()| "every recorded exchange was asked for, in a matching request".to_owned())
+            .map_err(|e| e.to_string()),
+    );
+    report.finish(started)
 }
 
 /// `--live`: the real sandbox, up to the cashier URL.

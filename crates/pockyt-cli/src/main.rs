@@ -21,6 +21,7 @@ macro_rules! warn {
 }
 
 mod call;
+mod conformance;
 mod demo;
 mod input;
 mod ipn_send;
@@ -51,6 +52,8 @@ enum Command {
     VerifyIpn(signing::VerifyArgs),
     /// Sends a signed request to any endpoint path and prints the JSON response.
     Call(call::Args),
+    /// Runs a safe script against a live gateway (the sandbox) and a local simulator, and compares them.
+    Conformance(conformance::Args),
     /// Tools for a merchant's IPN handler: `pockyt ipn send` posts a signed notification to it.
     #[command(subcommand)]
     Ipn(ipn_send::IpnCommand),
@@ -118,6 +121,7 @@ async fn async_command(command: Command) -> Outcome {
         Command::Demo(args) => demo::run(&args).await,
         Command::Mock(args) => mock::run(&args).await,
         Command::Call(args) => call::run(&args).await,
+        Command::Conformance(args) => conformance::run(&args).await,
         Command::Ipn(command) => ipn_send::run(&command).await,
         Command::Sign(_) | Command::VerifyIpn(_) => {
             Outcome::BadInput("not an async command".into())

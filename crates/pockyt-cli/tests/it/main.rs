@@ -1,4 +1,5 @@
 //! `pockyt-cli`'s integration tests, one binary.
 
 mod cli;
+mod conformance;
 mod ipn_send;
