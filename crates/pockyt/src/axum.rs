@@ -20,6 +20,12 @@
 //! The key comes from the router's state: `IpnKey` itself, or any state that gives one through
 //! `FromRef`. Pair it with a body deadline (see `examples/ipn_axum.rs`): the extractor caps the
 //! size, a deadline bounds the time.
+//!
+//! For many merchants behind one router (an ISV), [`VerifiedIpnFor`] takes the merchant from the
+//! route (or any extractor) and its key from [`IpnKeys`]; [`VerifiedWebhook`] and
+//! [`VerifiedWebhookFor`] type every notification kind. A refusal is logged as a `tracing` event
+//! (feature `tracing`, target `pockyt::ipn`) by these extractors; take `Result<_, IpnRejection>`
+//! in the handler to see it there.
 
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
@@ -28,6 +34,12 @@ use axum::response::{IntoResponse, Response};
 
 use crate::SigningKey;
 use crate::ipn::{self, IpnError, Notification};
+
+mod merchants;
+
+pub use merchants::{
+    IpnKeys, MerchantKeys, MerchantPath, VerifiedIpnFor, VerifiedWebhook, VerifiedWebhookFor,
+};
 
 /// The key notifications are verified with, taken from the router's state.
 #[derive(Debug, Clone)]

@@ -10,7 +10,10 @@
 mod decode;
 mod encode;
 mod execute;
+mod recover;
 mod trace;
+
+pub use recover::Resolution;
 
 use std::fmt;
 use std::sync::Arc;
