@@ -1,7 +1,7 @@
 //! `verifySign` for the Pockyt (formerly Yuansfer) payments API: build it for requests, check it on
 //! instant payment notifications (IPNs). Pure computation, no I/O.
 //!
-//! The algorithm (see `docs/signing.md`): drop `verifySign`, sort the pairs by name in byte order,
+//! The algorithm (see the [`guide`]): drop `verifySign`, sort the pairs by name in byte order,
 //! join them as `name=value` with `&`, append `&` and the lowercase-hex md5 of the API token, and take
 //! the lowercase-hex md5 of the whole. Values are signed raw: no escaping, no trimming.
 //!
@@ -66,7 +66,6 @@ pub use signer::{sign, verify, verify_embedded, verify_received};
 /// The parameter that carries the signature; it is never part of what is signed.
 pub const SIGNATURE_PARAM: &str = "verifySign";
 
-// The examples in docs/signing.md run as doctests, so the guide cannot drift from the code.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/signing.md")]
-struct SigningGuide;
+// Its examples run as doctests, so the guide cannot drift from the code.
+#[doc = include_str!("../guide/signing.md")]
+pub mod guide {}

@@ -237,14 +237,24 @@ fn add_built_in_roots(roots: &mut rustls::RootCertStore) {
     let _ = roots;
 }
 
-#[cfg(feature = "rustls-ring")]
+// aws-lc wins when both providers are on. ring arrives with default features, so it may be on only
+// because nobody turned the defaults off somewhere in the dependency graph; aws-lc is never a
+// default, so when it is on, someone chose it (often for a FIPS build) and must get it.
+#[cfg(feature = "rustls-aws-lc")]
+fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
 fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-#[cfg(all(feature = "rustls-aws-lc", not(feature = "rustls-ring")))]
+// Never compiled into a build: lib.rs stops this feature set with a `compile_error!`. It exists so
+// that the error is the only one the user sees.
+#[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc")))]
 fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    unreachable!("refused by compile_error! in lib.rs")
 }
 
 impl Transport for HyperTransport {

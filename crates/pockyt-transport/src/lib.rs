@@ -30,6 +30,23 @@
 //! let transport: std::sync::Arc<dyn Transport> = std::sync::Arc::new(Canned);
 //! # let _ = transport;
 //! ```
+//!
+//! # Features
+//!
+//! On by default: `hyper`, `rustls-ring` and `webpki-roots`.
+//!
+//! - `hyper` (default): `HyperTransport` and its builder. It needs one crypto provider
+//!   (`rustls-ring` or `rustls-aws-lc`); a build with neither stops with a `compile_error!`.
+//! - `rustls-ring` (default): rustls with the ring crypto provider.
+//! - `rustls-aws-lc`: rustls with aws-lc-rs. It is used whenever it is on, even with ring on too;
+//!   turn the default features off to leave ring out of the build.
+//! - `webpki-roots` (default): trust Mozilla's root certificates, compiled in.
+//! - `rustls-native-roots`: trust the operating system's root certificates (as well as Mozilla's if
+//!   `webpki-roots` is on). With neither roots feature, `HyperTransport` trusts only the
+//!   certificates added with `HyperTransportBuilder::add_root_certificate_der`.
+//! - `test-util`: `MockTransport`, `CapturedRequest` and `transport_fn`, for tests.
+//!
+//! Items that need a feature carry an "Available on crate feature" note here.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(all(

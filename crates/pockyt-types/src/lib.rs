@@ -56,6 +56,13 @@
 //! assert!(envelope.result.is_some() && !body.is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! - `from-wire` (off by default): `FromWire` and `Params`, which read a request back from the
+//!   parameters a server received, as the gateway does (the simulator `pockyt-mock` uses it). It adds
+//!   no dependency.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod amount;
 mod endpoint;

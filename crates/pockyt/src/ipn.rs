@@ -205,7 +205,7 @@ impl Notification {
 /// sends: a `transactionNo` that is not digits, a `time` that is not 14 digits, or a value that
 /// embeds one of the [`KNOWN_FIELDS`] as `&name=`. The signature covers the text `k=v&…`, not the
 /// split into fields, so such a value could be a genuine notification re-cut into another one;
-/// docs/webhooks.md says what this leaves and what a handler should check.
+/// [the webhooks guide](crate::guide::webhooks) says what this leaves and what a handler should check.
 ///
 /// This reads a payment notification; [`verify_webhook`] reads every kind (captures, auto-debit,
 /// payouts, payee accounts) and tells them apart.

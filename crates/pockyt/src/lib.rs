@@ -42,9 +42,48 @@
 //! [`Error::Api`] carries the gateway's `ret_code`, and [`Error::outcome_unknown`] tells whether to
 //! check with [`Client::find_by_reference`] before trying a payment again.
 //!
-//! Features: `hyper` (default; the HTTPS transport over rustls with ring and Mozilla's roots),
-//! `rustls-aws-lc`, `rustls-native-roots`, `tracing` (one span per call, never a body or key), and
-//! `test-util` (`MockTransport` and `transport_fn` in [`transport`], signed test IPNs and a verifying receiver in `ipn::testing`).
+//! # Features
+//!
+//! On by default: `hyper`, `rustls-ring` and `webpki-roots`, the HTTPS transport that
+//! [`Client::new`] uses.
+//!
+//! - `hyper` (default): `transport::HyperTransport`, hyper 1 with hyper-util's pooled client over
+//!   rustls. It needs a crypto provider and root certificates: with default features off, turn on
+//!   one of each below (each implies `hyper`); without them the build stops with a
+//!   `compile_error!` that names them. Without `hyper` at all, pass a [`Transport`] of your own to
+//!   [`ClientBuilder::transport`].
+//! - `rustls-ring` (default): rustls with the ring crypto provider.
+//! - `rustls-aws-lc`: rustls with aws-lc-rs (for FIPS builds). It is used whenever it is on, even
+//!   with ring on too; `default-features = false, features = ["rustls-aws-lc", "webpki-roots"]`
+//!   leaves ring out of the build.
+//! - `webpki-roots` (default): trust Mozilla's root certificates, compiled in.
+//! - `rustls-native-roots`: trust the operating system's root certificates (as well as Mozilla's if
+//!   `webpki-roots` is on).
+//! - `tracing`: one span per call (endpoint, path, attempt, `ret_code`, latency); never a body,
+//!   token or key.
+//! - `test-util`: `MockTransport` and `transport_fn` in [`transport`], signed (and forged) test
+//!   IPNs and `IpnReceiver`, a verifying IPN endpoint on loopback, in `ipn::testing`; the
+//!   `testing` module, which records the gateway's answers into a redacted cassette and replays
+//!   them offline.
+//! - `axum`: the `axum` module: extractors that verify an IPN before the handler runs, for one
+//!   merchant or many behind one router, and `Ack`.
+//! - `blocking`: `blocking::Client`, the same calls without async, on a runtime of its own.
+//!
+//! Items that need a feature carry an "Available on crate feature" note here.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The client's default transport must reach the gateway's public certificates. A transport that
+// trusts only added roots is still possible: turn a roots feature on and call
+// `HyperTransportBuilder::built_in_roots(false)`. (A missing crypto provider is refused by
+// pockyt-transport, whose feature names are the same.)
+#[cfg(all(
+    feature = "hyper",
+    not(any(feature = "webpki-roots", feature = "rustls-native-roots"))
+))]
+compile_error!(
+    "pockyt: the `hyper` transport needs root certificates to reach the gateway: enable \
+     `webpki-roots` (the default) or `rustls-native-roots`"
+);
 
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -59,11 +98,14 @@ mod generated {
     mod endpoints;
 }
 mod error;
+pub mod guide;
 pub mod ipn;
 mod options;
 mod retry;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Resolution};
 pub use config::{Config, ConfigError, EnvProblem, Environment, Timeouts, USER_AGENT};
 pub use error::Error;
 pub use options::CallOptions;
@@ -106,7 +148,7 @@ pub mod types {
 pub mod sign {
     pub use pockyt_sign::{
         ParseSignatureError, SIGNATURE_PARAM, SignError, Signature, VerifyError, canonical_string,
-        sign, verify, verify_embedded,
+        sign, verify, verify_embedded, verify_received,
     };
 }
 
@@ -119,17 +161,3 @@ pub mod transport {
     #[cfg(feature = "hyper")]
     pub use pockyt_transport::{HyperTransport, HyperTransportBuilder};
 }
-
-// The examples in these guides run as doctests, so the guides cannot drift from the code.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/errors-and-retries.md")]
-struct ErrorsGuide;
-
-// Its axum and testing sections need those features (on in `cargo test --workspace`).
-#[cfg(all(doctest, feature = "axum", feature = "test-util"))]
-#[doc = include_str!("../../../docs/webhooks.md")]
-struct WebhooksGuide;
-
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/many-merchants.md")]
-struct ManyMerchantsGuide;

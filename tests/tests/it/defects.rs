@@ -7,7 +7,7 @@ use std::time::Duration;
 use pockyt::types::*;
 use pockyt::{Client, Config, Error, RetryPolicy};
 use pockyt_e2e::{PATIENCE, World};
-use pockyt_mock::{Fault, FaultKind, IpnSchedule, Merchant, MockGateway};
+use pockyt_mock::{Fault, FaultKind, IpnSchedule, Merchant, MockGateway, Until};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn usd(amount: &str) -> Amount {
@@ -135,8 +135,9 @@ async fn send_raw_without_a_leading_slash_is_a_bad_argument() {
     assert!(!err.to_string().contains("base URL"), "{err}");
 }
 
-/// What `docs/errors-and-retries.md` tells a merchant to do, as code: on an unknown outcome, look
-/// the payment up by reference before sending it again; on a refusal, never.
+/// What the errors-and-retries guide (`crates/pockyt/guide/errors-and-retries.md`) tells a
+/// merchant to do, as code: on an unknown outcome, look the payment up by reference before sending
+/// it again; on a refusal, never.
 async fn pay_once(client: &Client, request: &SecurePayRequest) -> Result<(String, bool), Error> {
     match client.secure_pay(request).await {
         Ok(payment) => Ok((payment.transaction_no.unwrap_or_default(), false)),
@@ -332,14 +333,15 @@ async fn ipn_deliveries_to_a_silent_receiver_are_bounded() {
         gateway.pay(&number).unwrap();
     }
     gateway
-        .wait_for_ipn_attempts_made(PAYMENTS, PATIENCE)
+        .ipn()
+        .wait(Until::AttemptsMade(PAYMENTS), PATIENCE)
         .await
         .unwrap();
     // At most 64 attempts talk to receivers at once, exactly: no margin is needed now that the
     // receiver's count cannot lag behind the slots. Unbounded, it saw all 150.
     let peak = peak.load(Ordering::SeqCst);
     assert!((1..=64).contains(&peak), "{peak} connections open at once");
-    assert!(gateway.ipn_attempts().iter().all(|a| !a.acknowledged));
+    assert!(gateway.ipn().attempts().iter().all(|a| !a.acknowledged));
 }
 
 #[tokio::test]
@@ -355,12 +357,13 @@ async fn the_ipn_log_keeps_the_latest_attempts_and_counts_all() {
     }
     world
         .gateway
-        .wait_for_acknowledged(12, PATIENCE)
+        .ipn()
+        .wait(Until::AcknowledgedCount(12), PATIENCE)
         .await
         .unwrap();
-    assert_eq!(world.gateway.ipn_attempts().len(), 5);
-    assert_eq!(world.gateway.ipn_attempts_made(), 12);
-    assert_eq!(world.gateway.ipn_acknowledged(), 12);
+    assert_eq!(world.gateway.ipn().attempts().len(), 5);
+    assert_eq!(world.gateway.ipn().made(), 12);
+    assert_eq!(world.gateway.ipn().acknowledged(), 12);
 }
 
 #[tokio::test]
@@ -415,7 +418,12 @@ async fn ipn_attempts_carry_a_typed_status() {
         .unwrap();
     let number = payment.transaction_no.unwrap();
     world.gateway.pay(&number).unwrap();
-    let attempts = world.gateway.wait_for_ipn(&number, PATIENCE).await.unwrap();
+    let attempts = world
+        .gateway
+        .ipn()
+        .wait(Until::Acknowledged(&number), PATIENCE)
+        .await
+        .unwrap();
     assert!(
         attempts
             .iter()

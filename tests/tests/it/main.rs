@@ -50,6 +50,7 @@ mod formats;
 mod fuzz_regressions;
 mod many_merchants;
 mod proxy;
+mod recovery;
 #[rustfmt::skip]
 mod response_fields;
 mod responses;

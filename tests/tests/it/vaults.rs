@@ -1,5 +1,6 @@
-//! Saved payment methods, end to end against the simulator: the re-vaulting guide (`docs/migrating.md`,
-//! "The Update Token API: re-vault instead") followed step by step. A card is
+//! Saved payment methods, end to end against the simulator: the re-vaulting guide
+//! (`crates/pockyt/guide/migrating.md`, "The Update Token API: re-vault instead") followed step by
+//! step. A card is
 //! vaulted, the `vaultId` is read from the typed response, and a later payment is charged with it;
 //! an id the gateway never issued, or another store's, is refused.
 

@@ -523,7 +523,8 @@ fn verify_ipn_refuses_a_resplit_and_a_padded_notification() {
 
 /// Issue 24, item 10: `pockyt call` against a 429 or 503 whose `Retry-After` is past the
 /// deadline said only "answered HTTP 429 Too Many Requests without a ret_code"; it now says when
-/// to retry, as docs/errors-and-retries.md promises.
+/// to retry, as pockyt's errors-and-retries guide
+/// (`crates/pockyt/guide/errors-and-retries.md`) promises.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_says_when_to_retry_after_a_429_or_503() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
