@@ -1,4 +1,4 @@
-//! A real browser for the workbench tests and the screenshots in `docs/testing.md`: Debian's
+//! A real browser for the workbench tests and the screenshots in `crates/pockyt-mock/guide/testing.md`: Debian's
 //! headless `chromium`, driven over WebDriver through `chromedriver` (both from Debian packages,
 //! which `.ci/run` installs). `POCKYT_CHROMEDRIVER` and `POCKYT_CHROMIUM` name other binaries
 //! (chromedriver otherwise finds chromium by itself).

@@ -1,11 +1,11 @@
 //! `cargo xtask screenshots`: photographs the simulator's dashboard, a payment's page and the
-//! cashier in Debian's headless chromium for `docs/testing.md`, so the pictures there are what the
+//! cashier in Debian's headless chromium for `crates/pockyt-mock/guide/testing.md`, so the pictures there are what the
 //! code draws today. The session itself is `tests/src/bin/screenshots.rs`.
 
 use std::path::Path;
 use std::process::Command;
 
-/// Where the pictures go, relative to the workspace root; `docs/testing.md` links them.
+/// Where the pictures go, relative to the workspace root; `crates/pockyt-mock/guide/testing.md` links them.
 const DIR: &str = "docs/images";
 const PICTURES: [&str; 3] = ["dashboard.png", "payment.png", "cashier.png"];
 
@@ -32,23 +32,23 @@ pub fn run(root: &Path) -> Result<(), String> {
         "the screenshots session",
     )?;
     check_linked(
-        &std::fs::read_to_string(root.join("docs/testing.md"))
-            .map_err(|e| format!("cannot read docs/testing.md: {e}"))?,
+        &std::fs::read_to_string(root.join("crates/pockyt-mock/guide/testing.md"))
+            .map_err(|e| format!("cannot read crates/pockyt-mock/guide/testing.md: {e}"))?,
     )
 }
 
-/// Fails if `docs/testing.md` does not show every picture this task takes.
+/// Fails if `crates/pockyt-mock/guide/testing.md` does not show every picture this task takes.
 fn check_linked(testing_md: &str) -> Result<(), String> {
     let unlinked: Vec<&str> = PICTURES
         .iter()
         .copied()
-        .filter(|p| !testing_md.contains(&format!("](images/{p})")))
+        .filter(|p| !testing_md.contains(&format!("docs/images/{p})")))
         .collect();
     if unlinked.is_empty() {
         Ok(())
     } else {
         Err(format!(
-            "docs/testing.md does not show {}",
+            "crates/pockyt-mock/guide/testing.md does not show {}",
             unlinked.join(", ")
         ))
     }
@@ -62,7 +62,8 @@ mod tests {
     #[test]
     fn the_testing_guide_shows_every_picture() {
         let root = crate::workspace_root();
-        let guide = std::fs::read_to_string(root.join("docs/testing.md")).unwrap();
+        let guide =
+            std::fs::read_to_string(root.join("crates/pockyt-mock/guide/testing.md")).unwrap();
         check_linked(&guide).unwrap();
         for picture in PICTURES {
             assert!(

@@ -147,7 +147,7 @@ impl MockGatewayBuilder {
 
     /// Lets the pages answer to this `Host` too (`name` or `name:port`, as a browser sends it;
     /// call again for more). By default they answer only to the bound address and to 127.0.0.1,
-    /// localhost and [::1] with its port; any other `Host` gets 421, so a page of another site
+    /// localhost and `[::1]` with its port; any other `Host` gets 421, so a page of another site
     /// whose name was re-bound to this address (DNS rebinding) cannot use them. The API answers to
     /// any name.
     pub fn allow_host(mut self, name: impl Into<String>) -> Self {
@@ -388,7 +388,8 @@ impl Drop for MockGateway {
     }
 }
 
-// The examples in the testing guide run as doctests, so the guide cannot drift from the code.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/testing.md")]
-struct TestingGuide;
+/// The testing guide: testing an integration against the simulator, from the first test to fault
+/// injection, the workbench and conformance with the real sandbox. Its examples run as doctests,
+/// from the package too, so the guide cannot drift from the code.
+#[doc = include_str!("../guide/testing.md")]
+pub mod guide {}

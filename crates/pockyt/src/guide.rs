@@ -9,7 +9,7 @@
 //! Elsewhere: the signature algorithm is `pockyt_sign`'s guide
 //! (<https://docs.rs/pockyt-sign/latest/pockyt_sign/guide/>), and testing an integration against
 //! the local gateway simulator is `pockyt-mock`'s
-//! (<https://github.com/pockyt-rs/pockyt-rs/blob/main/docs/testing.md>).
+//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/>).
 
 #[doc = include_str!("../guide/errors-and-retries.md")]
 pub mod errors_and_retries {}

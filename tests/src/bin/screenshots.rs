@@ -1,4 +1,4 @@
-//! Takes the workbench screenshots shown in `docs/testing.md`: `cargo xtask screenshots` runs
+//! Takes the workbench screenshots shown in `crates/pockyt-mock/guide/testing.md`: `cargo xtask screenshots` runs
 //! this (`cargo run -p pockyt-e2e --features browser --bin screenshots -- <dir>`).
 //!
 //! It plays a short session against the simulator (a refunded payment, an unpaid one, and one
