@@ -85,8 +85,10 @@ impl World {
 pub fn config(gateway: &MockGateway) -> Config {
     Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .expect("valid config")
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+        .with_base_url(gateway.base_url())
+        .with_retry(
+            RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)),
+        )
 }
 
 /// A loopback port nothing listens on (it was free a moment ago): for a server a test starts, or

@@ -82,8 +82,8 @@ fn main() {
 async fn run(args: Args) -> Result<serde_json::Value, String> {
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .map_err(|e| e.to_string())?
-        .base_url(args.base_url.clone())
-        .retry(RetryPolicy::never());
+        .with_base_url(args.base_url.clone())
+        .with_retry(RetryPolicy::never());
     let client = Client::new(config).map_err(|e| e.to_string())?;
     // One paid payment to query, so every answer is a full success envelope.
     let reference = format!(

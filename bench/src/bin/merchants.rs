@@ -39,7 +39,7 @@ fn measure(count: usize) -> Result<(), String> {
             format!("7{i:05}"),
             &format!("token-{i}"),
         )
-        .map(|c| c.base_url("https://mapi.yuansferdev.com"))
+        .map(|c| c.with_base_url("https://mapi.yuansferdev.com"))
         .map_err(|e| e.to_string())
     };
     let transport: Arc<dyn Transport> = Arc::new(

@@ -94,7 +94,7 @@ fn raw_md5(iterations: u32) -> Result<u64, String> {
 fn encode(iterations: u32) -> Result<u64, String> {
     let config = Config::new("200043", "300014", TOKEN)
         .map_err(|e| e.to_string())?
-        .base_url("https://gateway.profile");
+        .with_base_url("https://gateway.profile");
     let client = Client::builder(config)
         .transport(MockTransport::new())
         .build()

@@ -98,8 +98,10 @@ async fn soak(
     receiver.fail_one_in(3);
     let config = pockyt::Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .map_err(|e| e.to_string())?
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(10)));
+        .with_base_url(gateway.base_url())
+        .with_retry(
+            RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(10)),
+        );
     let client = Client::new(config).map_err(|e| e.to_string())?;
     let counters = Arc::new(Counters {
         checkouts: AtomicUsize::new(0),

@@ -38,15 +38,15 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     };
     let config = match Config::from_lookup(lookup) {
         Ok(config) => config,
-        Err(e) => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::BadInput(crate::chain(&e)),
     };
     let config = match &args.base_url {
-        Some(url) => config.environment(Environment::Custom(url.clone())),
+        Some(url) => config.with_environment(Environment::Custom(url.clone())),
         None => config,
     };
     let client = match Client::new(config) {
         Ok(client) => client,
-        Err(e) => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::BadInput(crate::chain(&e)),
     };
     let pairs: Vec<(&str, &str)> = params
         .iter()
@@ -54,7 +54,7 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         .collect();
     let response = match client.send_raw(&args.path, &pairs).await {
         Ok(response) => response,
-        Err(e) => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::BadInput(crate::chain(&e)),
     };
     print_body(response.body());
     match RawEnvelope::parse(response.body()).map(|env| env.ret_code()) {

@@ -67,7 +67,7 @@ fn amount() -> Amount {
 }
 
 fn pairs_of<E: Endpoint>(request: &E) -> Pairs {
-    request.validate().map_err(|e| e.to_string())?;
+    request.validate().map_err(|e| crate::chain(&e))?;
     Ok(request
         .wire_pairs()
         .iter()
@@ -195,19 +195,19 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     }
     let config = |url: &str| {
         Config::new(merchant_no.as_str(), store_no.as_str(), token.as_str())
-            .map(|c| c.environment(Environment::Custom(url.to_owned())))
-            .map_err(|e| e.to_string())
+            .map(|c| c.with_environment(Environment::Custom(url.to_owned())))
+            .map_err(|e| crate::chain(&e))
     };
     let transport = match HyperTransport::new() {
         Ok(t) => t,
-        Err(e) => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::BadInput(crate::chain(&e)),
     };
     let recorder = RecordingTransport::new(transport).redact_text(token.as_str());
     let live = match config(&base_url).and_then(|c| {
         Client::builder(c)
             .transport(recorder.clone())
             .build()
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::chain(&e))
     }) {
         Ok(client) => client,
         Err(reason) => return Outcome::BadInput(reason),
@@ -224,21 +224,24 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         .await
     {
         Ok(gateway) => gateway,
-        Err(e) => return Outcome::BadInput(format!("the simulator did not start: {e}")),
+        Err(e) => {
+            return Outcome::BadInput(format!("the simulator did not start: {}", crate::chain(&e)));
+        }
     };
-    let local =
-        match config(&gateway.base_url()).and_then(|c| Client::new(c).map_err(|e| e.to_string())) {
-            Ok(client) => client,
-            Err(reason) => return Outcome::BadInput(reason),
-        };
+    let local = match config(&gateway.base_url())
+        .and_then(|c| Client::new(c).map_err(|e| crate::chain(&e)))
+    {
+        Ok(client) => client,
+        Err(reason) => return Outcome::BadInput(reason),
+    };
     let local_answers = script(&local, &reference).await;
     gateway.shutdown().await;
     if let Some(path) = &args.cassette {
         let written = recorder
             .cassette()
             .to_json()
-            .map_err(|e| e.to_string())
-            .and_then(|json| std::fs::write(path, json).map_err(|e| e.to_string()));
+            .map_err(|e| crate::chain(&e))
+            .and_then(|json| std::fs::write(path, json).map_err(|e| crate::chain(&e)));
         if let Err(e) = written {
             return Outcome::BadInput(format!("{}: {e}", path.display()));
         }
@@ -329,7 +332,7 @@ async fn call(client: &Client, step: &Step, run: &Run) -> Answer {
     let response = client
         .send_raw(step.path, &borrowed)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::chain(&e))?;
     serde_json::from_slice(response.body())
         .map_err(|_| format!("HTTP {} without a JSON envelope", response.status()))
 }
@@ -442,12 +445,12 @@ fn save_fixtures(
     base_url: &str,
     cassette: &pockyt::testing::Cassette,
 ) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| crate::chain(&e))?;
     for (i, exchange) in cassette.exchanges.iter().enumerate() {
         let Some(json) = &exchange.response.json else {
             continue;
         };
-        let quoted = |text: &str| serde_json::to_string(text).map_err(|e| e.to_string());
+        let quoted = |text: &str| serde_json::to_string(text).map_err(|e| crate::chain(&e));
         let fixture = format!(
             "{{\n  \"url\": {},\n  \"path\": {},\n  \"example\": {}\n}}\n",
             quoted(&format!(

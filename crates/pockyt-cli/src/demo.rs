@@ -121,7 +121,7 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     {
         Ok(gateway) => gateway,
         Err(e) => {
-            report.step("simulator", Err(e.to_string()));
+            report.step("simulator", Err(crate::chain(&e)));
             return report.finish(started);
         }
     };
@@ -139,7 +139,7 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     let receiver = match IpnReceiver::start(key).await {
         Ok(receiver) => receiver,
         Err(e) => {
-            report.step("IPN receiver", Err(e.to_string()));
+            report.step("IPN receiver", Err(crate::chain(&e)));
             return report.finish(started);
         }
     };
@@ -153,7 +153,7 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     let recorder = match HyperTransport::new() {
         Ok(transport) => RecordingTransport::new(transport).redact_text(Merchant::DEMO_TOKEN),
         Err(e) => {
-            report.step("secure-pay", Err(e.to_string()));
+            report.step("secure-pay", Err(crate::chain(&e)));
             return report.finish(started);
         }
     };
@@ -167,8 +167,8 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         let written = recorder
             .cassette()
             .to_json()
-            .map_err(|e| e.to_string())
-            .and_then(|json| std::fs::write(path, json).map_err(|e| e.to_string()));
+            .map_err(|e| crate::chain(&e))
+            .and_then(|json| std::fs::write(path, json).map_err(|e| crate::chain(&e)));
         if let Err(e) = written {
             return Outcome::BadInput(format!("{}: {e}", path.display()));
         }
@@ -210,14 +210,14 @@ struct Flow<'a> {
 impl Flow<'_> {
     async fn checkout(&self, report: &mut Report) {
         let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-            .map(|c| c.base_url(self.gateway.base_url()));
+            .map(|c| c.with_base_url(self.gateway.base_url()));
         let client = match config
             .map_err(Error::from)
             .and_then(|c| Client::builder(c).transport(self.transport.clone()).build())
         {
             Ok(client) => client,
             Err(e) => {
-                report.step("secure-pay", Err(e.to_string()));
+                report.step("secure-pay", Err(crate::chain(&e)));
                 return;
             }
         };
@@ -283,7 +283,11 @@ impl Flow<'_> {
                 )),
                 None => Err("no notification".to_owned()),
             },
-            Err(e) => Err(format!("{e}; rejected: {:?}", self.receiver.rejected())),
+            Err(e) => Err(format!(
+                "{}; rejected: {:?}",
+                crate::chain(&e),
+                self.receiver.rejected()
+            )),
         };
         report.step("verified IPN", result)
     }
@@ -309,8 +313,11 @@ async fn secure_pay(
         .description("Demo T-shirt")
     });
     let result = match request {
-        Ok(request) => client.secure_pay(&request).await.map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
+        Ok(request) => client
+            .secure_pay(&request)
+            .await
+            .map_err(|e| crate::chain(&e)),
+        Err(e) => Err(crate::chain(&e)),
     };
     let found = result.and_then(
         |payment| match (payment.transaction_no, payment.cashier_url) {
@@ -338,7 +345,7 @@ async fn query(report: &mut Report, client: &Client, reference: &str) -> bool {
             found.amount.map(|a| a.to_string()).unwrap_or_default()
         )),
         Ok(found) => Err(format!("status is {:?}, expected success", found.status)),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(crate::chain(&e)),
     };
     report.step("tran-query", result)
 }
@@ -357,9 +364,9 @@ async fn refunds(report: &mut Report, client: &Client, number: &str) {
                 "5.00 USD refunded (refundTransactionNo {}); 7.50 USD left",
                 r.refund_transaction_no.unwrap_or_default()
             )),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(crate::chain(&e)),
         },
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(crate::chain(&e)),
     };
     if !report.step("partial refund", partial) {
         return;
@@ -369,23 +376,26 @@ async fn refunds(report: &mut Report, client: &Client, number: &str) {
             Err(e @ Error::Api { .. }) => Ok(format!(
                 "8.00 USD refused by the gateway as it should be: {e}"
             )),
-            Err(e) => Err(format!("refused, but not by the gateway: {e}")),
+            Err(e) => Err(format!(
+                "refused, but not by the gateway: {}",
+                crate::chain(&e)
+            )),
             Ok(_) => Err("a refund above the remaining amount was accepted".to_owned()),
         },
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(crate::chain(&e)),
     };
     report.step("over-refund refused", over);
 }
 
 /// What the shopper's browser does: one request, no redirect following.
 async fn browse(method: http::Method, url: &str) -> Result<http::Response<Bytes>, String> {
-    let transport = HyperTransport::new().map_err(|e| e.to_string())?;
+    let transport = HyperTransport::new().map_err(|e| crate::chain(&e))?;
     let request = http::Request::builder()
         .method(method)
         .uri(url)
         .body(Bytes::new())
-        .map_err(|e| e.to_string())?;
-    transport.send(request).await.map_err(|e| e.to_string())
+        .map_err(|e| crate::chain(&e))?;
+    transport.send(request).await.map_err(|e| crate::chain(&e))
 }
 
 /// `--replay FILE`: the client's calls of a recorded demo, answered from the cassette. The
@@ -393,8 +403,8 @@ async fn browse(method: http::Method, url: &str) -> Result<http::Response<Bytes>
 async fn replay(args: &Args, path: &std::path::Path) -> Outcome {
     let started = Instant::now();
     let cassette = match std::fs::read_to_string(path)
-        .map_err(|e| e.to_string())
-        .and_then(|text| Cassette::from_json(&text).map_err(|e| e.to_string()))
+        .map_err(|e| crate::chain(&e))
+        .and_then(|text| Cassette::from_json(&text).map_err(|e| crate::chain(&e)))
     {
         Ok(cassette) => cassette,
         Err(e) => return Outcome::BadInput(format!("{}: {e}", path.display())),
@@ -415,13 +425,13 @@ async fn replay(args: &Args, path: &std::path::Path) -> Outcome {
         .ignore_field("reference")
         .ignore_field("ipnUrl");
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
-        .map(|c| c.base_url("https://cassette.invalid"));
+        .map(|c| c.with_base_url("https://cassette.invalid"));
     let client = match config
         .map_err(Error::from)
         .and_then(|c| Client::builder(c).transport(replay.clone()).build())
     {
         Ok(client) => client,
-        Err(e) => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::BadInput(crate::chain(&e)),
     };
     let reference = format!("demo-{}", std::process::id());
     let ipn_url = "http://127.0.0.1:9/ipn";
@@ -435,7 +445,7 @@ async fn replay(args: &Args, path: &std::path::Path) -> Outcome {
         replay
             .all_played()
             .map(|()| "every recorded exchange was asked for, in a matching request".to_owned())
-            .map_err(|e| e.to_string()),
+            .map_err(|e| crate::chain(&e)),
     );
     report.finish(started)
 }
@@ -456,7 +466,8 @@ async fn live(args: &Args) -> Outcome {
         Ok(client) => client,
         Err(e) => {
             return Outcome::BadInput(format!(
-                "{e} (set POCKYT_MERCHANT_NO, POCKYT_STORE_NO, POCKYT_TOKEN)"
+                "{} (set POCKYT_MERCHANT_NO, POCKYT_STORE_NO, POCKYT_TOKEN)",
+                crate::chain(&e)
             ));
         }
     };
@@ -464,7 +475,7 @@ async fn live(args: &Args) -> Outcome {
         "configuration",
         Ok(format!(
             "gateway {}",
-            client.config().environment_ref().base_url()
+            client.config().environment().base_url()
         )),
     );
     let reference = format!(
@@ -494,8 +505,8 @@ async fn live(args: &Args) -> Outcome {
                     p.cashier_url.unwrap_or_default()
                 )
             })
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
+            .map_err(|e| crate::chain(&e)),
+        Err(e) => Err(crate::chain(&e)),
     };
     report.step("secure-pay", result);
     report.finish(started)

@@ -15,7 +15,7 @@ pub(crate) fn stdin_bytes() -> Result<Vec<u8>, String> {
     std::io::stdin()
         .take(MAX_INPUT + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
+        .map_err(|e| format!("cannot read stdin: {}", crate::chain(&e)))?;
     if buf.len() as u64 > MAX_INPUT {
         return Err(format!("stdin is larger than {MAX_INPUT} bytes"));
     }
@@ -27,8 +27,12 @@ pub(crate) struct StringParams(pub(crate) Vec<(String, String)>);
 
 impl StringParams {
     pub(crate) fn parse(bytes: &[u8]) -> Result<Self, String> {
-        serde_json::from_slice(bytes)
-            .map_err(|e| format!("expected a JSON object of string values: {e}"))
+        serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "expected a JSON object of string values: {}",
+                crate::chain(&e)
+            )
+        })
     }
 }
 

@@ -50,7 +50,7 @@ pub(crate) async fn run(command: &IpnCommand) -> Outcome {
 async fn send(args: &SendArgs) -> Outcome {
     let amount = match Amount::parse(&args.amount) {
         Ok(amount) => amount,
-        Err(e) => return Outcome::BadInput(format!("--amount: {e}")),
+        Err(e) => return Outcome::BadInput(format!("--amount: {}", crate::chain(&e))),
     };
     if args.token.is_empty() {
         return Outcome::BadInput("--token is empty".into());
@@ -78,12 +78,22 @@ async fn send(args: &SendArgs) -> Outcome {
         .build()
     {
         Ok(transport) => transport,
-        Err(e) => return Outcome::BadInput(format!("cannot create the HTTP client: {e}")),
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "cannot create the HTTP client: {}",
+                crate::chain(&e)
+            ));
+        }
     };
     let response =
         match tokio::time::timeout(Duration::from_secs(30), transport.send(request)).await {
             Ok(Ok(response)) => response,
-            Ok(Err(e)) => return Outcome::Failed(format!("the handler could not be reached: {e}")),
+            Ok(Err(e)) => {
+                return Outcome::Failed(format!(
+                    "the handler could not be reached: {}",
+                    crate::chain(&e)
+                ));
+            }
             Err(_) => return Outcome::Failed("the handler did not answer within 30 s".into()),
         };
     let answer = String::from_utf8_lossy(response.body());

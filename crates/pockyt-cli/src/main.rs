@@ -59,6 +59,12 @@ enum Command {
     Ipn(ipn_send::IpnCommand),
 }
 
+/// An error and every cause below it, on one line: each layer's message says only its own part
+/// (the workspace's error rule), so a person needs the whole `source()` chain.
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    pockyt::DisplayChain(error).to_string()
+}
+
 /// What a command ended with.
 pub(crate) enum Outcome {
     /// Exit 0.
@@ -100,7 +106,10 @@ fn main() -> ExitCode {
             .build()
         {
             Ok(runtime) => runtime.block_on(async_command(command)),
-            Err(e) => Outcome::BadInput(format!("cannot start the async runtime: {e}")),
+            Err(e) => Outcome::BadInput(format!(
+                "cannot start the async runtime: {}",
+                crate::chain(&e)
+            )),
         },
     };
     match outcome {

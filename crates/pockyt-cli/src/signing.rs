@@ -34,7 +34,7 @@ pub(crate) fn sign(args: &SignArgs) -> Outcome {
     let result = key(&args.token).and_then(|key| {
         let StringParams(params) = StringParams::parse(&stdin_bytes()?)?;
         pockyt::sign::sign(params.iter().map(|(n, v)| (n.as_str(), v.as_str())), &key)
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::chain(&e))
     });
     match result {
         Ok(signature) => {
@@ -70,8 +70,8 @@ pub(crate) fn verify(args: &VerifyArgs) -> Outcome {
             Outcome::Ok
         }
         Err(error @ (IpnError::Malformed(_) | IpnError::TooLarge { .. })) => {
-            Outcome::BadInput(error.to_string())
+            Outcome::BadInput(crate::chain(&error))
         }
-        Err(error) => Outcome::Failed(format!("invalid: {error}")),
+        Err(error) => Outcome::Failed(format!("invalid: {}", crate::chain(&error))),
     }
 }

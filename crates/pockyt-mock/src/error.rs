@@ -11,14 +11,15 @@ use crate::ledger::Refusal;
 #[non_exhaustive]
 pub enum MockError {
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {cause}")]
+    #[error("cannot listen on {addr}")]
     #[non_exhaustive]
     Bind {
         /// The address.
         addr: SocketAddr,
-        /// The cause, shown in the message (so not also a `source()`: a chain printer shows it
-        /// once).
-        cause: std::io::Error,
+        /// The cause, the `source()` (not repeated in the message: a chain printer shows each
+        /// layer once), as in `pockyt`'s `ReceiverError::Bind`.
+        #[source]
+        source: std::io::Error,
     },
     /// No payment has this transaction number.
     #[error("no payment has transactionNo {0}")]

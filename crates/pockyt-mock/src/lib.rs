@@ -15,7 +15,7 @@
 //! use pockyt_mock::{Merchant, MockGateway};
 //!
 //! let gateway = MockGateway::builder().merchant(Merchant::demo()).start().await?;
-//! let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)?.base_url(gateway.base_url());
+//! let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)?.with_base_url(gateway.base_url());
 //! let client = Client::new(config)?;
 //!
 //! let payment = client
@@ -206,13 +206,13 @@ impl MockGatewayBuilder {
     pub async fn start(self) -> Result<MockGateway, MockError> {
         let listener = TcpListener::bind(self.addr)
             .await
-            .map_err(|cause| MockError::Bind {
+            .map_err(|source| MockError::Bind {
                 addr: self.addr,
-                cause,
+                source,
             })?;
-        let addr = listener.local_addr().map_err(|cause| MockError::Bind {
+        let addr = listener.local_addr().map_err(|source| MockError::Bind {
             addr: self.addr,
-            cause,
+            source,
         })?;
         let merchants = if self.merchants.is_empty() {
             vec![Merchant::demo()]

@@ -329,6 +329,11 @@ fn cause(err: &(dyn StdError + 'static)) -> String {
     while let Some(e) = current {
         dns |= e.to_string().starts_with("dns error");
         innermost = e;
+        if e.is::<ProxyError>() {
+            // The proxy's words say which hop failed; what lies below is the tunnel's account,
+            // still in the chain for whoever walks it.
+            break;
+        }
         current = match e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())

@@ -402,36 +402,38 @@ impl Service<Uri> for ProxyConnector {
     }
 }
 
-/// The proxy refused the tunnel or could not be reached; the request was not sent.
+/// The proxy refused the tunnel or could not be reached; the request was not sent. The tunnel's
+/// own error is the `source()` (its words are fixed strings, never the proxy URL).
 #[derive(Debug)]
 pub(crate) struct ProxyError {
     /// The proxy, without credentials.
     proxy: String,
-    reason: String,
+    reason: &'static str,
+    source: Box<dyn StdError + Send + Sync>,
 }
 
 impl ProxyError {
     /// Names hyper-util's tunnel error (its type is not exported, so by its message).
-    fn boxed(proxy: &Uri, error: impl StdError) -> Box<dyn StdError + Send + Sync> {
+    fn boxed(
+        proxy: &Uri,
+        error: impl StdError + Send + Sync + 'static,
+    ) -> Box<dyn StdError + Send + Sync> {
         let text = error.to_string();
         let reason = if text.contains("proxy authorization required") {
             "it requires authentication (HTTP 407): give the proxy as http://user:password@host:port"
-                .to_owned()
         } else if text.contains("unsuccessful") {
-            "it refused the tunnel (an answer other than 200, e.g. 403 or 502)".to_owned()
+            "it refused the tunnel (an answer other than 200, e.g. 403 or 502)"
         } else if text.contains("failed to create underlying connection") {
-            match error.source() {
-                Some(cause) => format!("it cannot be reached: {cause}"),
-                None => "it cannot be reached".to_owned(),
-            }
+            "it cannot be reached"
         } else {
-            format!("the tunnel failed: {text}")
+            "the tunnel failed"
         };
         let host = proxy.authority().map(|a| a.as_str()).unwrap_or_default();
         let host = host.rsplit('@').next().unwrap_or(host);
         Box::new(ProxyError {
             proxy: host.to_owned(),
             reason,
+            source: Box::new(error),
         })
     }
 }
@@ -442,7 +444,11 @@ impl fmt::Display for ProxyError {
     }
 }
 
-impl StdError for ProxyError {}
+impl StdError for ProxyError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
 
 #[cfg(test)]
 mod tests {

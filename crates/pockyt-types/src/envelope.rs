@@ -137,9 +137,10 @@ pub struct Envelope<T> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EnvelopeError {
-    /// The body is not a JSON object (an HTML error page, a truncated body…).
-    #[error("the response is not a JSON object: {0}")]
-    NotJson(JsonError),
+    /// The body is not a JSON object (an HTML error page, a truncated body…): the `source()` is
+    /// the parser's account.
+    #[error("the response is not a JSON object")]
+    NotJson(#[source] JsonError),
     /// The object has no `ret_code` (nor the docs' `re_code` spelling).
     #[error("the response has no ret_code")]
     MissingRetCode,
@@ -159,7 +160,8 @@ pub enum EnvelopeError {
 }
 
 /// Why a body is not JSON, in the JSON parser's words. Opaque, so that no other library's error
-/// type is part of this crate's API (a parser upgrade is not a breaking change).
+/// type is part of this crate's API (a parser upgrade is not a breaking change). It stands for the
+/// parser's error: its message is the parser's, and its `source()` is the parser's `source()`.
 #[derive(Debug)]
 pub struct JsonError(serde_json::Error);
 
@@ -182,7 +184,11 @@ impl fmt::Display for JsonError {
     }
 }
 
-impl std::error::Error for JsonError {}
+impl std::error::Error for JsonError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
+    }
+}
 
 impl EnvelopeError {
     /// A payload under `key` that does not match its type (for decoders outside this crate).
@@ -406,7 +412,12 @@ mod tests {
             inner.to_string().contains("expected a JSON object"),
             "{inner}"
         );
-        assert!(error.to_string().ends_with(&inner.to_string()), "{error}");
+        // The parser's words are the source, not repeated in the envelope's message.
+        assert!(!error.to_string().contains(&inner.to_string()), "{error}");
+        assert_eq!(
+            std::error::Error::source(&error).map(ToString::to_string),
+            Some(inner.to_string())
+        );
         assert_eq!(inner.line(), 3);
         let broken = RawEnvelope::parse(b"{\n  \"ret_code\": nope}")
             .err()

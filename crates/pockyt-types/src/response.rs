@@ -24,11 +24,12 @@ pub enum ResponseError {
         /// The gateway's message.
         ret_msg: String,
     },
-    /// The body is not the expected envelope or payload.
-    #[error("cannot decode the gateway's response: {error}; body starts: {snippet}")]
+    /// The body is not the expected envelope or payload: the `source()` says what went wrong.
+    #[error("cannot decode the gateway's response; body starts: {snippet}")]
     #[non_exhaustive]
     Decode {
         /// What went wrong.
+        #[source]
         error: EnvelopeError,
         /// The start of the body, redacted.
         snippet: String,

@@ -7,9 +7,9 @@ use crate::{Amount, AmountError, Currency};
 /// A request field that cannot be sent as it is. Nothing was sent.
 ///
 /// The message names the wire field and what to fix; it never repeats the value, which may be
-/// card data.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid request field `{field}`: {problem}")]
+/// card data. For [`Problem::Amount`], the [`AmountError`] is the `source()` (the workspace's
+/// rule: a wrapped error is the source, not repeated in the message).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     field: &'static str,
     problem: Problem,
@@ -44,6 +44,25 @@ impl ValidationError {
     }
 }
 
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid request field `{}`: {}",
+            self.field, self.problem
+        )
+    }
+}
+
+impl std::error::Error for ValidationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.problem {
+            Problem::Amount(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
 /// What is wrong with a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -71,7 +90,8 @@ pub enum Problem {
     NotPositive,
     /// An amount is larger than any request may carry ([`MAX_REQUEST_AMOUNT`]).
     AboveMaximum,
-    /// An amount is not valid for its currency.
+    /// An amount is not valid for its currency. Shown as "not a valid amount"; the
+    /// [`AmountError`] says why (and is the [`ValidationError`]'s `source()`).
     Amount(AmountError),
     /// Of a group of alternatives, not exactly one is set.
     ExactlyOneOf {
@@ -111,7 +131,8 @@ impl fmt::Display for Problem {
             Problem::Format { expected } => write!(f, "expected {expected}"),
             Problem::NotPositive => f.write_str("must be greater than zero"),
             Problem::AboveMaximum => write!(f, "must be at most {MAX_REQUEST_AMOUNT}"),
-            Problem::Amount(err) => write!(f, "{err}"),
+            // The amount's own error is the `source()` of the `ValidationError`.
+            Problem::Amount(_) => f.write_str("not a valid amount"),
             Problem::ExactlyOneOf { fields, given } => {
                 write!(
                     f,

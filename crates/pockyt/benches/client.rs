@@ -51,7 +51,7 @@ impl Transport for Canned {
 
 fn client(body: &'static [u8]) -> Client {
     let config = Config::new("200043", "300014", TOKEN)
-        .map(|c| c.base_url("https://gateway.bench"))
+        .map(|c| c.with_base_url("https://gateway.bench"))
         .unwrap_or_else(|e| panic!("bench config: {e}"));
     Client::builder(config)
         .shared_transport(Arc::new(Canned(http::Response::new(Bytes::from_static(

@@ -28,7 +28,11 @@ impl<T: Transport> Transport for Logging<T> {
                 Ok(response) => {
                     eprintln!("{path} -> {} in {:?}", response.status(), started.elapsed())
                 }
-                Err(error) => eprintln!("{path} failed in {:?}: {error}", started.elapsed()),
+                Err(error) => eprintln!(
+                    "{path} failed in {:?}: {}",
+                    started.elapsed(),
+                    pockyt::DisplayChain(error)
+                ),
             }
             result
         })

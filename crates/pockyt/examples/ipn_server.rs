@@ -96,7 +96,7 @@ async fn handle(
             Ok(reply(StatusCode::OK, ipn::ACK_BODY))
         }
         Err(error) => {
-            eprintln!("rejected notification: {error}");
+            eprintln!("rejected notification: {}", pockyt::DisplayChain(&error));
             Ok(reply(StatusCode::BAD_REQUEST, "rejected"))
         }
     }

@@ -39,7 +39,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             // No idempotency key exists: find out before trying again.
             let found = client.find_by_reference(&reference).await?;
             println!(
-                "ambiguous failure ({error}); payment exists: {}",
+                "ambiguous failure ({}); payment exists: {}",
+                // Every layer: the error's own message is only the top one.
+                pockyt::DisplayChain(&error),
                 found.is_some()
             );
         }

@@ -99,7 +99,7 @@ where
                     } else {
                         StatusCode::BAD_REQUEST
                     },
-                    reason: format!("unreadable body: {error}"),
+                    reason: format!("unreadable body: {}", crate::DisplayChain(&error)),
                 }
             })?;
         verify(&body, &key.0).map(VerifiedIpn)
@@ -124,7 +124,7 @@ fn verify(body: &Bytes, key: &SigningKey) -> Result<Notification, IpnRejection> 
             IpnError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         },
-        reason: error.to_string(),
+        reason: crate::DisplayChain(&error).to_string(),
     })
 }
 

@@ -1,9 +1,11 @@
 //! Who the client is (merchant, store, key), where it talks to, and how patient it is.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use pockyt_sign::SigningKey;
+use pockyt_transport::TransportError;
 use pockyt_types::Identity;
 
 use crate::retry::RetryPolicy;
@@ -135,7 +137,8 @@ impl Default for Timeouts {
 }
 
 /// A configuration problem found before any request was made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// Not `PartialEq`: the transport's and the runtime's causes cannot be compared; match on variants.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A required setting is empty.
@@ -177,9 +180,19 @@ pub enum ConfigError {
         /// The overall timeout.
         overall: Duration,
     },
-    /// The built-in transport could not be created.
-    #[error("cannot create the HTTPS transport: {0}")]
-    Transport(String),
+    /// The built-in transport could not be created: the `source()` says why (e.g. an
+    /// `HTTPS_PROXY` that cannot be used).
+    // Shared so that `ConfigError` stays `Clone`, as a configuration check's answer is.
+    #[error("cannot create the HTTPS transport")]
+    Transport(#[source] Arc<TransportError>),
+    /// The `hyper` feature is off, so there is no built-in transport.
+    #[error(
+        "no transport: the `hyper` feature is off; pass a transport with ClientBuilder::transport"
+    )]
+    NoTransport,
+    /// The blocking client's runtime could not be started: the `source()` is the I/O error.
+    #[error("cannot start the blocking client's runtime")]
+    Runtime(#[source] Arc<std::io::Error>),
 }
 
 /// One environment variable that cannot be used.
@@ -204,6 +217,10 @@ impl EnvProblem {
 
 /// Everything the client needs: the merchant's identity and key, the gateway, timeouts, retries.
 ///
+/// One naming rule, here and in [`crate::CallOptions`]: a setter is `with_<setting>(value)`, takes
+/// the configuration by value and returns it (so setters chain); a getter is the plain
+/// `<setting>()` and borrows.
+///
 /// The token is turned into a [`SigningKey`] at once and not kept; `Debug` never shows the key.
 ///
 /// ```
@@ -211,8 +228,10 @@ impl EnvProblem {
 /// use pockyt::{Config, Environment};
 ///
 /// let config = Config::new("200043", "300014", "5cbfb079f15b150122261c8537086d77a")?
-///     .environment(Environment::Sandbox)
-///     .attempt_timeout(Duration::from_secs(20));
+///     .with_environment(Environment::Sandbox)
+///     .with_attempt_timeout(Duration::from_secs(20));
+/// assert_eq!(config.environment(), &Environment::Sandbox);
+/// assert_eq!(config.timeouts().attempt, Duration::from_secs(20));
 /// assert!(!format!("{config:?}").contains("5cbfb079"));
 /// # Ok::<(), pockyt::ConfigError>(())
 /// ```
@@ -292,7 +311,7 @@ impl Config {
             (Some(merchant_no), Some(store_no), Some(token), Some(environment))
                 if problems.is_empty() =>
             {
-                Ok(Self::new(merchant_no, store_no, &token)?.environment(environment))
+                Ok(Self::new(merchant_no, store_no, &token)?.with_environment(environment))
             }
             _ => Err(ConfigError::Env { problems }),
         }
@@ -300,7 +319,7 @@ impl Config {
 
     /// Sets the gateway (default: the sandbox). A custom URL's scheme is taken in any case
     /// (`HTTPS://…`) and sent in lower case.
-    pub fn environment(mut self, environment: Environment) -> Self {
+    pub fn with_environment(mut self, environment: Environment) -> Self {
         self.environment = match environment {
             Environment::Custom(url) => Environment::Custom(match url.split_once("://") {
                 Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
@@ -312,37 +331,37 @@ impl Config {
     }
 
     /// Sets a custom base URL, e.g. the local simulator's.
-    pub fn base_url(self, url: impl Into<String>) -> Self {
-        self.environment(Environment::Custom(url.into()))
+    pub fn with_base_url(self, url: impl Into<String>) -> Self {
+        self.with_environment(Environment::Custom(url.into()))
     }
 
     /// Sets the partner (service-provider) number, sent as `merGroupNo` on every call.
-    pub fn mer_group_no(mut self, mer_group_no: impl Into<String>) -> Self {
+    pub fn with_mer_group_no(mut self, mer_group_no: impl Into<String>) -> Self {
         self.identity = self.identity.mer_group_no(mer_group_no);
         self
     }
 
     /// Sets the cashier/clerk id, sent as `storeAdminNo` on calls that take it (unless the request
     /// sets its own).
-    pub fn store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
+    pub fn with_store_admin_no(mut self, store_admin_no: impl Into<String>) -> Self {
         self.identity = self.identity.store_admin_no(store_admin_no);
         self
     }
 
     /// Sets all timeouts at once.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
         self.timeouts = timeouts;
         self
     }
 
     /// Sets the connect timeout of the built-in transport.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.connect = timeout;
         self
     }
 
     /// Sets the timeout of one attempt.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.attempt = timeout;
         self
     }
@@ -350,25 +369,25 @@ impl Config {
     /// Sets the timeout of a whole call, retries included.
     /// `Duration::MAX` (or any deadline too far away for the clock) means no deadline: each
     /// attempt still has its attempt timeout, and the retry policy still bounds the attempts.
-    pub fn overall_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_overall_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.overall = timeout;
         self
     }
 
     /// Sets the retry policy.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
     }
 
     /// Appends `suffix` to the `User-Agent` (e.g. your application's name and version).
-    pub fn user_agent_suffix(mut self, suffix: &str) -> Self {
+    pub fn with_user_agent_suffix(mut self, suffix: &str) -> Self {
         self.user_agent = format!("{USER_AGENT} {suffix}");
         self
     }
 
     /// The gateway.
-    pub fn environment_ref(&self) -> &Environment {
+    pub fn environment(&self) -> &Environment {
         &self.environment
     }
 
@@ -393,12 +412,12 @@ impl Config {
     }
 
     /// The timeouts.
-    pub fn timeouts_ref(&self) -> &Timeouts {
+    pub fn timeouts(&self) -> &Timeouts {
         &self.timeouts
     }
 
     /// The retry policy.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    pub fn retry(&self) -> &RetryPolicy {
         &self.retry
     }
 
@@ -454,20 +473,20 @@ mod tests {
 
     #[test]
     fn rejects_empty_and_whitespace() {
-        assert_eq!(
+        assert!(matches!(
             Config::new("", "1", TOKEN).unwrap_err(),
             ConfigError::Empty { name: "merchantNo" }
-        );
-        assert_eq!(
+        ));
+        assert!(matches!(
             Config::new("1", " ", TOKEN).unwrap_err(),
             ConfigError::Empty { name: "storeNo" }
-        );
-        assert_eq!(
+        ));
+        assert!(matches!(
             Config::new("1", "2", "").unwrap_err(),
             ConfigError::Empty { name: "token" }
-        );
+        ));
         let err = Config::new("1", "2", "abc\n").unwrap_err();
-        assert_eq!(err, ConfigError::TokenWhitespace);
+        assert!(matches!(err, ConfigError::TokenWhitespace), "{err:?}");
         assert!(!err.to_string().contains("abc"));
     }
 
@@ -476,7 +495,7 @@ mod tests {
         let ok = |url: &str| {
             Config::new("1", "2", TOKEN)
                 .unwrap()
-                .base_url(url)
+                .with_base_url(url)
                 .validate()
         };
         assert!(ok("http://127.0.0.1:8080").is_ok());
@@ -506,7 +525,7 @@ mod tests {
             _ => None,
         };
         let config = Config::from_lookup(vars).unwrap();
-        assert_eq!(config.environment_ref(), &Environment::Production);
+        assert_eq!(config.environment(), &Environment::Production);
         // Every missing variable is reported, by name, at once.
         let missing = Config::from_lookup(|_| None).unwrap_err().to_string();
         for name in ["POCKYT_MERCHANT_NO", "POCKYT_STORE_NO", "POCKYT_TOKEN"] {
@@ -598,14 +617,14 @@ mod tests {
         assert!(
             config
                 .clone()
-                .attempt_timeout(Duration::ZERO)
+                .with_attempt_timeout(Duration::ZERO)
                 .validate()
                 .is_err()
         );
         assert!(
             config
                 .clone()
-                .attempt_timeout(Duration::from_secs(90))
+                .with_attempt_timeout(Duration::from_secs(90))
                 .validate()
                 .is_err()
         );

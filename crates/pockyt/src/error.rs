@@ -13,15 +13,17 @@ use crate::retry::{Outcome, Verdict, classify};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    // Each variant either shows its inner error in its message or returns it from `source()`,
-    // never both (smithy-rs RFC 0022), so a chain printer shows every layer once. The message of
-    // each says what failed, where, why, and whether anything was sent.
-    /// The configuration cannot be used. Nothing was sent.
-    #[error("invalid configuration: {0}")]
-    Config(ConfigError),
-    /// The request failed validation. Nothing was sent; fix the named field.
-    #[error("{0} (nothing was sent)")]
-    InvalidRequest(ValidationError),
+    // The workspace's one rule (smithy-rs RFC 0022, written down in the errors-and-retries
+    // guide): a variant that wraps a lower layer's error returns it from `source()` and says only
+    // this layer's part in its message, so `Display` shows one layer and a chain printer
+    // (`DisplayChain`, anyhow, Sentry) shows every layer once, down to the I/O error. The message
+    // of each says what failed, where, and whether anything was sent.
+    /// The configuration cannot be used. Nothing was sent. The problem is the `source()`.
+    #[error("invalid configuration (nothing was sent)")]
+    Config(#[source] ConfigError),
+    /// The request failed validation. Nothing was sent; fix the field the `source()` names.
+    #[error("invalid request (nothing was sent)")]
+    InvalidRequest(#[source] ValidationError),
     /// [`crate::Client::send_raw`] was given a path that is not an endpoint path. Nothing was sent.
     #[error(
         "`{path}` is not an endpoint path: it must start with `/`, e.g. `/app-data-search/v3/tran-query` (nothing was sent)"
@@ -38,15 +40,18 @@ pub enum Error {
         "the blocking client was called on a thread of an async runtime: use the async pockyt::Client there (nothing was sent)"
     )]
     BlockingInAsync,
-    /// The parameters could not be signed (a name appears twice). Nothing was sent.
-    #[error("cannot sign the request: {0} (nothing was sent)")]
-    Signing(SignError),
-    /// The transport failed on the last attempt: its message says where and why.
+    /// The parameters could not be signed (a name appears twice, as the `source()` says). Nothing
+    /// was sent.
+    #[error("cannot sign the request (nothing was sent)")]
+    Signing(#[source] SignError),
+    /// The transport failed on the last attempt: the `source()` (the [`TransportError`]) says
+    /// where and why, and its own `source()` is the HTTP stack's error.
     // The transport's words name no peer ("the server"): it also carries IPNs to merchants.
-    #[error("the call to the gateway failed after {attempts} attempt(s): {error}")]
+    #[error("the call to the gateway failed after {attempts} attempt(s)")]
     #[non_exhaustive]
     Transport {
         /// The last failure (its own `source()` is the HTTP stack's error).
+        #[source]
         error: TransportError,
         /// Attempts made.
         attempts: u32,
@@ -93,11 +98,12 @@ pub enum Error {
         /// The gateway's message.
         ret_msg: String,
     },
-    /// The response could not be decoded.
-    #[error("cannot decode the gateway's response: {error}; body starts: {snippet}")]
+    /// The response could not be decoded: the `source()` says what went wrong.
+    #[error("cannot decode the gateway's response; body starts: {snippet}")]
     #[non_exhaustive]
     Decode {
         /// What went wrong.
+        #[source]
         error: EnvelopeError,
         /// The start of the body, redacted.
         snippet: String,
@@ -229,6 +235,45 @@ impl Error {
     }
 }
 
+/// Shows an error and every cause below it (its [`source()`](std::error::Error::source) chain),
+/// one layer after another, joined by `": "`, on one line.
+///
+/// Every error of this workspace shows only its own layer in `Display` and keeps the cause in
+/// `source()`, so `{err}` alone is the top layer; use this where a person reads the whole story
+/// (a log line, a CLI's message). No layer shows the token, the signing key or a proxy password.
+///
+/// ```
+/// use pockyt::{ConfigError, DisplayChain, Error};
+///
+/// let err = Error::from(ConfigError::TokenWhitespace);
+/// assert_eq!(err.to_string(), "invalid configuration (nothing was sent)");
+/// assert_eq!(
+///     DisplayChain(&err).to_string(),
+///     "invalid configuration (nothing was sent): the API token has leading or trailing \
+///      whitespace; remove it (the token itself is not shown)"
+/// );
+/// ```
+#[derive(Clone, Copy)]
+pub struct DisplayChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for DisplayChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for DisplayChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
 fn retry_hint(retry_after: Option<Duration>) -> String {
     match retry_after {
         Some(wait) => format!(
@@ -311,11 +356,16 @@ mod tests {
         assert!(reset.outcome_unknown());
         assert!(connect.to_string().contains("after 3 attempt(s)"));
         // The transport's own words are neutral; the client's error says which server it was.
+        assert_eq!(
+            connect.to_string(),
+            "the call to the gateway failed after 3 attempt(s)"
+        );
+        let chain = DisplayChain(&connect).to_string();
         assert!(
-            connect.to_string().starts_with(
+            chain.starts_with(
                 "the call to the gateway failed after 3 attempt(s): could not connect to the server"
-            ),
-            "{connect}"
+            ) && chain.ends_with(": refused"),
+            "{chain}"
         );
     }
 

@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use pockyt_sign::{SigningKey, VerifyError};
-use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus};
+use pockyt_types::{Amount, AmountError, Currency, SettleCurrency, TransactionStatus};
 
 use crate::form::{self, FormError};
 
@@ -98,14 +98,15 @@ pub enum IpnError {
         /// The limit.
         max: usize,
     },
-    // The inner errors are shown in the message, so they are not also `source()` (RFC 0022: a
-    // chain printer shows each layer once).
-    /// The body is not a form.
-    #[error("the notification body is not a form: {0}")]
-    Malformed(FormError),
-    /// The signature is missing, malformed, wrong, or the body repeats a name.
-    #[error("the notification is not authentic: {0}")]
-    Signature(VerifyError),
+    // The inner errors are the `source()`, not repeated in the message (RFC 0022, the
+    // workspace's rule: a chain printer shows each layer once).
+    /// The body is not a form: the `source()` says where.
+    #[error("the notification body is not a form")]
+    Malformed(#[source] FormError),
+    /// The signature is missing, malformed, wrong, or the body repeats a name: the `source()`
+    /// says which.
+    #[error("the notification is not authentic")]
+    Signature(#[source] VerifyError),
     /// More fields, or more empty values, than any notification has ([`MAX_FIELDS`],
     /// [`MAX_EMPTY_FIELDS`]). Nothing was verified.
     #[error(
@@ -137,13 +138,14 @@ pub enum IpnError {
         reason: String,
     },
     /// A verified field does not parse (e.g. an amount that is not a decimal).
-    #[error("verified notification field `{field}` is not valid: {reason}")]
+    #[error("verified notification field `{field}` is not valid")]
     #[non_exhaustive]
     InvalidField {
         /// The wire name.
         field: &'static str,
         /// Why.
-        reason: String,
+        #[source]
+        source: AmountError,
     },
 }
 
@@ -324,7 +326,7 @@ fn notification(pairs: &[(&str, &str)]) -> Result<Notification, IpnError> {
             "amount" => {
                 n.amount = Some(Amount::parse(value).map_err(|e| IpnError::InvalidField {
                     field: "amount",
-                    reason: e.to_string(),
+                    source: e,
                 })?)
             }
             "currency" => n.currency = Some(Currency::from(value)),
@@ -392,10 +394,11 @@ mod tests {
                 IpnError::Signature(inner) => inner.to_string(),
                 other => panic!("unexpected {other:?}"),
             };
-            assert!(error.to_string().ends_with(&inner), "{error}");
-            assert!(
-                error.source().is_none(),
-                "{error}: the cause is in the message already"
+            assert!(!error.to_string().contains(&inner), "{error}");
+            assert_eq!(
+                error.source().map(ToString::to_string),
+                Some(inner),
+                "{error}: the cause is the source, not the message"
             );
         }
     }

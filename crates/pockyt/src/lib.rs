@@ -107,7 +107,7 @@ pub mod testing;
 
 pub use client::{Client, ClientBuilder, Resolution};
 pub use config::{Config, ConfigError, EnvProblem, Environment, Timeouts, USER_AGENT};
-pub use error::Error;
+pub use error::{DisplayChain, Error};
 pub use options::CallOptions;
 pub use pockyt_sign::{SigningKey, form};
 pub use pockyt_transport::{Transport, TransportError, TransportErrorKind};

@@ -35,6 +35,20 @@ impl Default for RetryPolicy {
     }
 }
 
+/// What the retry policy is asked about: a call whose latest attempt failed. Named fields rather
+/// than loose arguments, so that an attempt number and two flags cannot be passed in the wrong
+/// order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FailedAttempt {
+    /// The attempt that failed, counted from 1.
+    pub(crate) attempt: u32,
+    /// Whether the endpoint is read-only, so sending it again cannot change anything
+    /// (`Endpoint::IDEMPOTENT`).
+    pub(crate) idempotent: bool,
+    /// Whether the failed attempt may have reached the gateway.
+    pub(crate) maybe_sent: bool,
+}
+
 impl RetryPolicy {
     /// One attempt, never retried.
     pub fn never() -> Self {
@@ -71,9 +85,12 @@ impl RetryPolicy {
         self.retry_mutating
     }
 
-    /// Whether a failure may be retried, given whether it may have reached the gateway.
-    pub(crate) fn allows(&self, attempt: u32, idempotent: bool, maybe_sent: bool) -> bool {
-        attempt < self.max_attempts && (!maybe_sent || idempotent || self.retry_mutating)
+    /// Whether the call may be tried again after `failed`: attempts are left, and the request
+    /// certainly did not reach the gateway, or the endpoint is read-only, or mutating calls are
+    /// opted in.
+    pub(crate) fn allows(&self, failed: &FailedAttempt) -> bool {
+        failed.attempt < self.max_attempts
+            && (!failed.maybe_sent || failed.idempotent || self.retry_mutating)
     }
 
     /// The wait before attempt `attempt + 1`: exponential, with "equal jitter" (half fixed, half
@@ -244,12 +261,36 @@ mod tests {
     #[test]
     fn connect_failures_always_retry_ambiguous_ones_only_when_safe() {
         let policy = RetryPolicy::default();
-        assert!(policy.allows(1, false, false));
-        assert!(!policy.allows(1, false, true));
-        assert!(policy.allows(1, true, true));
-        assert!(!policy.allows(3, true, false));
-        assert!(policy.clone().retry_mutating(true).allows(1, false, true));
-        assert!(!RetryPolicy::never().allows(1, true, false));
+        assert!(policy.allows(&FailedAttempt {
+            attempt: 1,
+            idempotent: false,
+            maybe_sent: false,
+        }));
+        assert!(!policy.allows(&FailedAttempt {
+            attempt: 1,
+            idempotent: false,
+            maybe_sent: true,
+        }));
+        assert!(policy.allows(&FailedAttempt {
+            attempt: 1,
+            idempotent: true,
+            maybe_sent: true,
+        }));
+        assert!(!policy.allows(&FailedAttempt {
+            attempt: 3,
+            idempotent: true,
+            maybe_sent: false,
+        }));
+        assert!(policy.clone().retry_mutating(true).allows(&FailedAttempt {
+            attempt: 1,
+            idempotent: false,
+            maybe_sent: true,
+        }));
+        assert!(!RetryPolicy::never().allows(&FailedAttempt {
+            attempt: 1,
+            idempotent: true,
+            maybe_sent: false,
+        }));
     }
 
     #[test]
@@ -305,8 +346,16 @@ mod tests {
         assert_eq!(RetryPolicy::never().attempts(), 1);
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
         let four = RetryPolicy::default().max_attempts(4);
-        assert!(four.allows(3, true, true));
-        assert!(!four.allows(4, true, true));
+        assert!(four.allows(&FailedAttempt {
+            attempt: 3,
+            idempotent: true,
+            maybe_sent: true,
+        }));
+        assert!(!four.allows(&FailedAttempt {
+            attempt: 4,
+            idempotent: true,
+            maybe_sent: true,
+        }));
         assert!(!four.retries_mutating());
         assert!(four.retry_mutating(true).retries_mutating());
     }

@@ -78,7 +78,7 @@ async fn the_built_in_transport_calls_over_tls_with_aws_lc() {
     let (port, server) = one_shot_server();
     let config = Config::new("200043", "300014", "aws-lc-token")
         .expect("config")
-        .base_url(format!("https://localhost:{port}"));
+        .with_base_url(format!("https://localhost:{port}"));
     let transport = HyperTransport::builder()
         .built_in_roots(false)
         .add_root_certificate_der(CERT.to_vec())

@@ -27,7 +27,14 @@ fn main() -> ExitCode {
     match checkout(&gateway) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("custom-stack: {error}");
+            // Each layer's message is its own part (the workspace's error rule): print them all.
+            let mut text = error.to_string();
+            let mut cause = error.source();
+            while let Some(inner) = cause {
+                text.push_str(&format!(": {inner}"));
+                cause = inner.source();
+            }
+            eprintln!("custom-stack: {text}");
             ExitCode::FAILURE
         }
     }

@@ -262,7 +262,7 @@ async fn client_matches<E: Endpoint + pockyt_types::FromWire>(
     let merchant = |field: &str| recorded.params.get(field).cloned().unwrap_or_default();
     let config = Config::new(merchant("merchantNo"), merchant("storeNo"), TOKEN)
         .map_err(|e| e.to_string())?
-        .base_url("https://gateway.test");
+        .with_base_url("https://gateway.test");
     let client = Client::builder(config)
         .transport(mock.clone())
         .build()

@@ -27,7 +27,7 @@ fn secure_pay(reference: &str) -> SecurePayRequest {
 
 /// What the facade would send for `request` with this identity and token.
 fn facade_body<E: Endpoint>(config: Config, request: &E) -> Vec<u8> {
-    let client = Client::builder(config.base_url("http://127.0.0.1:1"))
+    let client = Client::builder(config.with_base_url("http://127.0.0.1:1"))
         .transport(MockTransport::new())
         .build()
         .unwrap();
@@ -44,8 +44,8 @@ fn the_example_sends_the_facades_bytes() {
     let config = || {
         Config::new("200043", "300014", token)
             .unwrap()
-            .mer_group_no("900001")
-            .store_admin_no("clerk-7")
+            .with_mer_group_no("900001")
+            .with_store_admin_no("clerk-7")
     };
     let pay = secure_pay("bytes-1");
     let ours = gateway.encode(&pay).unwrap();

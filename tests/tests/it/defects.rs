@@ -194,8 +194,8 @@ async fn recovery_after_an_answer_later_than_the_deadline() {
         .await
         .unwrap();
     let config = pockyt_e2e::config(&gateway)
-        .attempt_timeout(Duration::from_millis(100))
-        .overall_timeout(Duration::from_secs(5));
+        .with_attempt_timeout(Duration::from_millis(100))
+        .with_overall_timeout(Duration::from_secs(5));
     let client = Client::new(config).unwrap();
     let request = SecurePayRequest::new(
         usd("3.00"),
@@ -229,21 +229,25 @@ async fn transport_errors_say_where_and_why_once() {
     let port = pockyt_e2e::free_port();
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .unwrap()
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry(RetryPolicy::never());
+        .with_base_url(format!("http://127.0.0.1:{port}"))
+        .with_retry(RetryPolicy::never());
     let client = Client::new(config).unwrap();
     let err = client
         .tran_query(&TranQueryRequest::new().reference("x"))
         .await
         .unwrap_err();
-    let text = err.to_string();
+    // The facade's message is its own layer; the whole chain says where and why.
+    assert_eq!(
+        err.to_string(),
+        "the call to the gateway failed after 1 attempt(s)"
+    );
+    let text = pockyt::DisplayChain(&err).to_string();
     assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
     assert!(text.contains("connection refused"), "{text}");
     assert!(text.contains("nothing was sent"), "{text}");
     // Every layer of the chain is shown once: no message repeats the one below it.
     let transport = err.transport_error().expect("a transport error");
-    let mut layer: &(dyn std::error::Error + 'static) = transport;
-    assert!(text.contains(&layer.to_string()));
+    let mut layer: &(dyn std::error::Error + 'static) = &err;
     let mut depth = 0;
     while let Some(next) = layer.source() {
         assert!(
@@ -253,8 +257,56 @@ async fn transport_errors_say_where_and_why_once() {
         layer = next;
         depth += 1;
     }
-    assert!(depth >= 1, "the HTTP stack's error stays reachable");
-    assert!(std::error::Error::source(&err).is_none());
+    assert!(depth >= 2, "the HTTP stack's error stays reachable: {text}");
+    // The transport's error is the facade's source, the typed accessor the same value.
+    let source = std::error::Error::source(&err).expect("the transport error is the source");
+    assert!(std::ptr::addr_eq(source, transport));
+}
+
+/// Issue 26, item 2: the chain runs from `pockyt::Error` down to the I/O error that caused it, so
+/// `anyhow`, Sentry or a `downcast_ref::<io::Error>()` walk sees the operating system's answer.
+#[tokio::test]
+async fn the_error_chain_reaches_the_io_error_that_caused_it() {
+    let port = pockyt_e2e::free_port();
+    let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
+        .unwrap()
+        .with_base_url(format!("http://127.0.0.1:{port}"))
+        .with_retry(RetryPolicy::never());
+    let err = Client::new(config)
+        .unwrap()
+        .tran_query(&TranQueryRequest::new().reference("x"))
+        .await
+        .unwrap_err();
+    let mut layers = Vec::new();
+    let mut io = None;
+    let mut layer: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(current) = layer {
+        layers.push(current.to_string());
+        if let Some(found) = current.downcast_ref::<std::io::Error>() {
+            io = Some(found.kind());
+        }
+        layer = current.source();
+    }
+    assert_eq!(
+        io,
+        Some(std::io::ErrorKind::ConnectionRefused),
+        "no io::Error in the chain: {layers:#?}"
+    );
+    // The top is the facade's, the next the transport's: each says its own part.
+    assert!(
+        layers[0].starts_with("the call to the gateway failed"),
+        "{layers:#?}"
+    );
+    assert!(
+        layers[1].starts_with("could not connect to the server"),
+        "{layers:#?}"
+    );
+    // No layer shows the token or the signing key (md5 of the demo token).
+    for layer in &layers {
+        for secret in [Merchant::DEMO_TOKEN, "186abea4b8610d7ff03768255588597a"] {
+            assert!(!layer.contains(secret), "{layer}");
+        }
+    }
 }
 
 /// How long [`silent_receiver`] holds each connection before closing it, unanswered. Long enough

@@ -15,9 +15,11 @@ const PAY: &str = "/online/v3/secure-pay";
 
 fn fast_client(world: &World, attempt_ms: u64) -> Client {
     let config = pockyt_e2e::config(&world.gateway)
-        .attempt_timeout(Duration::from_millis(attempt_ms))
-        .overall_timeout(Duration::from_secs(5))
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)));
+        .with_attempt_timeout(Duration::from_millis(attempt_ms))
+        .with_overall_timeout(Duration::from_secs(5))
+        .with_retry(
+            RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        );
     Client::new(config).unwrap()
 }
 

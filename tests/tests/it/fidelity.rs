@@ -80,7 +80,8 @@ async fn credit_type_is_sent_in_lower_case_and_v4_vaults_need_it() {
     )
     .vault_id("vault-abc");
     let err = world.client.secure_pay_v4(&saved).await.unwrap_err();
-    assert!(err.to_string().contains("`creditType`"), "{err}");
+    let text = pockyt::DisplayChain(&err).to_string();
+    assert!(text.contains("`creditType`"), "{text}");
     // With both, the request's shape is right; this vault id was never issued, so the gateway
     // refuses it as an unknown record (tests/it/vaults.rs charges a real one).
     let saved = saved.credit_type(CreditType::Cit);
@@ -135,7 +136,8 @@ async fn customer_retrieve_with_both_ids_as_py_and_php_send() {
         .customer_retrieve(&CustomerRetrieveRequest::new(NOW))
         .await
         .unwrap_err();
-    assert!(neither.to_string().contains("at least one of"), "{neither}");
+    let text = pockyt::DisplayChain(&neither).to_string();
+    assert!(text.contains("at least one of"), "{text}");
 }
 
 #[tokio::test]

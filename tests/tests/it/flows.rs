@@ -518,7 +518,7 @@ async fn a_wrong_token_is_refused() {
     let world = World::start().await;
     let config = pockyt::Config::new("200043", "300014", "not-the-token")
         .unwrap()
-        .base_url(world.gateway.base_url());
+        .with_base_url(world.gateway.base_url());
     let client = pockyt::Client::new(config).unwrap();
     let err = client
         .secure_pay(&world.payment("1.00", "bad-token"))
@@ -528,7 +528,7 @@ async fn a_wrong_token_is_refused() {
     assert!(matches!(err, Error::Api { .. }));
     let other = pockyt::Config::new("999999", "300014", Merchant::DEMO_TOKEN)
         .unwrap()
-        .base_url(world.gateway.base_url());
+        .with_base_url(world.gateway.base_url());
     let err = pockyt::Client::new(other)
         .unwrap()
         .tran_query(&TranQueryRequest::new().reference("x"))
@@ -550,7 +550,7 @@ async fn several_merchants_are_kept_apart() {
         pockyt::Client::new(
             pockyt::Config::new(m, s, t)
                 .unwrap()
-                .base_url(gateway.base_url()),
+                .with_base_url(gateway.base_url()),
         )
         .unwrap()
     };

@@ -23,7 +23,7 @@ fn config(gateway: &pockyt_mock::MockGateway, i: usize, token_of: usize) -> Conf
         &format!("token-{token_of}"),
     )
     .unwrap()
-    .base_url(gateway.base_url())
+    .with_base_url(gateway.base_url())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,8 +98,8 @@ async fn client_for(gateway: &pockyt_mock::MockGateway) -> Client {
     Client::new(
         Config::new("200043", "300014", Merchant::DEMO_TOKEN)
             .unwrap()
-            .base_url(gateway.base_url())
-            .retry(
+            .with_base_url(gateway.base_url())
+            .with_retry(
                 RetryPolicy::default().backoff(Duration::from_secs(30), Duration::from_secs(30)),
             ),
     )
@@ -141,7 +141,7 @@ async fn a_view_with_options_shares_the_client_and_a_payment_stays_unretried() {
     let client = client_for(&gateway).await;
     let eager = client
         .with_options(
-            CallOptions::new().retry(
+            CallOptions::new().with_retry(
                 RetryPolicy::never()
                     .max_attempts(5)
                     .retry_mutating(true)

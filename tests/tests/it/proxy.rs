@@ -83,8 +83,8 @@ fn client(tls: SocketAddr, cert: Vec<u8>, env: Vec<(&'static str, String)>) -> C
         .unwrap();
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .unwrap()
-        .base_url(format!("https://gateway.test:{}", tls.port()))
-        .retry(RetryPolicy::never());
+        .with_base_url(format!("https://gateway.test:{}", tls.port()))
+        .with_retry(RetryPolicy::never());
     Client::builder(config)
         .transport(transport)
         .build()
@@ -123,7 +123,8 @@ async fn a_proxy_that_wants_credentials_is_a_distinct_error_and_nothing_was_sent
     let transport = err.transport_error().expect("a transport error");
     assert_eq!(transport.kind(), TransportErrorKind::Proxy);
     assert!(!err.request_may_have_been_sent() && !err.outcome_unknown());
-    let text = err.to_string();
+    // The whole chain, every layer: the password is in none of them (nor in `Debug`).
+    let text = format!("{} {err:?}", pockyt::DisplayChain(&err));
     assert!(
         text.contains("407") && text.contains("nothing was sent"),
         "{text}"
@@ -163,7 +164,8 @@ async fn no_proxy_bypasses_it_and_an_unreachable_proxy_says_so() {
         matches!(&err, Error::Transport { error, .. } if error.kind() == TransportErrorKind::Proxy),
         "{err}"
     );
-    assert!(err.to_string().contains("cannot be reached"), "{err}");
+    let text = pockyt::DisplayChain(&err).to_string();
+    assert!(text.contains("cannot be reached"), "{text}");
 }
 
 /// Issue 24, item 4: a password holding `/ # ? @ :`, percent-encoded as the refusal of the raw

@@ -15,7 +15,8 @@ fn usd(text: &str) -> Amount {
 #[tokio::test]
 async fn a_refund_a_payout_and_an_auto_debit_charge_whose_answers_were_lost_are_not_duplicated() {
     let world = World::start_with(MockGateway::builder()).await;
-    let client = pockyt::Client::new(config(&world.gateway).retry(RetryPolicy::never())).unwrap();
+    let client =
+        pockyt::Client::new(config(&world.gateway).with_retry(RetryPolicy::never())).unwrap();
     let lose = |path: &str| {
         world
             .gateway
@@ -136,7 +137,8 @@ async fn a_refund_a_payout_and_an_auto_debit_charge_whose_answers_were_lost_are_
 #[tokio::test]
 async fn a_call_that_never_reached_the_gateway_is_sent_again_safely() {
     let world = World::start().await;
-    let client = pockyt::Client::new(config(&world.gateway).retry(RetryPolicy::never())).unwrap();
+    let client =
+        pockyt::Client::new(config(&world.gateway).with_retry(RetryPolicy::never())).unwrap();
     let paid = world.paid_through(&client, "10.00", "recover-2").await;
     // A 503 before any handler ran: nothing was made.
     world

@@ -122,7 +122,7 @@ async fn error_messages_on_every_path() {
     mock.push_error(TransportError::io("reset").with_detail("while reading"));
     let config = Config::new("200043", "300014", TOKEN)
         .unwrap()
-        .retry(pockyt::RetryPolicy::never());
+        .with_retry(pockyt::RetryPolicy::never());
     let client = Client::builder(config).transport(mock).build().unwrap();
     let mut errors: Vec<Error> = Vec::new();
     for _ in 0..5 {
@@ -153,5 +153,5 @@ fn ipn_errors_do_not_echo_values() {
     let key = SigningKey::from_token(TOKEN);
     let body = format!("cardNumber={CARD}&status=success&verifySign={TOKEN_MD5}");
     let err = pockyt::ipn::verify_form(body.as_bytes(), &key).unwrap_err();
-    assert_clean(&format!("{err} {err:?}"));
+    assert_clean(&format!("{} {err:?}", pockyt::DisplayChain(&err)));
 }

@@ -300,8 +300,8 @@ async fn seeded_answer(recorded: &Recorded) -> Value {
         .unwrap();
     let config = Config::new("200043", "300014", TOKEN)
         .unwrap()
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::never());
+        .with_base_url(gateway.base_url())
+        .with_retry(RetryPolicy::never());
     let client = Client::new(config).unwrap();
     let seeds = seed(&gateway, &client).await;
     let request = pointed(recorded, &seeds).http_request(&gateway.base_url());

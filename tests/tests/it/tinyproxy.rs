@@ -82,8 +82,8 @@ async fn a_checkout_through_tinyproxy() {
     let config = || {
         Config::new("200043", "300014", Merchant::DEMO_TOKEN)
             .unwrap()
-            .base_url(format!("https://localhost:{}", tls.port()))
-            .retry(RetryPolicy::never())
+            .with_base_url(format!("https://localhost:{}", tls.port()))
+            .with_retry(RetryPolicy::never())
     };
     let client = Client::builder(config())
         .transport(transport)

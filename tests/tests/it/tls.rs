@@ -19,7 +19,7 @@ async fn checkout_over_tls_with_a_custom_root() {
         .expect("transport");
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .unwrap()
-        .base_url(format!("https://localhost:{port}"));
+        .with_base_url(format!("https://localhost:{port}"));
     let client = Client::builder(config)
         .transport(transport)
         .build()
@@ -31,7 +31,7 @@ async fn checkout_over_tls_with_a_custom_root() {
     let untrusting = Client::builder(
         Config::new("200043", "300014", Merchant::DEMO_TOKEN)
             .unwrap()
-            .base_url(format!("https://localhost:{port}")),
+            .with_base_url(format!("https://localhost:{port}")),
     )
     .transport(
         HyperTransport::builder()

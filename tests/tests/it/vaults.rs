@@ -208,7 +208,7 @@ async fn another_store_cannot_charge_a_vault() {
     let other = Client::new(
         Config::new("200043", "300099", "another-store-token")
             .unwrap()
-            .base_url(world.gateway.base_url()),
+            .with_base_url(world.gateway.base_url()),
     )
     .unwrap();
     let err = other

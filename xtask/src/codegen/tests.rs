@@ -17,9 +17,13 @@ pub fn endpoints_test_rs(api: &Api) -> String {
         let params: Vec<String> = sample_fields(api, endpoint)
             .map(|(wire, value)| format!("({wire:?}, {value:?})"))
             .collect();
-        if endpoint.deprecated.is_some() {
-            out.push_str("#[allow(deprecated)]\n");
-        }
+        // A deprecated endpoint's named method is deprecated, its request type is not: the test
+        // goes through the generic `send`, so no lint escape is needed.
+        let call = if endpoint.deprecated.is_some() {
+            "send".to_owned()
+        } else {
+            endpoint.method.clone()
+        };
         let _ = write!(
             out,
             r#"#[tokio::test]
@@ -27,7 +31,7 @@ async fn {method}() {{
     let request = {name}Request::from_wire(&support::params(&[{params}]))
         .expect("the sample is valid");
     let (client, mock) = support::client();
-    client.{method}(&request).await.expect("the scripted answer is a success");
+    client.{call}(&request).await.expect("the scripted answer is a success");
     support::assert_signed_post(&mock, {path:?}, &request.wire_pairs());
 }}
 

@@ -7,7 +7,7 @@ use pockyt::{Client, Config};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let config = Config::new("200043", "300014", "5cbfb079f15b150122261c8537086d77a")?
-        .base_url(base_url);
+        .with_base_url(base_url);
     let client = Client::new(config)?;
     let request = SecurePayRequest::new(
         Amount::parse("12.50")?,

@@ -25,8 +25,8 @@ fn usd(amount: &str) -> Amount {
 fn client_of(gateway: &MockGateway, merchant_no: &str, store_no: &str, token: &str) -> Client {
     let config = Config::new(merchant_no, store_no, token)
         .unwrap()
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::never());
+        .with_base_url(gateway.base_url())
+        .with_retry(RetryPolicy::never());
     Client::new(config).unwrap()
 }
 

@@ -8,8 +8,8 @@ use pockyt_mock::{Merchant, MockGateway};
 pub fn client(gateway: &MockGateway) -> Client {
     let config = Config::new("200043", "300014", Merchant::DEMO_TOKEN)
         .unwrap()
-        .base_url(gateway.base_url())
-        .retry(RetryPolicy::never());
+        .with_base_url(gateway.base_url())
+        .with_retry(RetryPolicy::never());
     Client::new(config).unwrap()
 }
 

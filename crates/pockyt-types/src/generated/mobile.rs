@@ -312,7 +312,6 @@ pub struct ExpressPayRequest {
 
 impl ExpressPayRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         card_number: impl Into<String>,
         card_exp_year: impl Into<String>,

@@ -980,7 +980,6 @@ pub struct OrderCaptureV4Request {
 
 impl OrderCaptureV4Request {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         amount: Amount,
         currency: Currency,

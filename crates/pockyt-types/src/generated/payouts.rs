@@ -945,7 +945,6 @@ pub struct PayeeRegisterRequest {
 
 impl PayeeRegisterRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         timestamp: impl Into<String>,
         customer_code: impl Into<String>,

@@ -166,7 +166,7 @@ fn refused(error: IpnError) -> IpnRejection {
         IpnError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::BAD_REQUEST,
     };
-    rejected(status, error.to_string())
+    rejected(status, crate::DisplayChain(&error).to_string())
 }
 
 /// The body, read raw and capped at [`ipn::MAX_BODY_BYTES`].
@@ -179,7 +179,10 @@ async fn body(request: Request) -> Result<Bytes, IpnRejection> {
             } else {
                 StatusCode::BAD_REQUEST
             };
-            rejected(status, format!("unreadable body: {error}"))
+            rejected(
+                status,
+                format!("unreadable body: {}", crate::DisplayChain(&error)),
+            )
         })
 }
 

@@ -73,7 +73,7 @@ impl Client {
             .thread_name("pockyt-blocking")
             .enable_all()
             .build()
-            .map_err(|e| crate::ConfigError::Transport(format!("cannot start a runtime: {e}")))?;
+            .map_err(|e| crate::ConfigError::Runtime(Arc::new(e)))?;
         let client = {
             let _inside = runtime.enter();
             build()?

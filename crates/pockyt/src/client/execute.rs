@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use super::encode::Encoded;
 use super::{Call, Client};
 use crate::error::{Error, remaining};
-use crate::retry::{Outcome, Verdict, classify};
+use crate::retry::{FailedAttempt, Outcome, Verdict, classify};
 
 impl Client {
     /// Sends with the attempt timeout, the overall deadline and the retry policy.
@@ -19,8 +19,8 @@ impl Client {
         encoded: Encoded,
     ) -> Result<(http::Response<Bytes>, u32), Error> {
         let config = &self.inner.config;
-        let timeouts = self.options.timeouts(config.timeouts);
-        let retry = self.options.retry_policy(&config.retry);
+        let timeouts = self.options.timeouts_over(config.timeouts);
+        let retry = self.options.retry_over(&config.retry);
         // `Instant + Duration` panics when the sum does not fit (`Duration::MAX`, or a century on
         // some platforms), and `Duration::MAX` is the natural way to write "no deadline": a
         // deadline past what the clock can hold is no deadline.
@@ -57,7 +57,12 @@ impl Client {
             let wait = ended
                 .retry_after()
                 .unwrap_or_else(|| retry.backoff_after(attempt));
-            if !retry.allows(attempt, call.idempotent, maybe_sent) || wait >= remaining(deadline) {
+            if !retry.allows(&FailedAttempt {
+                attempt,
+                idempotent: call.idempotent,
+                maybe_sent,
+            }) || wait >= remaining(deadline)
+            {
                 return ended.into_call_result(attempt);
             }
             tokio::time::sleep(wait).await;

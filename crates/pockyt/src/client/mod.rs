@@ -116,16 +116,13 @@ fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, Error> {
     let transport = pockyt_transport::HyperTransport::builder()
         .connect_timeout(config.timeouts.connect)
         .build()
-        .map_err(|e| crate::ConfigError::Transport(e.to_string()))?;
+        .map_err(|e| crate::ConfigError::Transport(Arc::new(e)))?;
     Ok(Arc::new(transport))
 }
 
 #[cfg(not(feature = "hyper"))]
 fn default_transport(_: &Config) -> Result<Arc<dyn Transport>, Error> {
-    Err(crate::ConfigError::Transport(
-        "the `hyper` feature is off: pass a transport with ClientBuilder::transport".into(),
-    )
-    .into())
+    Err(crate::ConfigError::NoTransport.into())
 }
 
 impl fmt::Debug for Client {

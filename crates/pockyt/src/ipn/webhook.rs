@@ -190,7 +190,7 @@ fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn amount(value: &str) -> Result<Amount, IpnError> {
     Amount::parse(value).map_err(|e| IpnError::InvalidField {
         field: "amount",
-        reason: e.to_string(),
+        source: e,
     })
 }
 

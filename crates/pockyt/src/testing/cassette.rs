@@ -81,8 +81,9 @@ impl RecordedResponse {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CassetteError {
-    /// The text is not a cassette (bad JSON, or a field of the wrong type).
-    #[error("not a pockyt cassette: {0}")]
+    /// The text is not a cassette (bad JSON, or a field of the wrong type): the `source()` is
+    /// the parser's account.
+    #[error("not a pockyt cassette")]
     Json(#[from] serde_json::Error),
     /// A cassette of another format version.
     #[error("cassette format `{found}` is not `{FORMAT}`; record it again with this version")]

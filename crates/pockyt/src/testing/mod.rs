@@ -21,7 +21,7 @@
 //! let gateway = MockTransport::new();
 //! gateway.push_json(200, r#"{"ret_code":"000100","ret_msg":"query success","result":{"status":"success"}}"#);
 //! let recorder = RecordingTransport::new(gateway).redact_text("my-api-token");
-//! let config = Config::new("200043", "300014", "my-api-token")?.base_url("https://gateway.test");
+//! let config = Config::new("200043", "300014", "my-api-token")?.with_base_url("https://gateway.test");
 //! let client = Client::builder(config.clone()).transport(recorder.clone()).build()?;
 //! client.tran_query(&TranQueryRequest::new().reference("order-1")).await?;
 //! let cassette: Cassette = recorder.cassette();

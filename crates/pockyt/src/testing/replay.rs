@@ -190,7 +190,7 @@ impl Transport for ReplayTransport {
             let index = found.map_err(|error| {
                 self.lock_errors().push(error.clone());
                 // Nothing was sent anywhere: the client must not retry or wait.
-                TransportError::new(TransportErrorKind::Other, false).with_detail(error.to_string())
+                TransportError::new(TransportErrorKind::Other, false).with_source(error)
             })?;
             let recorded = &self.exchanges[index].response;
             let mut response = http::Response::builder().status(recorded.status);
@@ -203,9 +203,11 @@ impl Transport for ReplayTransport {
             response
                 .body(Bytes::copy_from_slice(recorded.body().as_bytes()))
                 .map_err(|e| {
-                    TransportError::new(TransportErrorKind::Other, false).with_detail(format!(
-                        "recorded exchange #{index} is not a valid response: {e}"
-                    ))
+                    TransportError::new(TransportErrorKind::Other, false)
+                        .with_detail(format!(
+                            "recorded exchange #{index} is not a valid response"
+                        ))
+                        .with_source(e)
                 })
         })
     }

@@ -94,7 +94,10 @@ fn a_query_is_retried_and_a_payment_is_not() {
     assert_eq!(mock.requests().len(), 1);
     // Per-call options on the blocking client too.
     let once = over(&MockTransport::new());
-    assert!(once.with_options(CallOptions::new().no_retry()).is_ok());
+    assert!(
+        once.with_options(CallOptions::new().without_retry())
+            .is_ok()
+    );
 }
 
 #[test]
@@ -106,9 +109,9 @@ fn the_attempt_timeout_applies() {
         std::future::pending()
     });
     let config = config()
-        .attempt_timeout(Duration::from_millis(50))
-        .overall_timeout(Duration::from_millis(120))
-        .retry(RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO));
+        .with_attempt_timeout(Duration::from_millis(50))
+        .with_overall_timeout(Duration::from_millis(120))
+        .with_retry(RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO));
     let client =
         Client::from_async(|| pockyt::Client::builder(config).transport(silent).build()).unwrap();
     let err = client.secure_pay(&payment()).unwrap_err();
@@ -155,15 +158,15 @@ fn duration_max_timeouts_never_panic_in_the_blocking_client() {
     mock.push_json(200, SUCCESS);
     mock.push_json(200, SUCCESS);
     let config = config()
-        .attempt_timeout(Duration::MAX)
-        .overall_timeout(Duration::MAX);
+        .with_attempt_timeout(Duration::MAX)
+        .with_overall_timeout(Duration::MAX);
     let client = {
         let mock = mock.clone();
         Client::from_async(|| pockyt::Client::builder(config).transport(mock).build()).unwrap()
     };
     client.tran_query(&query()).unwrap();
     let view = over(&mock)
-        .with_options(CallOptions::new().overall_timeout(Duration::MAX))
+        .with_options(CallOptions::new().with_overall_timeout(Duration::MAX))
         .unwrap();
     view.tran_query(&query()).unwrap();
     assert_eq!(mock.requests().len(), 2);

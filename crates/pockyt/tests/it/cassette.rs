@@ -15,8 +15,8 @@ const TOKEN: &str = "a-token-that-must-never-be-recorded";
 fn config() -> Config {
     Config::new("200043", "300014", TOKEN)
         .unwrap()
-        .base_url("https://gateway.test")
-        .retry(RetryPolicy::never())
+        .with_base_url("https://gateway.test")
+        .with_retry(RetryPolicy::never())
 }
 
 fn client(transport: impl pockyt::Transport) -> Client {
@@ -176,7 +176,8 @@ async fn an_unmatched_request_fails_clearly_and_unplayed_exchanges_are_reported(
         .tran_query(&TranQueryRequest::new().reference("order-3"))
         .await
         .unwrap_err();
-    let text = err.to_string();
+    // The replay's refusal is the transport error's source, two layers below the facade's.
+    let text = pockyt::DisplayChain(&err).to_string();
     assert!(
         text.contains("no recorded exchange matches POST /app-data-search/v3/tran-query"),
         "{text}"

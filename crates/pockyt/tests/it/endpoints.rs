@@ -516,14 +516,13 @@ async fn cancel() {
     support::assert_signed_post(&mock, "/app-data-search/v3/cancel", &request.wire_pairs());
 }
 
-#[allow(deprecated)]
 #[tokio::test]
 async fn data_reverse() {
     let request = DataReverseRequest::from_wire(&support::params(&[("transactionNo", "sample")]))
         .expect("the sample is valid");
     let (client, mock) = support::client();
     client
-        .data_reverse(&request)
+        .send(&request)
         .await
         .expect("the scripted answer is a success");
     support::assert_signed_post(&mock, "/app-data-search/v3/reverse", &request.wire_pairs());

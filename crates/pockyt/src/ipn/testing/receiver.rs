@@ -220,7 +220,7 @@ async fn receive(
         log.requests += 1;
         match outcome {
             Err(error) => {
-                log.rejected.push(error.to_string());
+                log.rejected.push(crate::DisplayChain(&error).to_string());
                 reply(StatusCode::BAD_REQUEST, "rejected")
             }
             Ok(_) if log.fail_next > 0 => {

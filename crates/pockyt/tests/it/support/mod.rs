@@ -22,8 +22,10 @@ pub fn params(pairs: &[(&str, &str)]) -> Params {
 pub fn config() -> Config {
     Config::new("200043", "300014", TOKEN)
         .expect("valid config")
-        .base_url("https://gateway.test")
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(4)))
+        .with_base_url("https://gateway.test")
+        .with_retry(
+            RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(4)),
+        )
 }
 
 /// A client over a mock that answers one success.
