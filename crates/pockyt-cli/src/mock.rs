@@ -26,9 +26,10 @@ pub(crate) struct Args {
     /// Another merchant to accept, as MERCHANT_NO:STORE_NO:TOKEN. Repeatable.
     #[arg(long = "merchant", value_name = "MERCHANT_NO:STORE_NO:TOKEN")]
     merchants: Vec<String>,
-    /// A fault, as PATH=KIND with KIND one of latency:MS, status:CODE[:RETRY_AFTER], drop,
-    /// truncate, html, oversize:BYTES, slow:MS, lose, late:MS (PATH `*` for every path).
-    /// Repeatable.
+    /// A fault, as PATH=KIND[@WHEN] with KIND one of latency:MS, status:CODE[:RETRY_AFTER], drop,
+    /// truncate, html, oversize:BYTES, slow:MS, lose, late:MS (PATH `*` for every path), and WHEN
+    /// `once`, N (the first N requests) or 1/N (one request in N); without WHEN, every request.
+    /// Repeatable; the banner lists the active faults.
     #[arg(long = "fault", value_name = "PATH=KIND")]
     faults: Vec<String>,
     /// How many milliseconds one minute of a payment's `timeout` lasts. An open payment closes,
@@ -63,15 +64,22 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             Err(reason) => return Outcome::BadInput(reason),
         }
     }
+    let mut faults = Vec::new();
     for spec in &args.faults {
         match parse_fault(spec) {
-            Ok((path, fault)) => builder = builder.fault(path, fault),
+            Ok((path, fault, when)) => {
+                faults.push(format!(
+                    "fault      {path}: {spec_kind} ({when})",
+                    spec_kind = fault_kind(spec)
+                ));
+                builder = builder.fault(path, fault);
+            }
             Err(reason) => return Outcome::BadInput(reason),
         }
     }
     let gateway = match builder.start().await {
         Ok(gateway) => gateway,
-        Err(e) => return Outcome::BadInput(e.to_string()),
+        Err(e) => return Outcome::BadInput(crate::chain(&e)),
     };
     say!("pockyt mock: listening at {}", gateway.base_url());
     say!(
@@ -80,6 +88,9 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         merchant.store_no()
     );
     for line in &extra {
+        say!("  {line}");
+    }
+    for line in &faults {
         say!("  {line}");
     }
     if args.payment_minute != 60_000 {
@@ -106,7 +117,7 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             gateway.shutdown().await;
             Outcome::Ok
         }
-        Err(e) => Outcome::BadInput(format!("cannot wait for Ctrl-C: {e}")),
+        Err(e) => Outcome::BadInput(format!("cannot wait for Ctrl-C: {}", crate::chain(&e))),
     }
 }
 
@@ -122,18 +133,50 @@ pub(crate) fn parse_merchant(spec: &str) -> Result<Merchant, String> {
     }
 }
 
-/// `PATH=KIND`, e.g. `/app-data-search/v3/tran-query=status:503`; KIND in `FaultKind`'s grammar.
-pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault), String> {
-    let (path, kind) = spec
+/// `PATH=KIND[@WHEN]`, e.g. `/app-data-search/v3/tran-query=status:503@once`; KIND in
+/// `FaultKind`'s grammar, WHEN `once`, `N` (the first N requests) or `1/N` (one in N). The fault,
+/// and when it fires in words, for the banner.
+pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault, String), String> {
+    let (path, rest) = spec
         .rsplit_once('=')
         .ok_or_else(|| format!("fault `{spec}` is not PATH=KIND"))?;
-    let kind: FaultKind = kind
-        .parse()
-        .map_err(|why| format!("fault `{spec}`: {why}"))?;
     if path.is_empty() {
         return Err(format!("fault `{spec}` has no path"));
     }
-    Ok((path.to_owned(), Fault::always(kind)))
+    let (kind, when) = match rest.rsplit_once('@') {
+        Some((kind, when)) => (kind, Some(when)),
+        None => (rest, None),
+    };
+    let kind: FaultKind = kind
+        .parse()
+        .map_err(|why| format!("fault `{spec}`: {why}"))?;
+    let count = |text: &str| {
+        text.parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("fault `{spec}`: `{text}` is not a count of 1 or more"))
+    };
+    let (fault, words) = match when {
+        None => (Fault::always(kind), "every request".to_owned()),
+        Some("once") => (Fault::times(kind, 1), "the next request only".to_owned()),
+        Some(when) => match when.strip_prefix("1/") {
+            Some(n) => {
+                let n = count(n)?;
+                (Fault::one_in(kind, n), format!("one request in {n}"))
+            }
+            None => {
+                let n = count(when)?;
+                (Fault::times(kind, n), format!("the next {n} requests"))
+            }
+        },
+    };
+    Ok((path.to_owned(), fault, words))
+}
+
+/// The KIND part of a `--fault` spec, as given.
+fn fault_kind(spec: &str) -> &str {
+    let rest = spec.rsplit_once('=').map_or(spec, |(_, rest)| rest);
+    rest.rsplit_once('@').map_or(rest, |(kind, _)| kind)
 }
 
 #[cfg(test)]
@@ -156,15 +199,15 @@ mod tests {
 
     #[test]
     fn parses_fault_specs() {
-        let (path, fault) = parse_fault("/app-data-search/v3/tran-query=status:503").unwrap();
+        let (path, fault, _) = parse_fault("/app-data-search/v3/tran-query=status:503").unwrap();
         assert_eq!(path, "/app-data-search/v3/tran-query");
         assert_eq!(fault, Fault::always(FaultKind::Status(503)));
-        let (_, fault) = parse_fault("/x=status:503:120").unwrap();
+        let (_, fault, _) = parse_fault("/x=status:503:120").unwrap();
         assert_eq!(
             fault,
             Fault::always(FaultKind::StatusRetryAfter(503, "120".into()))
         );
-        let (_, fault) = parse_fault("/x=status:429:Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        let (_, fault, _) = parse_fault("/x=status:429:Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
         assert_eq!(
             fault,
             Fault::always(FaultKind::StatusRetryAfter(
@@ -178,5 +221,38 @@ mod tests {
         assert!(parse_fault("x=nap").is_err());
         assert!(parse_fault("no-equals").is_err());
         assert!(parse_fault("=drop").is_err());
+    }
+
+    #[test]
+    fn a_fault_fires_once_the_first_n_times_or_one_in_n() {
+        let kind = FaultKind::Status(503);
+        let (_, fault, when) = parse_fault("/x=status:503@once").unwrap();
+        assert_eq!(
+            (fault, when.as_str()),
+            (Fault::times(kind.clone(), 1), "the next request only")
+        );
+        let (_, fault, when) = parse_fault("/x=status:503@3").unwrap();
+        assert_eq!(
+            (fault, when.as_str()),
+            (Fault::times(kind.clone(), 3), "the next 3 requests")
+        );
+        let (_, fault, when) = parse_fault("/x=status:503@1/4").unwrap();
+        assert_eq!(
+            (fault, when.as_str()),
+            (Fault::one_in(kind.clone(), 4), "one request in 4")
+        );
+        let (_, fault, when) = parse_fault("/x=status:503").unwrap();
+        assert_eq!(
+            (fault, when.as_str()),
+            (Fault::always(kind), "every request")
+        );
+        for bad in [
+            "/x=status:503@0",
+            "/x=status:503@1/0",
+            "/x=status:503@twice",
+            "/x=status:503@",
+        ] {
+            assert!(parse_fault(bad).is_err(), "{bad}");
+        }
     }
 }

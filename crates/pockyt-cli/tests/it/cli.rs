@@ -590,3 +590,50 @@ fn ipn_send_to_a_closed_port_does_not_blame_the_gateway() {
     );
     assert!(!stderr.contains("gateway"), "{stderr}");
 }
+
+/// Issue 27, item 6: a fault can fire once, the first N times or one time in N, and the banner says
+/// which faults are on (after the lines scripts read, which stay as they were).
+#[test]
+fn mock_banner_lists_the_active_faults() {
+    let mut child = Command::new(BIN)
+        .args(["mock", "--addr", "127.0.0.1:0"])
+        .args(["--fault", "/app-data-search/v3/refund=lose@once"])
+        .args(["--fault", "*=status:503@1/10"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut banner = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let last = line.starts_with("Ctrl-C");
+            banner.push(line);
+            if last {
+                break;
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        banner[0].starts_with("pockyt mock: listening at http://127.0.0.1:"),
+        "{banner:?}"
+    );
+    assert!(
+        banner[1].contains("merchantNo 200043  storeNo 300014"),
+        "{banner:?}"
+    );
+    for expected in [
+        "fault      /app-data-search/v3/refund: lose (the next request only)",
+        "fault      *: status:503 (one request in 10)",
+    ] {
+        assert!(
+            banner.iter().any(|l| l.trim() == expected),
+            "missing `{expected}` in {banner:?}"
+        );
+    }
+    // A count that is not one is refused, with exit 2.
+    let bad = run(&["mock", "--fault", "*=drop@0"], b"");
+    assert_one_line_error(&bad, 2);
+}
