@@ -94,7 +94,7 @@ const AREAS: &[Area] = &[
             "crates/pockyt/src/client/decode.rs",
             "crates/pockyt/src/retry.rs",
             "crates/pockyt/src/error.rs",
-            "crates/pockyt/src/ipn.rs",
+            "crates/pockyt/src/ipn/mod.rs",
             "crates/pockyt/src/ipn/webhook.rs",
         ],
         tested_by: &["pockyt"],

@@ -1,6 +1,6 @@
 //! Tidiness checks that run as tests (`cargo test -p xtask`), in rust-analyzer's manner: every
-//! source file says what it holds, generated code carries no lint escapes, and no crate has an
-//! import circle between its modules.
+//! source file says what it holds, a module with submodules lives in its own `mod.rs`, generated
+//! code carries no lint escapes, and no crate has an import circle between its modules.
 
 #[cfg(test)]
 mod tests {
@@ -52,6 +52,23 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no `//!` module doc: {missing:#?}");
+    }
+
+    /// One module-file convention in the workspace: a module with submodules lives in `x/mod.rs`,
+    /// never as `x.rs` beside an `x/` folder, so a reader finds every module the same way.
+    #[test]
+    fn a_module_with_submodules_lives_in_its_own_mod_rs() {
+        let mut mixed = Vec::new();
+        for krate in CRATES.iter().chain(&["xtask", "tests", "bench"]) {
+            let mut files = Vec::new();
+            rust_files(&root().join(krate).join("src"), &mut files);
+            for file in files {
+                if file.with_extension("").is_dir() {
+                    mixed.push(file.display().to_string());
+                }
+            }
+        }
+        assert!(mixed.is_empty(), "`x.rs` beside an `x/` folder: {mixed:#?}");
     }
 
     /// Generated code passes the lints as it is: no `#[allow(..)]`, `#[expect(..)]` or
