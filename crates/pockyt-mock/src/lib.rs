@@ -392,4 +392,9 @@ impl Drop for MockGateway {
 /// injection, the workbench and conformance with the real sandbox. Its examples run as doctests,
 /// from the package too, so the guide cannot drift from the code.
 #[doc = include_str!("../guide/testing.md")]
-pub mod guide {}
+pub mod guide {
+    /// Recurring payments step by step: a wallet agreement from consult to revoke, run against the
+    /// simulator, and how saved cards recur.
+    #[doc = include_str!("../guide/recurring.md")]
+    pub mod recurring {}
+}

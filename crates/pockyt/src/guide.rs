@@ -9,7 +9,9 @@
 //! Elsewhere: the signature algorithm is `pockyt_sign`'s guide
 //! (<https://docs.rs/pockyt-sign/latest/pockyt_sign/guide/>), and testing an integration against
 //! the local gateway simulator is `pockyt-mock`'s
-//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/>).
+//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/>), as is recurring payments step by
+//! step, run against the simulator
+//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/recurring/>).
 
 #[doc = include_str!("../guide/errors-and-retries.md")]
 pub mod errors_and_retries {}
