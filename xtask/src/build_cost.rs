@@ -17,7 +17,7 @@ const PROGRAMS: &[(&str, &str, &str)] = &[
     ),
     (
         "async-stripe",
-        "async-stripe 0.41, `checkout` only (a Checkout session)",
+        "async-stripe 1.0.0-rc.10: the client and its `checkout` crate (a Checkout session)",
         "cost-async-stripe",
     ),
 ];
