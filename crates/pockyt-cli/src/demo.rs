@@ -164,13 +164,9 @@ pub(crate) async fn run(args: &Args) -> Outcome {
     };
     flow.checkout(&mut report).await;
     if let Some(path) = &args.record {
-        let written = recorder
-            .cassette()
-            .to_json()
-            .map_err(|e| crate::chain(&e))
-            .and_then(|json| std::fs::write(path, json).map_err(|e| crate::chain(&e)));
+        let written = recorder.cassette().save(path);
         if let Err(e) = written {
-            return Outcome::BadInput(format!("{}: {e}", path.display()));
+            return Outcome::BadInput(crate::chain(&e));
         }
         if !args.json {
             say!(

@@ -66,21 +66,28 @@ impl Recorder {
         let answers = self.answers.lock().map(|a| a.clone()).unwrap_or_default();
         let mut keys = BTreeSet::new();
         for answer in answers.get(path).into_iter().flatten() {
-            if answer["ret_code"] != "000100" {
-                continue;
-            }
-            for (key, value) in answer.as_object().into_iter().flatten() {
-                match value {
-                    Value::Object(payload) => keys.extend(payload.keys().cloned()),
-                    _ if key != "ret_code" && key != "ret_msg" => {
-                        keys.insert(key.clone());
-                    }
-                    _ => {}
-                }
+            if answer["ret_code"] == "000100" {
+                keys.extend(payload_keys(answer));
             }
         }
         keys
     }
+}
+
+/// The keys of an answer's payload, wherever it sits (under `result` or another key, or the
+/// envelope's own for top-level payloads).
+pub(crate) fn payload_keys(answer: &Value) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for (key, value) in answer.as_object().into_iter().flatten() {
+        match value {
+            Value::Object(payload) => keys.extend(payload.keys().cloned()),
+            _ if key != "ret_code" && key != "ret_msg" => {
+                keys.insert(key.clone());
+            }
+            _ => {}
+        }
+    }
+    keys
 }
 
 fn usd(text: &str) -> Amount {

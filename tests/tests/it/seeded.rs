@@ -15,7 +15,7 @@ use pockyt_mock::{Merchant, MockGateway};
 use pockyt_transport::{HyperTransport, Transport};
 use serde_json::Value;
 
-use crate::answers::CONDITIONAL;
+use crate::answers::{CONDITIONAL, payload_keys};
 use crate::conformance::{RECORDED, REFUSED, Recorded, TOKEN, documented_path, recordings};
 use crate::response_fields::RESPONSE_FIELDS;
 
@@ -309,21 +309,6 @@ async fn seeded_answer(recorded: &Recorded) -> Value {
     let response = transport.send(request).await.unwrap();
     gateway.shutdown().await;
     serde_json::from_slice(response.body()).unwrap_or(Value::Null)
-}
-
-/// The keys of a successful answer's payload, wherever it sits.
-fn payload_keys(answer: &Value) -> BTreeSet<String> {
-    let mut keys = BTreeSet::new();
-    for (key, value) in answer.as_object().into_iter().flatten() {
-        match value {
-            Value::Object(payload) => keys.extend(payload.keys().cloned()),
-            _ if key != "ret_code" && key != "ret_msg" => {
-                keys.insert(key.clone());
-            }
-            _ => {}
-        }
-    }
-    keys
 }
 
 #[tokio::test]

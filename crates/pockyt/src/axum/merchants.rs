@@ -41,9 +41,9 @@ use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Reque
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 
-use super::{IpnKey, IpnRejection, chain_has_length_limit};
+use super::{IpnKey, IpnRejection, body, refused, rejected};
 use crate::SigningKey;
-use crate::ipn::{self, IpnError, Notification, Webhook};
+use crate::ipn::{self, Notification, Webhook};
 
 /// Where a router finds each merchant's key: a map, your database's cache, a closure.
 pub trait MerchantKeys: Send + Sync + 'static {
@@ -154,54 +154,25 @@ pub struct VerifiedWebhookFor<M = MerchantPath> {
     pub webhook: Webhook,
 }
 
-/// A refusal, logged (feature `tracing`) before it is answered.
-fn rejected(status: StatusCode, reason: String) -> IpnRejection {
-    #[cfg(feature = "tracing")]
-    tracing::warn!(target: "pockyt::ipn", status = status.as_u16(), %reason, "notification refused");
-    IpnRejection { status, reason }
-}
-
-fn refused(error: IpnError) -> IpnRejection {
-    let status = match error {
-        IpnError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    rejected(status, crate::DisplayChain(&error).to_string())
-}
-
-/// The body, read raw and capped at [`ipn::MAX_BODY_BYTES`].
-async fn body(request: Request) -> Result<Bytes, IpnRejection> {
-    axum::body::to_bytes(request.into_body(), ipn::MAX_BODY_BYTES)
-        .await
-        .map_err(|error| {
-            let status = if chain_has_length_limit(&error) {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            rejected(
-                status,
-                format!("unreadable body: {}", crate::DisplayChain(&error)),
-            )
-        })
-}
-
-/// The merchant the route names, and its key.
-async fn merchant_and_key<S, M>(
-    parts: &mut Parts,
+/// The merchant the route names, its key, and the body (read only once the key is known).
+async fn merchant_key_and_body<S, M>(
+    request: Request,
     state: &S,
-) -> Result<(M, SigningKey), IpnRejection>
+) -> Result<(M, SigningKey, Bytes), IpnRejection>
 where
     S: Send + Sync,
     IpnKeys: FromRef<S>,
     M: FromRequestParts<S> + AsRef<str>,
 {
-    let merchant = M::from_request_parts(parts, state).await.map_err(|_| {
-        rejected(
-            StatusCode::NOT_FOUND,
-            "the request names no merchant".to_owned(),
-        )
-    })?;
+    let (mut parts, body_of) = request.into_parts();
+    let merchant = M::from_request_parts(&mut parts, state)
+        .await
+        .map_err(|_| {
+            rejected(
+                StatusCode::NOT_FOUND,
+                "the request names no merchant".to_owned(),
+            )
+        })?;
     let key = IpnKeys::from_ref(state)
         .key(merchant.as_ref())
         .ok_or_else(|| {
@@ -211,7 +182,8 @@ where
                 format!("no key for merchant `{}`", merchant.as_ref()),
             )
         })?;
-    Ok((merchant, key))
+    let bytes = body(Request::from_parts(parts, body_of)).await?;
+    Ok((merchant, key, bytes))
 }
 
 impl<S, M> FromRequest<S> for VerifiedIpnFor<M>
@@ -223,9 +195,7 @@ where
     type Rejection = IpnRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (mut parts, body_of) = request.into_parts();
-        let (merchant, key) = merchant_and_key::<S, M>(&mut parts, state).await?;
-        let bytes = body(Request::from_parts(parts, body_of)).await?;
+        let (merchant, key, bytes) = merchant_key_and_body::<S, M>(request, state).await?;
         let notification = ipn::verify_form(&bytes, &key).map_err(refused)?;
         Ok(Self {
             merchant,
@@ -259,9 +229,7 @@ where
     type Rejection = IpnRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (mut parts, body_of) = request.into_parts();
-        let (merchant, key) = merchant_and_key::<S, M>(&mut parts, state).await?;
-        let bytes = body(Request::from_parts(parts, body_of)).await?;
+        let (merchant, key, bytes) = merchant_key_and_body::<S, M>(request, state).await?;
         let webhook = ipn::verify_webhook(&bytes, &key).map_err(refused)?;
         Ok(Self { merchant, webhook })
     }

@@ -89,20 +89,10 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let key = IpnKey::from_ref(state);
-        let body = axum::body::to_bytes(request.into_body(), ipn::MAX_BODY_BYTES)
-            .await
-            .map_err(|error| {
-                let too_large = chain_has_length_limit(&error);
-                IpnRejection {
-                    status: if too_large {
-                        StatusCode::PAYLOAD_TOO_LARGE
-                    } else {
-                        StatusCode::BAD_REQUEST
-                    },
-                    reason: format!("unreadable body: {}", crate::DisplayChain(&error)),
-                }
-            })?;
-        verify(&body, &key.0).map(VerifiedIpn)
+        let bytes = body(request).await?;
+        ipn::verify_form(&bytes, &key.0)
+            .map(VerifiedIpn)
+            .map_err(refused)
     }
 }
 
@@ -118,16 +108,6 @@ fn chain_has_length_limit(error: &axum::Error) -> bool {
     false
 }
 
-fn verify(body: &Bytes, key: &SigningKey) -> Result<Notification, IpnRejection> {
-    ipn::verify_form(body, key).map_err(|error| IpnRejection {
-        status: match error {
-            IpnError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::BAD_REQUEST,
-        },
-        reason: crate::DisplayChain(&error).to_string(),
-    })
-}
-
 /// The acknowledgement: HTTP 200 with the body `success`. Return it only once the notification
 /// is recorded; anything else makes the gateway send it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +117,39 @@ impl IntoResponse for Ack {
     fn into_response(self) -> Response {
         (StatusCode::OK, ipn::ACK_BODY).into_response()
     }
+}
+
+/// A refusal, logged (feature `tracing`, target `pockyt::ipn`) before it is answered.
+fn rejected(status: StatusCode, reason: String) -> IpnRejection {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: "pockyt::ipn", status = status.as_u16(), %reason, "notification refused");
+    IpnRejection { status, reason }
+}
+
+/// A verifier's refusal: 413 for a body over the cap, 400 for anything else.
+fn refused(error: IpnError) -> IpnRejection {
+    let status = match error {
+        IpnError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    rejected(status, crate::DisplayChain(&error).to_string())
+}
+
+/// The body, read raw and capped at [`ipn::MAX_BODY_BYTES`].
+async fn body(request: Request) -> Result<Bytes, IpnRejection> {
+    axum::body::to_bytes(request.into_body(), ipn::MAX_BODY_BYTES)
+        .await
+        .map_err(|error| {
+            let status = if chain_has_length_limit(&error) {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            rejected(
+                status,
+                format!("unreadable body: {}", crate::DisplayChain(&error)),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -91,6 +91,14 @@ pub enum CassetteError {
         /// The format the file names.
         found: String,
     },
+    /// The cassette file could not be written: the `source()` is the I/O error.
+    #[error("cannot write the cassette to {}", path.display())]
+    Write {
+        /// Where it was to go.
+        path: std::path::PathBuf,
+        /// Why it could not.
+        source: std::io::Error,
+    },
 }
 
 impl Default for Cassette {
@@ -112,6 +120,14 @@ impl Cassette {
             });
         }
         Ok(cassette)
+    }
+
+    /// Writes the cassette as [`Cassette::to_json`] gives it.
+    pub fn save(&self, path: &std::path::Path) -> Result<(), CassetteError> {
+        std::fs::write(path, self.to_json()?).map_err(|source| CassetteError::Write {
+            path: path.to_owned(),
+            source,
+        })
     }
 
     /// The cassette as pretty JSON, one exchange after another, pairs sorted by name.
