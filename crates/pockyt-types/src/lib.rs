@@ -65,6 +65,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod amount;
+pub mod clock;
 mod endpoint;
 mod envelope;
 mod generated;
@@ -79,12 +80,16 @@ mod wire;
 mod wire_enum;
 
 pub use amount::{Amount, AmountError, currency_decimals};
+pub use clock::{GATEWAY_OFFSET, GatewayDate, GatewayTime, TimeError, UtcTimestamp};
 pub use endpoint::{Endpoint, WirePairs};
 pub use envelope::{Envelope, EnvelopeError, JsonError, RawEnvelope, RetCode};
 pub use generated::*;
 pub use identity::{Identity, SigningPairs};
 pub use json_body::json_body;
 pub use response::{ResponseError, decode_response};
+/// The `time` crate, whose [`OffsetDateTime`](time::OffsetDateTime) the [`clock`] types convert
+/// to, re-exported so you name the same version.
+pub use time;
 pub use validate::{MAX_REQUEST_AMOUNT, Problem, ValidationError};
 #[cfg(feature = "from-wire")]
 pub use wire::{FromWire, Params};

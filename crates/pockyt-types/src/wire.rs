@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::Amount;
 use crate::endpoint::Endpoint;
 use crate::validate::{Problem, ValidationError};
+use crate::{Amount, GatewayDate, UtcTimestamp};
 
 /// Request parameters as the gateway receives them: decoded names and values, each name once.
 pub type Params = BTreeMap<String, String>;
@@ -80,6 +80,20 @@ pub(crate) fn enumeration<T: for<'a> From<&'a str>>(
     value: &str,
 ) -> Result<T, ValidationError> {
     Ok(T::from(value))
+}
+
+pub(crate) fn gateway_date(
+    name: &'static str,
+    value: &str,
+) -> Result<GatewayDate, ValidationError> {
+    GatewayDate::parse(value).map_err(|_| bad(name, "a date as YYYYMMDD"))
+}
+
+pub(crate) fn utc_timestamp(
+    name: &'static str,
+    value: &str,
+) -> Result<UtcTimestamp, ValidationError> {
+    UtcTimestamp::parse(value).map_err(|_| bad(name, "a UTC time as YYYY-MM-DDTHH:MM:SSZ"))
 }
 
 fn bad(name: &'static str, expected: &'static str) -> ValidationError {

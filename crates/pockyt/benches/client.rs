@@ -75,7 +75,7 @@ fn encode(c: &mut Criterion) {
     for filled in [0usize, 4, 8, 16] {
         let mut update = CustomerUpdateRequest::new()
             .customer_no("1000000000000000000001")
-            .timestamp("2024-01-01T00:00:00Z");
+            .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap());
         let setters: [fn(CustomerUpdateRequest) -> CustomerUpdateRequest; 16] = [
             |r| r.first_name("Ada"),
             |r| r.last_name("Lovelace"),

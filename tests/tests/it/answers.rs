@@ -94,7 +94,9 @@ fn usd(text: &str) -> Amount {
     Amount::parse(text).expect("an amount")
 }
 
-const NOW: &str = "2024-01-01T00:00:00Z";
+fn now() -> UtcTimestamp {
+    UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap()
+}
 
 /// One successful call of every endpoint the matrix lists answers for.
 async fn scenario(world: &World, client: &Client) {
@@ -266,7 +268,7 @@ async fn scenario(world: &World, client: &Client) {
     let customer = client
         .customer_create(
             &CustomerCreateRequest::new("Ada", "Lovelace", "ada@example.com", "GB")
-                .timestamp(NOW)
+                .timestamp(now())
                 .customer_code("answers-ada")
                 .city("London")
                 .country("United Kingdom")
@@ -282,7 +284,7 @@ async fn scenario(world: &World, client: &Client) {
         .unwrap();
     let customer_no = customer.customer_no.unwrap();
     client
-        .customer_retrieve(&CustomerRetrieveRequest::new(NOW).customer_no(customer_no.as_str()))
+        .customer_retrieve(&CustomerRetrieveRequest::new(now()).customer_no(customer_no.as_str()))
         .await
         .unwrap();
     let account = client
@@ -293,7 +295,7 @@ async fn scenario(world: &World, client: &Client) {
                 "answers-tag",
                 "203.0.113.9",
             )
-            .timestamp(NOW)
+            .timestamp(now())
             .account_country("US")
             .account_currency(Currency::Usd)
             .profile_type(ProfileType::Individual),
@@ -311,7 +313,7 @@ async fn scenario(world: &World, client: &Client) {
     client
         .payee_bank_account_create(
             &PayeeBankAccountCreateRequest::new(
-                NOW,
+                now(),
                 customer_no.as_str(),
                 "US",
                 Currency::Usd,
@@ -337,7 +339,7 @@ async fn scenario(world: &World, client: &Client) {
         .await
         .unwrap();
     client
-        .payout_balance(&PayoutBalanceRequest::new(NOW, Currency::Usd))
+        .payout_balance(&PayoutBalanceRequest::new(now(), Currency::Usd))
         .await
         .unwrap();
 }

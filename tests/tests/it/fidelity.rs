@@ -6,7 +6,9 @@ use pockyt::ipn::Webhook;
 use pockyt::types::*;
 use pockyt_e2e::{PATIENCE, World};
 
-const NOW: &str = "2024-01-01T00:00:00Z";
+fn now() -> UtcTimestamp {
+    UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap()
+}
 
 fn usd(amount: &str) -> Amount {
     Amount::parse(amount).expect("valid amount")
@@ -126,14 +128,14 @@ async fn customer_retrieve_with_both_ids_as_py_and_php_send() {
         .await
         .unwrap();
     let number = created.customer_no.unwrap();
-    let both = CustomerRetrieveRequest::new(NOW)
+    let both = CustomerRetrieveRequest::new(now())
         .customer_no(number.clone())
         .customer_code("both-1");
     let fetched = world.client.customer_retrieve(&both).await.unwrap();
     assert_eq!(fetched.customer_no, Some(number));
     let neither = world
         .client
-        .customer_retrieve(&CustomerRetrieveRequest::new(NOW))
+        .customer_retrieve(&CustomerRetrieveRequest::new(now()))
         .await
         .unwrap_err();
     let text = pockyt::DisplayChain(&neither).to_string();
@@ -254,7 +256,7 @@ async fn data_reverse_is_the_older_name_of_cancel() {
 async fn payee_funding_accounts_add_list_pay_delete() {
     let world = World::start().await;
     let register = PayeeRegisterRequest::new(
-        NOW,
+        now(),
         "payee-1",
         ProfileType::Business,
         "Grace",
@@ -275,13 +277,13 @@ async fn payee_funding_accounts_add_list_pay_delete() {
     assert_eq!(payee.payee_status, Some(PayeeStatus::Activated));
     let retrieved = world
         .client
-        .payee_retrieve(&PayeeRetrieveRequest::new(customer_no.clone(), NOW))
+        .payee_retrieve(&PayeeRetrieveRequest::new(customer_no.clone(), now()))
         .await
         .unwrap();
     assert_eq!(retrieved.profile_type, Some(ProfileType::Business));
 
     let add = PayeeBankAccountCreateRequest::new(
-        NOW,
+        now(),
         customer_no.clone(),
         "US",
         Currency::Usd,
@@ -307,7 +309,7 @@ async fn payee_funding_accounts_add_list_pay_delete() {
         other => panic!("expected a payee-account notice, got {other:?}"),
     }
 
-    let list = PayeeFundingAccountsRequest::new(customer_no.clone()).timestamp(NOW);
+    let list = PayeeFundingAccountsRequest::new(customer_no.clone()).timestamp(now());
     let accounts = world.client.payee_funding_accounts(&list).await.unwrap();
     assert_eq!(accounts.accounts.len(), 1);
     assert_eq!(accounts.accounts[0].account_tag.as_deref(), Some("payroll"));
@@ -337,7 +339,7 @@ async fn payee_funding_accounts_add_list_pay_delete() {
         other => panic!("expected a payout notice, got {other:?}"),
     }
 
-    let delete = PayeeAccountDeleteRequest::new(NOW, customer_no.clone()).account_token(token);
+    let delete = PayeeAccountDeleteRequest::new(now(), customer_no.clone()).account_token(token);
     world.client.payee_account_delete(&delete).await.unwrap();
     let accounts = world.client.payee_funding_accounts(&list).await.unwrap();
     assert!(accounts.accounts.is_empty());
@@ -382,7 +384,11 @@ async fn capture_webhook_has_completed_at_and_no_time() {
                 notice.customer_no.as_deref(),
                 Some("1000000000000000000042")
             );
-            let at = notice.completed_at.as_deref().unwrap_or_default();
+            let at = notice
+                .completed_at
+                .as_ref()
+                .map(GatewayTime::as_str)
+                .unwrap_or_default();
             assert!(at.len() == 20 && at.ends_with('Z'), "{at}");
             assert!(!notice.extra.contains_key("time"));
         }

@@ -352,7 +352,7 @@ async fn auto_debit_agreement() {
 async fn customers_create_retrieve_update() {
     let world = World::start().await;
     let create = CustomerCreateRequest::new("Ada", "Lovelace", "ada@example.com", "GB")
-        .timestamp("2024-01-01T00:00:00Z")
+        .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap())
         .customer_code("cust-1");
     let created = world.client.customer_create(&create).await.unwrap();
     let number = created.customer_no.unwrap();
@@ -360,7 +360,8 @@ async fn customers_create_retrieve_update() {
     let fetched = world
         .client
         .customer_retrieve(
-            &CustomerRetrieveRequest::new("2024-01-01T00:00:01Z").customer_code("cust-1"),
+            &CustomerRetrieveRequest::new(UtcTimestamp::parse("2024-01-01T00:00:01Z").unwrap())
+                .customer_code("cust-1"),
         )
         .await
         .unwrap();
@@ -368,13 +369,16 @@ async fn customers_create_retrieve_update() {
     assert_eq!(fetched.email.as_deref(), Some("ada@example.com"));
     let update = CustomerUpdateRequest::new()
         .customer_no(number.clone())
-        .timestamp("2024-01-01T00:00:02Z")
+        .timestamp(UtcTimestamp::parse("2024-01-01T00:00:02Z").unwrap())
         .email("ada@analytical.example");
     let updated = world.client.customer_update(&update).await.unwrap();
     assert_eq!(updated.email.as_deref(), Some("ada@analytical.example"));
     let missing = world
         .client
-        .customer_retrieve(&CustomerRetrieveRequest::new("2024-01-01T00:00:03Z").customer_no("0"))
+        .customer_retrieve(
+            &CustomerRetrieveRequest::new(UtcTimestamp::parse("2024-01-01T00:00:03Z").unwrap())
+                .customer_no("0"),
+        )
         .await
         .unwrap_err();
     assert_eq!(missing.ret_code(), Some(&RetCode::NoRecord));
@@ -387,7 +391,7 @@ async fn payouts() {
         .client
         .customer_create(
             &CustomerCreateRequest::new("Grace", "Hopper", "grace@example.com", "US")
-                .timestamp("2024-01-01T00:00:00Z"),
+                .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap()),
         )
         .await
         .unwrap();
@@ -398,13 +402,13 @@ async fn payouts() {
         "tag-1",
         "203.0.113.9",
     )
-    .timestamp("2024-01-01T00:00:00Z");
+    .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap());
     let account = world.client.payee_account_create(&account).await.unwrap();
     let token = account.account_token.unwrap();
     let before = world
         .client
         .payout_balance(&PayoutBalanceRequest::new(
-            "2024-01-01T00:00:00Z",
+            UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap(),
             Currency::Usd,
         ))
         .await
@@ -432,7 +436,7 @@ async fn payouts() {
     let after = world
         .client
         .payout_balance(&PayoutBalanceRequest::new(
-            "2024-01-01T00:00:00Z",
+            UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap(),
             Currency::Usd,
         ))
         .await
@@ -585,7 +589,7 @@ async fn trans_list_keeps_to_its_date_range() {
         .transaction_no
         .unwrap();
     let created = world.gateway.payment(&number).unwrap().created;
-    let day = &created[..8];
+    let day = GatewayDate::parse(&created[..8]).unwrap();
 
     let listed = world
         .client
@@ -604,14 +608,20 @@ async fn trans_list_keeps_to_its_date_range() {
         &created[10..12],
         &created[12..14]
     );
+    let create_time = transaction.create_time.as_ref();
     assert_eq!(
-        transaction.create_time.as_deref(),
+        create_time.map(GatewayTime::as_str),
         Some(expected_time.as_str())
     );
+    // The record's day, read back as the gateway's, is the day the list was asked for.
+    assert_eq!(create_time.map(GatewayTime::gateway_day), Some(Ok(day)));
 
     let long_ago = world
         .client
-        .trans_list(&TransListRequest::new("20000101", "20001231"))
+        .trans_list(&TransListRequest::new(
+            GatewayDate::parse("20000101").unwrap(),
+            GatewayDate::parse("20001231").unwrap(),
+        ))
         .await
         .unwrap();
     assert_eq!(long_ago.size, Some(0));
@@ -619,7 +629,10 @@ async fn trans_list_keeps_to_its_date_range() {
 
     let backwards = world
         .client
-        .trans_list(&TransListRequest::new("20000102", "20000101"))
+        .trans_list(&TransListRequest::new(
+            GatewayDate::parse("20000102").unwrap(),
+            GatewayDate::parse("20000101").unwrap(),
+        ))
         .await
         .unwrap_err();
     assert_eq!(backwards.ret_code(), Some(&RetCode::InconsistentParameters));

@@ -52,7 +52,7 @@ async fn a_refund_a_payout_and_an_auto_debit_charge_whose_answers_were_lost_are_
     let customer = client
         .customer_create(
             &CustomerCreateRequest::new("Ada", "Lovelace", "ada@example.com", "GB")
-                .timestamp("2024-01-01T00:00:00Z"),
+                .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap()),
         )
         .await
         .unwrap()

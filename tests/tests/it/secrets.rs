@@ -63,7 +63,7 @@ fn debug_of_every_type_holding_a_secret() {
         .plan_name("Plan")
         .frequency("MONTH");
     let payee = PayeeBankAccountCreateRequest::new(
-        "2024-01-01T00:00:00Z",
+        UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap(),
         "1000000000000000000001",
         "US",
         Currency::Usd,
@@ -72,7 +72,7 @@ fn debug_of_every_type_holding_a_secret() {
     )
     .bank_account_id(CARD);
     let register = PayeeRegisterRequest::new(
-        "2024-01-01T00:00:00Z",
+        UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap(),
         "payee-1",
         ProfileType::Individual,
         "Ada",

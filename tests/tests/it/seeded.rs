@@ -62,7 +62,9 @@ fn usd(text: &str) -> Amount {
     Amount::parse(text).expect("an amount")
 }
 
-const NOW: &str = "2024-01-01T00:00:00Z";
+fn now() -> UtcTimestamp {
+    UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap()
+}
 const IPN: &str = "https://merchant.example.com/ipn";
 
 async fn seed(gateway: &MockGateway, client: &Client) -> Seeds {
@@ -136,7 +138,7 @@ async fn seed(gateway: &MockGateway, client: &Client) -> Seeds {
     let customer = client
         .customer_create(
             &CustomerCreateRequest::new("Ada", "Lovelace", "ada@example.com", "GB")
-                .timestamp(NOW)
+                .timestamp(now())
                 .customer_code("seed-customer")
                 .profile_type(ProfileType::Individual)
                 .city("London")
@@ -161,7 +163,7 @@ async fn seed(gateway: &MockGateway, client: &Client) -> Seeds {
                 "seed-tag",
                 "203.0.113.9",
             )
-            .timestamp(NOW)
+            .timestamp(now())
             .account_country("US")
             .account_currency(Currency::Usd),
         )

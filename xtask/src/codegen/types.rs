@@ -12,10 +12,17 @@ enum ReqKind<'a> {
     Integer,
     Bool,
     Enum(&'a str),
+    /// A day on the gateway's clock (`format: yyyymmdd`): `GatewayDate`.
+    Date,
+    /// A request time in UTC (`format: utc-timestamp`): `UtcTimestamp`.
+    Timestamp,
 }
 
 fn req_kind(field: &RequestField) -> Result<ReqKind<'_>, String> {
     Ok(match field.ty.as_str() {
+        // Dates and times are text on the wire; the format makes them typed in Rust.
+        "string" if field.format.as_deref() == Some("yyyymmdd") => ReqKind::Date,
+        "string" if field.format.as_deref() == Some("utc-timestamp") => ReqKind::Timestamp,
         "string" => ReqKind::Text,
         "amount" => ReqKind::Amount,
         "integer" => ReqKind::Integer,
@@ -40,6 +47,8 @@ impl ReqKind<'_> {
             ReqKind::Integer => "u32".into(),
             ReqKind::Bool => "bool".into(),
             ReqKind::Enum(name) => (*name).into(),
+            ReqKind::Date => "GatewayDate".into(),
+            ReqKind::Timestamp => "UtcTimestamp".into(),
         }
     }
 
@@ -206,6 +215,9 @@ fn imports(body: &str, extra: &[&str]) -> String {
     }
     let crate_items: Vec<&str> = [
         ("Amount", "Amount"),
+        ("GatewayDate", "GatewayDate"),
+        ("GatewayTime", "GatewayTime"),
+        ("UtcTimestamp", "UtcTimestamp"),
         ("lenient::", "lenient"),
         ("impl Endpoint", "endpoint::Endpoint"),
         ("WirePairs", "endpoint::WirePairs"),
@@ -297,6 +309,7 @@ fn response_type(ty: &str) -> (String, &'static str) {
     match ty {
         "string" => ("Option<String>".into(), none),
         "amount" => ("Option<Amount>".into(), none),
+        "time" => ("Option<GatewayTime>".into(), none),
         "integer" => ("Option<i64>".into(), none),
         "json" => ("Option<serde_json::Value>".into(), none),
         "array:string" => ("Vec<String>".into(), empty),
@@ -580,10 +593,13 @@ fn emit_validate(
     // is its own call, so the checks run in the order the fields are declared.
     let mut table: Vec<String> = Vec::new();
     for (field, kind, ident) in fields {
-        let rule = field_rule(field);
+        // A typed date or time is in its format by construction (and a timestamp read back from
+        // the wire may use `+00:00`, which the text check would refuse).
+        let typed = matches!(kind, ReqKind::Date | ReqKind::Timestamp);
+        let rule = field_rule(field, !typed);
         let wire = &field.wire;
         match kind {
-            ReqKind::Text | ReqKind::Enum(_) => {
+            ReqKind::Text | ReqKind::Enum(_) | ReqKind::Date | ReqKind::Timestamp => {
                 table.push(format!(
                     "({wire:?}, {}, {rule}),",
                     text_view(field, kind, ident)
@@ -644,7 +660,9 @@ fn emit_validate(
             continue;
         };
         let view = match kind {
-            ReqKind::Text | ReqKind::Enum(_) => text_view(when, kind, ident),
+            ReqKind::Text | ReqKind::Enum(_) | ReqKind::Date | ReqKind::Timestamp => {
+                text_view(when, kind, ident)
+            }
             _ if when.required => "Some(\"set\")".to_string(),
             _ => format!("self.{ident}.is_some().then_some(\"set\")"),
         };
@@ -669,7 +687,7 @@ fn flush_texts(out: &mut String, table: &mut Vec<String>) {
 }
 
 /// `REQUIRED`, or `OPTIONAL`, with the field's length and format.
-fn field_rule(field: &RequestField) -> String {
+fn field_rule(field: &RequestField, check_format: bool) -> String {
     let mut rule = if field.required {
         "REQUIRED"
     } else {
@@ -679,7 +697,7 @@ fn field_rule(field: &RequestField) -> String {
     if let Some(max) = field.max_len {
         let _ = write!(rule, ".max_chars({max})");
     }
-    if let Some(format) = &field.format {
+    if let Some(format) = field.format.as_ref().filter(|_| check_format) {
         let variant = match format.as_str() {
             "yyyymmdd" => "Yyyymmdd",
             "yyyy-mm-dd" => "IsoDate",
@@ -704,7 +722,9 @@ fn find<'f, 'a>(fields: &'f [FieldRow<'a>], wire: &str) -> Option<&'f FieldRow<'
 fn text_view(field: &RequestField, kind: &ReqKind<'_>, ident: &str) -> String {
     match (kind, field.required) {
         (ReqKind::Text, false) => format!("self.{ident}.as_deref()"),
-        (ReqKind::Enum(_), false) => format!("self.{ident}.as_ref().map(|v| v.as_str())"),
+        (ReqKind::Enum(_) | ReqKind::Date | ReqKind::Timestamp, false) => {
+            format!("self.{ident}.as_ref().map(|v| v.as_str())")
+        }
         _ => format!("Some(self.{ident}.as_str())"),
     }
 }
@@ -733,10 +753,10 @@ fn emit_wire_pairs(out: &mut String, fields: &[(&RequestField, ReqKind<'_>, Stri
         let line = match (kind, field.required) {
             (ReqKind::Text, true) => format!("pairs.push({wire:?}, &self.{ident});"),
             (ReqKind::Text, false) => format!("pairs.push_opt({wire:?}, self.{ident}.as_deref());"),
-            (ReqKind::Amount | ReqKind::Enum(_), true) => {
+            (ReqKind::Amount | ReqKind::Enum(_) | ReqKind::Date | ReqKind::Timestamp, true) => {
                 format!("pairs.push({wire:?}, self.{ident}.as_str());")
             }
-            (ReqKind::Amount | ReqKind::Enum(_), false) => {
+            (ReqKind::Amount | ReqKind::Enum(_) | ReqKind::Date | ReqKind::Timestamp, false) => {
                 format!("pairs.push_opt({wire:?}, self.{ident}.as_ref().map(|v| v.as_str()));")
             }
             (ReqKind::Integer, true) => format!("pairs.push_int({wire:?}, self.{ident});"),
@@ -763,6 +783,8 @@ fn emit_from_wire(out: &mut String, name: &str, fields: &[(&RequestField, ReqKin
             ReqKind::Integer => "integer",
             ReqKind::Bool => "boolean",
             ReqKind::Enum(_) => "enumeration",
+            ReqKind::Date => "gateway_date",
+            ReqKind::Timestamp => "utc_timestamp",
         };
         let call = if field.required {
             format!("wire::required(params, {wire:?}, wire::{parser})?")

@@ -15,7 +15,7 @@ pub fn check(api: &Api) -> Result<(), String> {
     let type_ok = |ty: &str| -> bool {
         matches!(
             ty,
-            "string" | "amount" | "integer" | "bool" | "json" | "array:string"
+            "string" | "amount" | "time" | "integer" | "bool" | "json" | "array:string"
         ) || ty.strip_prefix("enum:").is_some_and(|n| enums.contains(n))
             || ty
                 .strip_prefix("object:")

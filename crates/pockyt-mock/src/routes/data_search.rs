@@ -76,10 +76,10 @@ fn tran_query(c: &Ctx<'_>, r: TranQueryRequest) -> Result<Payload, GatewayError>
 }
 
 fn trans_list(c: &Ctx<'_>, r: TransListRequest) -> Result<Payload, GatewayError> {
-    date_range(&r.start_date, &r.end_date)?;
+    date_range(r.start_date.as_str(), r.end_date.as_str())?;
     let list: Vec<Value> = c
         .ledger()
-        .payments_within(c.merchant, &r.start_date, &r.end_date)
+        .payments_within(c.merchant, r.start_date.as_str(), r.end_date.as_str())
         .iter()
         .map(|p| Value::Object(transaction_payload(p)))
         .collect();
@@ -90,18 +90,18 @@ fn trans_list(c: &Ctx<'_>, r: TransListRequest) -> Result<Payload, GatewayError>
 }
 
 fn settle_list(_: &Ctx<'_>, r: SettleListRequest) -> Result<Payload, GatewayError> {
-    date_range(&r.start_date, &r.end_date)?;
+    date_range(r.start_date.as_str(), r.end_date.as_str())?;
     Ok(empty_list("settlements"))
 }
 
 fn withdrawal_list(_: &Ctx<'_>, r: WithdrawalListRequest) -> Result<Payload, GatewayError> {
-    date_range(&r.start_date, &r.end_date)?;
+    date_range(r.start_date.as_str(), r.end_date.as_str())?;
     Ok(empty_list("withdrawals"))
 }
 
 fn data_status(_: &Ctx<'_>, r: DataStatusRequest) -> Result<Payload, GatewayError> {
     Ok(fields([
-        ("paymentDate", r.payment_date),
+        ("paymentDate", r.payment_date.to_string()),
         ("status", "unsettled".to_owned()),
     ]))
 }

@@ -82,7 +82,10 @@ fn account_create(c: &Ctx<'_>, r: PayeeAccountCreateRequest) -> Result<Payload, 
     let mut payload = fields([
         ("accountToken", token.clone()),
         ("customerNo", r.customer_no),
-        ("timestamp", r.timestamp.unwrap_or_default()),
+        (
+            "timestamp",
+            r.timestamp.map(String::from).unwrap_or_default(),
+        ),
         (
             "link",
             format!("{}/v1/customers/user-account/{token}", c.sim.base_url()),
@@ -163,7 +166,7 @@ fn bank_account_create(
     payload.insert("accountToken".into(), json!(token));
     payload.insert("accountStatus".into(), json!("ACTIVATED"));
     payload.insert("customerNo".into(), json!(r.customer_no));
-    payload.insert("timestamp".into(), json!(r.timestamp));
+    payload.insert("timestamp".into(), json!(r.timestamp.as_str()));
     payload.insert("status".into(), json!("success"));
     Ok(payload)
 }

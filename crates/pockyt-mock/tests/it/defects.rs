@@ -276,7 +276,9 @@ async fn another_store_of_the_same_merchant_neither_sees_nor_signs_for_this_one(
 
     // Customers and payout balances are the store's too.
     let (customer_no, _) = support::payee(&demo, "Lovelace", "store-tag").await;
-    let retrieve = CustomerRetrieveRequest::new("2024-01-01T00:00:00Z").customer_no(customer_no);
+    let retrieve =
+        CustomerRetrieveRequest::new(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap())
+            .customer_no(customer_no);
     let err = other.customer_retrieve(&retrieve).await.unwrap_err();
     assert_eq!(err.ret_code(), Some(&RetCode::NoRecord), "{err}");
     assert!(demo.customer_retrieve(&retrieve).await.is_ok());

@@ -306,7 +306,12 @@ async fn payouts_spend_the_balance_once() {
             .account_token(token.clone())
             .invoice_id(invoice)
     };
-    let balance = || PayoutBalanceRequest::new("2024-01-01T00:00:00Z", Currency::Usd);
+    let balance = || {
+        PayoutBalanceRequest::new(
+            UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap(),
+            Currency::Usd,
+        )
+    };
     client.payout_pay(&pay("60.00", "i-1")).await.unwrap();
     let left = client.payout_balance(&balance()).await.unwrap();
     assert_eq!(left.balance[0].amount, Some(amount("40.00")));
@@ -320,7 +325,7 @@ async fn payouts_spend_the_balance_once() {
     // Another currency has its own opening balance.
     let gbp = client
         .payout_balance(&PayoutBalanceRequest::new(
-            "2024-01-01T00:00:00Z",
+            UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap(),
             Currency::Gbp,
         ))
         .await
@@ -369,7 +374,7 @@ async fn customers_get_distinct_gateway_shaped_numbers() {
     let mut numbers = Vec::new();
     for email in ["a@example.com", "b@example.com"] {
         let request = CustomerCreateRequest::new("Ada", "Lovelace", email, "US")
-            .timestamp("2024-01-01T00:00:00Z");
+            .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap());
         numbers.push(
             client
                 .customer_create(&request)
@@ -415,11 +420,20 @@ async fn a_payout_goes_only_to_the_named_customers_own_account() {
 #[tokio::test]
 async fn a_date_range_may_be_one_day_but_not_backwards() {
     let (_gateway, client) = start().await;
-    let one_day = SettleListRequest::new("20240101", "20240101");
+    let one_day = SettleListRequest::new(
+        GatewayDate::parse("20240101").unwrap(),
+        GatewayDate::parse("20240101").unwrap(),
+    );
     client.settle_list(&one_day).await.unwrap();
-    let forwards = SettleListRequest::new("20240101", "20240131");
+    let forwards = SettleListRequest::new(
+        GatewayDate::parse("20240101").unwrap(),
+        GatewayDate::parse("20240131").unwrap(),
+    );
     client.settle_list(&forwards).await.unwrap();
-    let backwards = SettleListRequest::new("20240131", "20240101");
+    let backwards = SettleListRequest::new(
+        GatewayDate::parse("20240131").unwrap(),
+        GatewayDate::parse("20240101").unwrap(),
+    );
     let error = client.settle_list(&backwards).await.unwrap_err();
     assert_eq!(ret_code(error), RetCode::InconsistentParameters);
 }

@@ -17,7 +17,7 @@ pub fn client(gateway: &MockGateway) -> Client {
 pub async fn payee(client: &Client, last_name: &str, tag: &str) -> (String, String) {
     let customer =
         CustomerCreateRequest::new("Grace", last_name, format!("{tag}@example.com"), "US")
-            .timestamp("2024-01-01T00:00:00Z");
+            .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap());
     let customer_no = client
         .customer_create(&customer)
         .await
@@ -30,7 +30,7 @@ pub async fn payee(client: &Client, last_name: &str, tag: &str) -> (String, Stri
         tag,
         "203.0.113.9",
     )
-    .timestamp("2024-01-01T00:00:00Z");
+    .timestamp(UtcTimestamp::parse("2024-01-01T00:00:00Z").unwrap());
     let token = client
         .payee_account_create(&account)
         .await

@@ -5,6 +5,7 @@
 
 use super::enums::*;
 use super::objects::*;
+use crate::UtcTimestamp;
 use crate::endpoint::Endpoint;
 use crate::endpoint::WirePairs;
 use crate::validate as check;
@@ -21,7 +22,7 @@ use crate::wire::{self, FromWire, Params};
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: Option<String>,
     /// `profileType`: Kind of profile; the gateway default is `INDIVIDUAL`.
@@ -89,8 +90,8 @@ impl CustomerCreateRequest {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 
@@ -183,7 +184,7 @@ impl Endpoint for CustomerCreateRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("customerCode", self.customer_code.as_deref(), OPTIONAL),
             ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("firstName", Some(self.first_name.as_str()), REQUIRED),
@@ -223,7 +224,7 @@ impl Endpoint for CustomerCreateRequest {
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
@@ -233,7 +234,7 @@ impl Endpoint for CustomerCreateRequest {
 impl FromWire for CustomerCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
             first_name: wire::required(params, "firstName", wire::text)?,
@@ -269,13 +270,13 @@ pub struct CustomerRetrieveRequest {
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: Option<String>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
 }
 
 impl CustomerRetrieveRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(timestamp: impl Into<String>) -> Self {
-        Self { customer_no: None, customer_code: None, timestamp: timestamp.into() }
+    pub fn new(timestamp: UtcTimestamp) -> Self {
+        Self { customer_no: None, customer_code: None, timestamp }
     }
 
     /// Sets `customerNo`: Pockyt customer number.
@@ -303,11 +304,7 @@ impl Endpoint for CustomerRetrieveRequest {
         check::texts(&[
             ("customerNo", self.customer_no.as_deref(), OPTIONAL),
             ("customerCode", self.customer_code.as_deref(), OPTIONAL),
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
         ])?;
         check::at_least_one(
             &["customerNo", "customerCode"],
@@ -320,7 +317,7 @@ impl Endpoint for CustomerRetrieveRequest {
         let mut pairs = WirePairs::with_capacity(3);
         pairs.push_opt("customerCode", self.customer_code.as_deref());
         pairs.push_opt("customerNo", self.customer_no.as_deref());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs
     }
 }
@@ -331,7 +328,7 @@ impl FromWire for CustomerRetrieveRequest {
         Ok(Self {
             customer_no: wire::optional(params, "customerNo", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
         })
     }
 }
@@ -348,7 +345,7 @@ pub struct CustomerUpdateRequest {
     /// `customerNo`: Pockyt customer number.
     pub customer_no: Option<String>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: Option<String>,
     /// `profileType`: Kind of profile; the gateway default is `INDIVIDUAL`.
@@ -424,8 +421,8 @@ impl CustomerUpdateRequest {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 
@@ -555,7 +552,7 @@ impl Endpoint for CustomerUpdateRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
             ("customerNo", self.customer_no.as_deref(), OPTIONAL),
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("customerCode", self.customer_code.as_deref(), OPTIONAL),
             ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("firstName", self.first_name.as_deref(), OPTIONAL),
@@ -599,7 +596,7 @@ impl Endpoint for CustomerUpdateRequest {
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs.push_opt("updatedTime", self.updated_time.as_deref());
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
@@ -611,7 +608,7 @@ impl FromWire for CustomerUpdateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
             customer_no: wire::optional(params, "customerNo", wire::text)?,
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
             first_name: wire::optional(params, "firstName", wire::text)?,

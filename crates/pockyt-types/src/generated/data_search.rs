@@ -11,6 +11,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess};
 use super::enums::*;
 use super::objects::*;
 use crate::Amount;
+use crate::GatewayDate;
 use crate::endpoint::Endpoint;
 use crate::endpoint::WirePairs;
 use crate::lenient;
@@ -511,17 +512,17 @@ impl<'de> Deserialize<'de> for TranQueryResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransListRequest {
     /// `startDate`: First day of the range, `YYYYMMDD`.
-    pub start_date: String,
+    pub start_date: GatewayDate,
     /// `endDate`: Last day of the range, `YYYYMMDD`, not before startDate.
-    pub end_date: String,
+    pub end_date: GatewayDate,
     /// `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub store_admin_no: Option<String>,
 }
 
 impl TransListRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        Self { start_date: start_date.into(), end_date: end_date.into(), store_admin_no: None }
+    pub fn new(start_date: GatewayDate, end_date: GatewayDate) -> Self {
+        Self { start_date, end_date, store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
@@ -541,8 +542,8 @@ impl Endpoint for TransListRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("startDate", Some(self.start_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
-            ("endDate", Some(self.end_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("startDate", Some(self.start_date.as_str()), REQUIRED),
+            ("endDate", Some(self.end_date.as_str()), REQUIRED),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
         Ok(())
@@ -550,8 +551,8 @@ impl Endpoint for TransListRequest {
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(3);
-        pairs.push("endDate", &self.end_date);
-        pairs.push("startDate", &self.start_date);
+        pairs.push("endDate", self.end_date.as_str());
+        pairs.push("startDate", self.start_date.as_str());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
@@ -561,8 +562,8 @@ impl Endpoint for TransListRequest {
 impl FromWire for TransListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            start_date: wire::required(params, "startDate", wire::text)?,
-            end_date: wire::required(params, "endDate", wire::text)?,
+            start_date: wire::required(params, "startDate", wire::gateway_date)?,
+            end_date: wire::required(params, "endDate", wire::gateway_date)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
         })
     }
@@ -617,17 +618,17 @@ impl<'de> Deserialize<'de> for TransListResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettleListRequest {
     /// `startDate`: First day of the range, `YYYYMMDD`.
-    pub start_date: String,
+    pub start_date: GatewayDate,
     /// `endDate`: Last day of the range, `YYYYMMDD`, not before startDate.
-    pub end_date: String,
+    pub end_date: GatewayDate,
     /// `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub store_admin_no: Option<String>,
 }
 
 impl SettleListRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        Self { start_date: start_date.into(), end_date: end_date.into(), store_admin_no: None }
+    pub fn new(start_date: GatewayDate, end_date: GatewayDate) -> Self {
+        Self { start_date, end_date, store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
@@ -647,8 +648,8 @@ impl Endpoint for SettleListRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("startDate", Some(self.start_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
-            ("endDate", Some(self.end_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("startDate", Some(self.start_date.as_str()), REQUIRED),
+            ("endDate", Some(self.end_date.as_str()), REQUIRED),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
         Ok(())
@@ -656,8 +657,8 @@ impl Endpoint for SettleListRequest {
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(3);
-        pairs.push("endDate", &self.end_date);
-        pairs.push("startDate", &self.start_date);
+        pairs.push("endDate", self.end_date.as_str());
+        pairs.push("startDate", self.start_date.as_str());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
@@ -667,8 +668,8 @@ impl Endpoint for SettleListRequest {
 impl FromWire for SettleListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            start_date: wire::required(params, "startDate", wire::text)?,
-            end_date: wire::required(params, "endDate", wire::text)?,
+            start_date: wire::required(params, "startDate", wire::gateway_date)?,
+            end_date: wire::required(params, "endDate", wire::gateway_date)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
         })
     }
@@ -723,17 +724,17 @@ impl<'de> Deserialize<'de> for SettleListResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithdrawalListRequest {
     /// `startDate`: First day of the range, `YYYYMMDD`.
-    pub start_date: String,
+    pub start_date: GatewayDate,
     /// `endDate`: Last day of the range, `YYYYMMDD`, not before startDate.
-    pub end_date: String,
+    pub end_date: GatewayDate,
     /// `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub store_admin_no: Option<String>,
 }
 
 impl WithdrawalListRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        Self { start_date: start_date.into(), end_date: end_date.into(), store_admin_no: None }
+    pub fn new(start_date: GatewayDate, end_date: GatewayDate) -> Self {
+        Self { start_date, end_date, store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
@@ -753,8 +754,8 @@ impl Endpoint for WithdrawalListRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("startDate", Some(self.start_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
-            ("endDate", Some(self.end_date.as_str()), REQUIRED.format(check::Format::Yyyymmdd)),
+            ("startDate", Some(self.start_date.as_str()), REQUIRED),
+            ("endDate", Some(self.end_date.as_str()), REQUIRED),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
         Ok(())
@@ -762,8 +763,8 @@ impl Endpoint for WithdrawalListRequest {
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(3);
-        pairs.push("endDate", &self.end_date);
-        pairs.push("startDate", &self.start_date);
+        pairs.push("endDate", self.end_date.as_str());
+        pairs.push("startDate", self.start_date.as_str());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
@@ -773,8 +774,8 @@ impl Endpoint for WithdrawalListRequest {
 impl FromWire for WithdrawalListRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            start_date: wire::required(params, "startDate", wire::text)?,
-            end_date: wire::required(params, "endDate", wire::text)?,
+            start_date: wire::required(params, "startDate", wire::gateway_date)?,
+            end_date: wire::required(params, "endDate", wire::gateway_date)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
         })
     }
@@ -829,15 +830,15 @@ impl<'de> Deserialize<'de> for WithdrawalListResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataStatusRequest {
     /// `paymentDate`: Day to check, `YYYYMMDD`.
-    pub payment_date: String,
+    pub payment_date: GatewayDate,
     /// `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
     pub store_admin_no: Option<String>,
 }
 
 impl DataStatusRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(payment_date: impl Into<String>) -> Self {
-        Self { payment_date: payment_date.into(), store_admin_no: None }
+    pub fn new(payment_date: GatewayDate) -> Self {
+        Self { payment_date, store_admin_no: None }
     }
 
     /// Sets `storeAdminNo`: Cashier or clerk id; the client may also add it from its configuration.
@@ -857,11 +858,7 @@ impl Endpoint for DataStatusRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "paymentDate",
-                Some(self.payment_date.as_str()),
-                REQUIRED.format(check::Format::Yyyymmdd),
-            ),
+            ("paymentDate", Some(self.payment_date.as_str()), REQUIRED),
             ("storeAdminNo", self.store_admin_no.as_deref(), OPTIONAL),
         ])?;
         Ok(())
@@ -869,7 +866,7 @@ impl Endpoint for DataStatusRequest {
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(2);
-        pairs.push("paymentDate", &self.payment_date);
+        pairs.push("paymentDate", self.payment_date.as_str());
         pairs.push_opt("storeAdminNo", self.store_admin_no.as_deref());
         pairs
     }
@@ -879,7 +876,7 @@ impl Endpoint for DataStatusRequest {
 impl FromWire for DataStatusRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            payment_date: wire::required(params, "paymentDate", wire::text)?,
+            payment_date: wire::required(params, "paymentDate", wire::gateway_date)?,
             store_admin_no: wire::optional(params, "storeAdminNo", wire::text)?,
         })
     }

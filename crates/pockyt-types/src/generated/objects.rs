@@ -10,6 +10,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use crate::Amount;
+use crate::GatewayTime;
 use crate::lenient;
 
 /// One refund of a payment, as listed by tran-query.
@@ -117,10 +118,10 @@ pub struct Transaction {
     pub settle_currency: Option<SettleCurrency>,
     /// Creation time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    pub create_time: Option<GatewayTime>,
     /// Payment time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<String>,
+    pub payment_time: Option<GatewayTime>,
     /// Exchange rate applied between currency and settlement currency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<String>,
@@ -150,8 +151,8 @@ impl lenient::Fields for Transaction {
             "transactionStatus" => self.transaction_status = map.next_value()?,
             "currency" => self.currency = map.next_value()?,
             "settleCurrency" => self.settle_currency = map.next_value()?,
-            "createTime" => self.create_time = map.next_value::<lenient::Text>()?.0,
-            "paymentTime" => self.payment_time = map.next_value::<lenient::Text>()?.0,
+            "createTime" => self.create_time = map.next_value()?,
+            "paymentTime" => self.payment_time = map.next_value()?,
             "exchangeRate" => self.exchange_rate = map.next_value::<lenient::Text>()?.0,
             "vendor" => self.vendor = map.next_value()?,
             _ => return Ok(false),
@@ -317,7 +318,7 @@ pub struct FundingAccount {
     pub status: Option<String>,
     /// When the account was added.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<GatewayTime>,
     /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -333,7 +334,7 @@ impl lenient::Fields for FundingAccount {
             "currency" => self.currency = map.next_value()?,
             "cardNumber" => self.card_number = map.next_value::<lenient::Text>()?.0,
             "status" => self.status = map.next_value::<lenient::Text>()?.0,
-            "createdAt" => self.created_at = map.next_value::<lenient::Text>()?.0,
+            "createdAt" => self.created_at = map.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -447,10 +448,10 @@ pub struct Customer {
     pub zip: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<String>,
+    pub created_time: Option<GatewayTime>,
     /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_time: Option<String>,
+    pub updated_time: Option<GatewayTime>,
     /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -474,8 +475,8 @@ impl lenient::Fields for Customer {
             "street" => self.street = map.next_value::<lenient::Text>()?.0,
             "street2" => self.street2 = map.next_value::<lenient::Text>()?.0,
             "zip" => self.zip = map.next_value::<lenient::Text>()?.0,
-            "createdTime" => self.created_time = map.next_value::<lenient::Text>()?.0,
-            "updatedTime" => self.updated_time = map.next_value::<lenient::Text>()?.0,
+            "createdTime" => self.created_time = map.next_value()?,
+            "updatedTime" => self.updated_time = map.next_value()?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -544,10 +545,10 @@ pub struct Payee {
     pub zip: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<String>,
+    pub created_time: Option<GatewayTime>,
     /// Last update time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_time: Option<String>,
+    pub updated_time: Option<GatewayTime>,
     /// Review status of the payee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payee_status: Option<PayeeStatus>,
@@ -577,8 +578,8 @@ impl lenient::Fields for Payee {
             "street" => self.street = map.next_value::<lenient::Text>()?.0,
             "street2" => self.street2 = map.next_value::<lenient::Text>()?.0,
             "zip" => self.zip = map.next_value::<lenient::Text>()?.0,
-            "createdTime" => self.created_time = map.next_value::<lenient::Text>()?.0,
-            "updatedTime" => self.updated_time = map.next_value::<lenient::Text>()?.0,
+            "createdTime" => self.created_time = map.next_value()?,
+            "updatedTime" => self.updated_time = map.next_value()?,
             "payeeStatus" => self.payee_status = map.next_value()?,
             "profileType" => self.profile_type = map.next_value()?,
             _ => return Ok(false),
@@ -643,10 +644,10 @@ pub struct InstoreTransaction {
     pub settle_currency: Option<SettleCurrency>,
     /// Creation time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    pub create_time: Option<GatewayTime>,
     /// Payment time, `yyyy-MM-dd HH:mm:ss` (UTC+8).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<String>,
+    pub payment_time: Option<GatewayTime>,
     /// Exchange rate applied between currency and settlement currency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<String>,
@@ -676,8 +677,8 @@ impl lenient::Fields for InstoreTransaction {
             "transactionStatus" => self.transaction_status = map.next_value()?,
             "currency" => self.currency = map.next_value()?,
             "settleCurrency" => self.settle_currency = map.next_value()?,
-            "createTime" => self.create_time = map.next_value::<lenient::Text>()?.0,
-            "paymentTime" => self.payment_time = map.next_value::<lenient::Text>()?.0,
+            "createTime" => self.create_time = map.next_value()?,
+            "paymentTime" => self.payment_time = map.next_value()?,
             "exchangeRate" => self.exchange_rate = map.next_value::<lenient::Text>()?.0,
             "vendor" => self.vendor = map.next_value()?,
             _ => return Ok(false),
@@ -847,10 +848,10 @@ pub struct CancelResult {
     pub exchange_rate: Option<String>,
     /// When the transaction was created, on the gateway's clock.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    pub create_time: Option<GatewayTime>,
     /// When it was paid, on the gateway's clock.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<String>,
+    pub payment_time: Option<GatewayTime>,
     /// Cashier or clerk id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store_admin_no: Option<String>,
@@ -874,8 +875,8 @@ impl lenient::Fields for CancelResult {
                 self.original_transaction_no = map.next_value::<lenient::Text>()?.0
             }
             "exchangeRate" => self.exchange_rate = map.next_value::<lenient::Text>()?.0,
-            "createTime" => self.create_time = map.next_value::<lenient::Text>()?.0,
-            "paymentTime" => self.payment_time = map.next_value::<lenient::Text>()?.0,
+            "createTime" => self.create_time = map.next_value()?,
+            "paymentTime" => self.payment_time = map.next_value()?,
             "storeAdminNo" => self.store_admin_no = map.next_value::<lenient::Text>()?.0,
             _ => return Ok(false),
         }

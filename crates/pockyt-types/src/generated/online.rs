@@ -12,6 +12,8 @@ use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use crate::Amount;
+use crate::GatewayTime;
+use crate::UtcTimestamp;
 use crate::endpoint::Endpoint;
 use crate::endpoint::WirePairs;
 use crate::lenient;
@@ -784,7 +786,7 @@ pub struct CreditPayProcessResponse {
     pub vendor_id: Option<String>,
     /// When the payment was made.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<String>,
+    pub payment_time: Option<GatewayTime>,
     /// Id of the payment method now saved (vaulted); pass it as `vaultId` on a later secure-pay to charge it again. Absent when the payment was not approved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
@@ -804,7 +806,7 @@ impl lenient::Fields for CreditPayProcessResponse {
             "status" => self.status = map.next_value()?,
             "supUserid" => self.sup_userid = map.next_value::<lenient::Text>()?.0,
             "vendorId" => self.vendor_id = map.next_value::<lenient::Text>()?.0,
-            "paymentTime" => self.payment_time = map.next_value::<lenient::Text>()?.0,
+            "paymentTime" => self.payment_time = map.next_value()?,
             "vaultId" => self.vault_id = map.next_value::<lenient::Text>()?.0,
             _ => return Ok(false),
         }
@@ -831,7 +833,7 @@ pub struct OrderProcessV4Request {
     /// `transactionNo`: Transaction number returned by v4 secure-pay.
     pub transaction_no: String,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
 }
 
 impl OrderProcessV4Request {
@@ -841,8 +843,8 @@ impl OrderProcessV4Request {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 }
@@ -858,14 +860,14 @@ impl Endpoint for OrderProcessV4Request {
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
             ("transactionNo", Some(self.transaction_no.as_str()), REQUIRED),
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
         ])?;
         Ok(())
     }
 
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(2);
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs.push("transactionNo", &self.transaction_no);
         pairs
     }
@@ -876,7 +878,7 @@ impl FromWire for OrderProcessV4Request {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
             transaction_no: wire::required(params, "transactionNo", wire::text)?,
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
         })
     }
 }

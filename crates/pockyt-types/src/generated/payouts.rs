@@ -13,6 +13,8 @@ use serde::de::{Deserialize, Deserializer, MapAccess};
 use super::enums::*;
 use super::objects::*;
 use crate::Amount;
+use crate::GatewayTime;
+use crate::UtcTimestamp;
 use crate::endpoint::Endpoint;
 use crate::endpoint::WirePairs;
 use crate::lenient;
@@ -30,7 +32,7 @@ use crate::wire::{self, FromWire, Params};
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayeeAccountCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `accountType`: Kind of account the payee is paid into.
@@ -74,8 +76,8 @@ impl PayeeAccountCreateRequest {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 
@@ -120,7 +122,7 @@ impl Endpoint for PayeeAccountCreateRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("accountType", Some(self.account_type.as_str()), REQUIRED),
             ("accountTag", Some(self.account_tag.as_str()), REQUIRED),
@@ -145,7 +147,7 @@ impl Endpoint for PayeeAccountCreateRequest {
         pairs.push("customerNo", &self.customer_no);
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("profileType", self.profile_type.as_ref().map(|v| v.as_str()));
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs
     }
 }
@@ -154,7 +156,7 @@ impl Endpoint for PayeeAccountCreateRequest {
 impl FromWire for PayeeAccountCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_type: wire::required(params, "accountType", wire::enumeration)?,
             account_tag: wire::required(params, "accountTag", wire::text)?,
@@ -198,7 +200,7 @@ pub struct PayeeAccountCreateResponse {
     pub email: Option<String>,
     /// Time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<GatewayTime>,
     /// Kind of profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<ProfileType>,
@@ -223,7 +225,7 @@ impl lenient::Fields for PayeeAccountCreateResponse {
             "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
             "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
             "email" => self.email = map.next_value::<lenient::Text>()?.0,
-            "timestamp" => self.timestamp = map.next_value::<lenient::Text>()?.0,
+            "timestamp" => self.timestamp = map.next_value()?,
             "profileType" => self.profile_type = map.next_value()?,
             "accountCountry" => self.account_country = map.next_value::<lenient::Text>()?.0,
             "accountCurrency" => self.account_currency = map.next_value()?,
@@ -254,7 +256,7 @@ pub struct PayeeAccountRetrieveRequest {
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
     /// `accountTag`: Merchant's own id for the account.
     pub account_tag: Option<String>,
     /// `accountToken`: Token of the account.
@@ -274,8 +276,8 @@ impl PayeeAccountRetrieveRequest {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 
@@ -304,7 +306,7 @@ impl Endpoint for PayeeAccountRetrieveRequest {
         check::texts(&[
             ("accountType", Some(self.account_type.as_str()), REQUIRED),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("accountTag", self.account_tag.as_deref(), OPTIONAL),
             ("accountToken", self.account_token.as_deref(), OPTIONAL),
         ])?;
@@ -321,7 +323,7 @@ impl Endpoint for PayeeAccountRetrieveRequest {
         pairs.push_opt("accountToken", self.account_token.as_deref());
         pairs.push("accountType", self.account_type.as_str());
         pairs.push("customerNo", &self.customer_no);
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs
     }
 }
@@ -332,7 +334,7 @@ impl FromWire for PayeeAccountRetrieveRequest {
         Ok(Self {
             account_type: wire::required(params, "accountType", wire::enumeration)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
             account_tag: wire::optional(params, "accountTag", wire::text)?,
             account_token: wire::optional(params, "accountToken", wire::text)?,
         })
@@ -357,7 +359,7 @@ pub struct PayeeAccountRetrieveResponse {
     pub country: Option<String>,
     /// Creation time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<GatewayTime>,
     /// Currency of the payee's account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
@@ -390,7 +392,7 @@ impl lenient::Fields for PayeeAccountRetrieveResponse {
             "accountTag" => self.account_tag = map.next_value::<lenient::Text>()?.0,
             "amountTag" => self.amount_tag = map.next_value::<lenient::Text>()?.0,
             "country" => self.country = map.next_value::<lenient::Text>()?.0,
-            "createdAt" => self.created_at = map.next_value::<lenient::Text>()?.0,
+            "createdAt" => self.created_at = map.next_value()?,
             "currency" => self.currency = map.next_value()?,
             "firstName" => self.first_name = map.next_value::<lenient::Text>()?.0,
             "lastName" => self.last_name = map.next_value::<lenient::Text>()?.0,
@@ -441,7 +443,7 @@ pub struct PayoutPayRequest {
     /// `processingChannel`: Transfer speed for bank payouts; the gateway's default is `STANDARD_ACH`.
     pub processing_channel: Option<ProcessingChannel>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
     /// `vendor`: Payout channel of the older receiver form, such as `paypal`.
     pub vendor: Option<String>,
     /// `receiver`: Who is paid, in the older receiver form (an e-mail address or account id); set with `receiverType`.
@@ -523,8 +525,8 @@ impl PayoutPayRequest {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 
@@ -575,7 +577,7 @@ impl Endpoint for PayoutPayRequest {
             ("note", self.note.as_deref(), OPTIONAL.max_chars(100)),
             ("ipnUrl", self.ipn_url.as_deref(), OPTIONAL.format(check::Format::Url)),
             ("processingChannel", self.processing_channel.as_ref().map(|v| v.as_str()), OPTIONAL),
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("vendor", self.vendor.as_deref(), OPTIONAL),
             ("receiver", self.receiver.as_deref(), OPTIONAL),
             ("receiverType", self.receiver_type.as_deref(), OPTIONAL),
@@ -603,7 +605,7 @@ impl Endpoint for PayoutPayRequest {
         pairs.push_opt("receiver", self.receiver.as_deref());
         pairs.push_opt("receiverType", self.receiver_type.as_deref());
         pairs.push_opt("subject", self.subject.as_deref());
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs.push_opt("vendor", self.vendor.as_deref());
         pairs
     }
@@ -623,7 +625,7 @@ impl FromWire for PayoutPayRequest {
             note: wire::optional(params, "note", wire::text)?,
             ipn_url: wire::optional(params, "ipnUrl", wire::text)?,
             processing_channel: wire::optional(params, "processingChannel", wire::enumeration)?,
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
             vendor: wire::optional(params, "vendor", wire::text)?,
             receiver: wire::optional(params, "receiver", wire::text)?,
             receiver_type: wire::optional(params, "receiverType", wire::text)?,
@@ -647,7 +649,7 @@ pub struct PayoutPayResponse {
     pub transaction_no: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<String>,
+    pub created_time: Option<GatewayTime>,
     /// Currency of the amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
@@ -670,7 +672,7 @@ impl lenient::Fields for PayoutPayResponse {
         match key {
             "amount" => self.amount = map.next_value()?,
             "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
-            "createdTime" => self.created_time = map.next_value::<lenient::Text>()?.0,
+            "createdTime" => self.created_time = map.next_value()?,
             "currency" => self.currency = map.next_value()?,
             "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
             "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
@@ -753,7 +755,7 @@ pub struct PayoutInquiryResponse {
     pub transaction_no: Option<String>,
     /// Creation time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<String>,
+    pub created_time: Option<GatewayTime>,
     /// Currency of the amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
@@ -780,7 +782,7 @@ impl lenient::Fields for PayoutInquiryResponse {
             "invoiceId" => self.invoice_id = map.next_value::<lenient::Text>()?.0,
             "amount" => self.amount = map.next_value()?,
             "transactionNo" => self.transaction_no = map.next_value::<lenient::Text>()?.0,
-            "createdTime" => self.created_time = map.next_value::<lenient::Text>()?.0,
+            "createdTime" => self.created_time = map.next_value()?,
             "currency" => self.currency = map.next_value()?,
             "accountToken" => self.account_token = map.next_value::<lenient::Text>()?.0,
             "customerNo" => self.customer_no = map.next_value::<lenient::Text>()?.0,
@@ -809,15 +811,15 @@ impl<'de> Deserialize<'de> for PayoutInquiryResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayoutBalanceRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
     /// `currency`: Currency to report.
     pub currency: Currency,
 }
 
 impl PayoutBalanceRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(timestamp: impl Into<String>, currency: Currency) -> Self {
-        Self { timestamp: timestamp.into(), currency }
+    pub fn new(timestamp: UtcTimestamp, currency: Currency) -> Self {
+        Self { timestamp, currency }
     }
 }
 
@@ -831,11 +833,7 @@ impl Endpoint for PayoutBalanceRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
             ("currency", Some(self.currency.as_str()), REQUIRED),
         ])?;
         Ok(())
@@ -844,7 +842,7 @@ impl Endpoint for PayoutBalanceRequest {
     fn wire_pairs(&self) -> WirePairs<'_> {
         let mut pairs = WirePairs::with_capacity(2);
         pairs.push("currency", self.currency.as_str());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs
     }
 }
@@ -853,7 +851,7 @@ impl Endpoint for PayoutBalanceRequest {
 impl FromWire for PayoutBalanceRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
             currency: wire::required(params, "currency", wire::enumeration)?,
         })
     }
@@ -904,7 +902,7 @@ impl<'de> Deserialize<'de> for PayoutBalanceResponse {
 #[derive(Clone, PartialEq)]
 pub struct PayeeRegisterRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: String,
     /// `profileType`: Kind of profile; the gateway default is `INDIVIDUAL`.
@@ -946,7 +944,7 @@ pub struct PayeeRegisterRequest {
 impl PayeeRegisterRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(
-        timestamp: impl Into<String>,
+        timestamp: UtcTimestamp,
         customer_code: impl Into<String>,
         profile_type: ProfileType,
         first_name: impl Into<String>,
@@ -962,7 +960,7 @@ impl PayeeRegisterRequest {
         zip: impl Into<String>,
     ) -> Self {
         Self {
-            timestamp: timestamp.into(),
+            timestamp,
             customer_code: customer_code.into(),
             profile_type,
             first_name: first_name.into(),
@@ -1051,11 +1049,7 @@ impl Endpoint for PayeeRegisterRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
             ("customerCode", Some(self.customer_code.as_str()), REQUIRED),
             ("profileType", Some(self.profile_type.as_str()), REQUIRED),
             ("firstName", Some(self.first_name.as_str()), REQUIRED),
@@ -1101,7 +1095,7 @@ impl Endpoint for PayeeRegisterRequest {
         pairs.push("state", &self.state);
         pairs.push("street", &self.street);
         pairs.push_opt("street2", self.street2.as_deref());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs.push("zip", &self.zip);
         pairs
     }
@@ -1111,7 +1105,7 @@ impl Endpoint for PayeeRegisterRequest {
 impl FromWire for PayeeRegisterRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
             customer_code: wire::required(params, "customerCode", wire::text)?,
             profile_type: wire::required(params, "profileType", wire::enumeration)?,
             first_name: wire::required(params, "firstName", wire::text)?,
@@ -1148,13 +1142,13 @@ pub struct PayeeRetrieveRequest {
     /// `customerCode`: Merchant's own id for the payee.
     pub customer_code: Option<String>,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
 }
 
 impl PayeeRetrieveRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(customer_no: impl Into<String>, timestamp: impl Into<String>) -> Self {
-        Self { customer_no: customer_no.into(), customer_code: None, timestamp: timestamp.into() }
+    pub fn new(customer_no: impl Into<String>, timestamp: UtcTimestamp) -> Self {
+        Self { customer_no: customer_no.into(), customer_code: None, timestamp }
     }
 
     /// Sets `customerCode`: Merchant's own id for the payee.
@@ -1176,11 +1170,7 @@ impl Endpoint for PayeeRetrieveRequest {
         check::texts(&[
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("customerCode", self.customer_code.as_deref(), OPTIONAL),
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
         ])?;
         Ok(())
     }
@@ -1189,7 +1179,7 @@ impl Endpoint for PayeeRetrieveRequest {
         let mut pairs = WirePairs::with_capacity(3);
         pairs.push_opt("customerCode", self.customer_code.as_deref());
         pairs.push("customerNo", &self.customer_no);
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs
     }
 }
@@ -1200,7 +1190,7 @@ impl FromWire for PayeeRetrieveRequest {
         Ok(Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
         })
     }
 }
@@ -1217,7 +1207,7 @@ pub struct PayeeUpdateRequest {
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
     /// `customerCode`: Merchant's own id for the customer.
     pub customer_code: Option<String>,
     /// `profileType`: Kind of profile; the gateway default is `INDIVIDUAL`.
@@ -1258,10 +1248,10 @@ pub struct PayeeUpdateRequest {
 
 impl PayeeUpdateRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(customer_no: impl Into<String>, timestamp: impl Into<String>) -> Self {
+    pub fn new(customer_no: impl Into<String>, timestamp: UtcTimestamp) -> Self {
         Self {
             customer_no: customer_no.into(),
-            timestamp: timestamp.into(),
+            timestamp,
             customer_code: None,
             profile_type: None,
             first_name: None,
@@ -1403,11 +1393,7 @@ impl Endpoint for PayeeUpdateRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
             ("customerCode", self.customer_code.as_deref(), OPTIONAL),
             ("profileType", self.profile_type.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("firstName", self.first_name.as_deref(), OPTIONAL),
@@ -1450,7 +1436,7 @@ impl Endpoint for PayeeUpdateRequest {
         pairs.push_opt("state", self.state.as_deref());
         pairs.push_opt("street", self.street.as_deref());
         pairs.push_opt("street2", self.street2.as_deref());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs.push_opt("zip", self.zip.as_deref());
         pairs
     }
@@ -1461,7 +1447,7 @@ impl FromWire for PayeeUpdateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
             customer_no: wire::required(params, "customerNo", wire::text)?,
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
             customer_code: wire::optional(params, "customerCode", wire::text)?,
             profile_type: wire::optional(params, "profileType", wire::enumeration)?,
             first_name: wire::optional(params, "firstName", wire::text)?,
@@ -1494,7 +1480,7 @@ pub type PayeeUpdateResponse = Customer;
 #[derive(Clone, PartialEq)]
 pub struct PayeeBankAccountCreateRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `accountCountry`: Two-letter country code of the account.
@@ -1522,7 +1508,7 @@ pub struct PayeeBankAccountCreateRequest {
 impl PayeeBankAccountCreateRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
     pub fn new(
-        timestamp: impl Into<String>,
+        timestamp: UtcTimestamp,
         customer_no: impl Into<String>,
         account_country: impl Into<String>,
         account_currency: Currency,
@@ -1530,7 +1516,7 @@ impl PayeeBankAccountCreateRequest {
         bank_account_purpose: BankAccountPurpose,
     ) -> Self {
         Self {
-            timestamp: timestamp.into(),
+            timestamp,
             customer_no: customer_no.into(),
             account_country: account_country.into(),
             account_currency,
@@ -1611,11 +1597,7 @@ impl Endpoint for PayeeBankAccountCreateRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("accountCountry", Some(self.account_country.as_str()), REQUIRED),
             ("accountCurrency", Some(self.account_currency.as_str()), REQUIRED),
@@ -1644,7 +1626,7 @@ impl Endpoint for PayeeBankAccountCreateRequest {
         pairs.push("customerNo", &self.customer_no);
         pairs.push_opt("ipnUrl", self.ipn_url.as_deref());
         pairs.push_opt("payorNo", self.payor_no.as_deref());
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs
     }
 }
@@ -1653,7 +1635,7 @@ impl Endpoint for PayeeBankAccountCreateRequest {
 impl FromWire for PayeeBankAccountCreateRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_country: wire::required(params, "accountCountry", wire::text)?,
             account_currency: wire::required(params, "accountCurrency", wire::enumeration)?,
@@ -1708,7 +1690,7 @@ pub struct PayeeBankAccountCreateResponse {
     pub email: Option<String>,
     /// The request's timestamp, echoed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<GatewayTime>,
     /// Outcome of the call, e.g. `success`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -1730,7 +1712,7 @@ impl lenient::Fields for PayeeBankAccountCreateResponse {
             "firstName" => self.first_name = map.next_value::<lenient::Text>()?.0,
             "lastName" => self.last_name = map.next_value::<lenient::Text>()?.0,
             "email" => self.email = map.next_value::<lenient::Text>()?.0,
-            "timestamp" => self.timestamp = map.next_value::<lenient::Text>()?.0,
+            "timestamp" => self.timestamp = map.next_value()?,
             "status" => self.status = map.next_value::<lenient::Text>()?.0,
             _ => return Ok(false),
         }
@@ -1755,7 +1737,7 @@ impl<'de> Deserialize<'de> for PayeeBankAccountCreateResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayeeFundingAccountsRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<UtcTimestamp>,
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `accountToken`: Only this account.
@@ -1776,8 +1758,8 @@ impl PayeeFundingAccountsRequest {
     }
 
     /// Sets `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
-        self.timestamp = Some(timestamp.into());
+    pub fn timestamp(mut self, timestamp: UtcTimestamp) -> Self {
+        self.timestamp = Some(timestamp);
         self
     }
 
@@ -1804,7 +1786,7 @@ impl Endpoint for PayeeFundingAccountsRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            ("timestamp", self.timestamp.as_deref(), OPTIONAL.format(check::Format::UtcTimestamp)),
+            ("timestamp", self.timestamp.as_ref().map(|v| v.as_str()), OPTIONAL),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("accountToken", self.account_token.as_deref(), OPTIONAL),
             ("accountTag", self.account_tag.as_deref(), OPTIONAL),
@@ -1817,7 +1799,7 @@ impl Endpoint for PayeeFundingAccountsRequest {
         pairs.push_opt("accountTag", self.account_tag.as_deref());
         pairs.push_opt("accountToken", self.account_token.as_deref());
         pairs.push("customerNo", &self.customer_no);
-        pairs.push_opt("timestamp", self.timestamp.as_deref());
+        pairs.push_opt("timestamp", self.timestamp.as_ref().map(|v| v.as_str()));
         pairs
     }
 }
@@ -1826,7 +1808,7 @@ impl Endpoint for PayeeFundingAccountsRequest {
 impl FromWire for PayeeFundingAccountsRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::optional(params, "timestamp", wire::text)?,
+            timestamp: wire::optional(params, "timestamp", wire::utc_timestamp)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_token: wire::optional(params, "accountToken", wire::text)?,
             account_tag: wire::optional(params, "accountTag", wire::text)?,
@@ -1883,7 +1865,7 @@ impl<'de> Deserialize<'de> for PayeeFundingAccountsResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayeeAccountDeleteRequest {
     /// `timestamp`: Request time in UTC, `yyyy-MM-ddTHH:mm:ssZ`.
-    pub timestamp: String,
+    pub timestamp: UtcTimestamp,
     /// `customerNo`: Pockyt customer number of the payee.
     pub customer_no: String,
     /// `accountToken`: The funding account to delete.
@@ -1892,8 +1874,8 @@ pub struct PayeeAccountDeleteRequest {
 
 impl PayeeAccountDeleteRequest {
     /// Creates the request from its required fields; set optional ones with the chained setters.
-    pub fn new(timestamp: impl Into<String>, customer_no: impl Into<String>) -> Self {
-        Self { timestamp: timestamp.into(), customer_no: customer_no.into(), account_token: None }
+    pub fn new(timestamp: UtcTimestamp, customer_no: impl Into<String>) -> Self {
+        Self { timestamp, customer_no: customer_no.into(), account_token: None }
     }
 
     /// Sets `accountToken`: The funding account to delete.
@@ -1913,11 +1895,7 @@ impl Endpoint for PayeeAccountDeleteRequest {
 
     fn validate(&self) -> Result<(), ValidationError> {
         check::texts(&[
-            (
-                "timestamp",
-                Some(self.timestamp.as_str()),
-                REQUIRED.format(check::Format::UtcTimestamp),
-            ),
+            ("timestamp", Some(self.timestamp.as_str()), REQUIRED),
             ("customerNo", Some(self.customer_no.as_str()), REQUIRED),
             ("accountToken", self.account_token.as_deref(), OPTIONAL),
         ])?;
@@ -1928,7 +1906,7 @@ impl Endpoint for PayeeAccountDeleteRequest {
         let mut pairs = WirePairs::with_capacity(3);
         pairs.push_opt("accountToken", self.account_token.as_deref());
         pairs.push("customerNo", &self.customer_no);
-        pairs.push("timestamp", &self.timestamp);
+        pairs.push("timestamp", self.timestamp.as_str());
         pairs
     }
 }
@@ -1937,7 +1915,7 @@ impl Endpoint for PayeeAccountDeleteRequest {
 impl FromWire for PayeeAccountDeleteRequest {
     fn from_wire(params: &Params) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: wire::required(params, "timestamp", wire::text)?,
+            timestamp: wire::required(params, "timestamp", wire::utc_timestamp)?,
             customer_no: wire::required(params, "customerNo", wire::text)?,
             account_token: wire::optional(params, "accountToken", wire::text)?,
         })

@@ -12,6 +12,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess};
 
 use super::enums::*;
 use crate::Amount;
+use crate::GatewayTime;
 use crate::endpoint::Endpoint;
 use crate::endpoint::WirePairs;
 use crate::lenient;
@@ -645,10 +646,10 @@ pub struct AutoDebitApplyTokenResponse {
     pub auto_reference: Option<String>,
     /// When the access token expires.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_token_expiry_time: Option<String>,
+    pub access_token_expiry_time: Option<GatewayTime>,
     /// When the refresh token expires.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_token_expiry_time: Option<String>,
+    pub refresh_token_expiry_time: Option<GatewayTime>,
     /// Wallet of the agreement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
@@ -662,12 +663,8 @@ impl lenient::Fields for AutoDebitApplyTokenResponse {
         match key {
             "autoDebitNo" => self.auto_debit_no = map.next_value::<lenient::Text>()?.0,
             "autoReference" => self.auto_reference = map.next_value::<lenient::Text>()?.0,
-            "accessTokenExpiryTime" => {
-                self.access_token_expiry_time = map.next_value::<lenient::Text>()?.0
-            }
-            "refreshTokenExpiryTime" => {
-                self.refresh_token_expiry_time = map.next_value::<lenient::Text>()?.0
-            }
+            "accessTokenExpiryTime" => self.access_token_expiry_time = map.next_value()?,
+            "refreshTokenExpiryTime" => self.refresh_token_expiry_time = map.next_value()?,
             "vendor" => self.vendor = map.next_value()?,
             _ => return Ok(false),
         }

@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use pockyt_sign::{SigningKey, VerifyError};
-use pockyt_types::{Amount, AmountError, Currency, SettleCurrency, TransactionStatus};
+use pockyt_types::{Amount, AmountError, Currency, GatewayTime, SettleCurrency, TransactionStatus};
 
 use crate::form::{self, FormError};
 
@@ -178,8 +178,8 @@ pub struct Notification {
     pub currency: Option<Currency>,
     /// `settleCurrency`.
     pub settle_currency: Option<SettleCurrency>,
-    /// `time`: `YYYYMMDDHHMMSS` (UTC+8 per the docs).
-    pub time: Option<String>,
+    /// `time`: `YYYYMMDDHHMMSS` on the gateway's UTC+8 clock; [`GatewayTime::to_utc`] reads it.
+    pub time: Option<GatewayTime>,
     /// `vendorId`: the wallet's own transaction id.
     pub vendor_id: Option<String>,
     /// `note`: the note you sent with the payment.
@@ -331,7 +331,7 @@ fn notification(pairs: &[(&str, &str)]) -> Result<Notification, IpnError> {
             }
             "currency" => n.currency = Some(Currency::from(value)),
             "settleCurrency" => n.settle_currency = Some(SettleCurrency::from(value)),
-            "time" => n.time = text(),
+            "time" => n.time = text().map(GatewayTime::new),
             "vendorId" => n.vendor_id = text(),
             "note" => n.note = text(),
             other => {

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use pockyt_sign::SigningKey;
 use pockyt_types::{
-    Amount, Currency, FundingAccountStatus, PayeeAccountType, PayoutStatus, SettleCurrency,
-    TransactionStatus, Vendor,
+    Amount, Currency, FundingAccountStatus, GatewayTime, PayeeAccountType, PayoutStatus,
+    SettleCurrency, TransactionStatus, Vendor,
 };
 
 use super::{IpnError, Notification, verify_form_pairs};
@@ -56,7 +56,7 @@ pub struct CaptureNotification {
     /// `settleCurrency`.
     pub settle_currency: Option<SettleCurrency>,
     /// `completedAt`: ISO 8601 in UTC, e.g. `2024-01-01T12:00:00Z`.
-    pub completed_at: Option<String>,
+    pub completed_at: Option<GatewayTime>,
     /// `customerNo`: the Pockyt customer the card belongs to.
     pub customer_no: Option<String>,
     /// Every other field, verified along with the rest.
@@ -82,8 +82,8 @@ pub struct AutoDebitNotification {
     pub auto_reference: Option<String>,
     /// `vendor`: the wallet.
     pub vendor: Option<Vendor>,
-    /// `time`: `YYYYMMDDHHMMSS`.
-    pub time: Option<String>,
+    /// `time`: `YYYYMMDDHHMMSS` on the gateway's UTC+8 clock.
+    pub time: Option<GatewayTime>,
     /// `note`: the note you sent with the consult.
     pub note: Option<String>,
     /// Every other field, verified along with the rest.
@@ -109,7 +109,7 @@ pub struct PayoutNotification {
     /// `accountToken`: the funding account paid.
     pub account_token: Option<String>,
     /// `paymentTime`.
-    pub payment_time: Option<String>,
+    pub payment_time: Option<GatewayTime>,
     /// Every other field (e.g. `vendor`), verified along with the rest.
     pub extra: BTreeMap<String, String>,
 }
@@ -204,7 +204,7 @@ fn capture(pairs: &[(&str, &str)]) -> Result<CaptureNotification, IpnError> {
             "amount" => n.amount = Some(amount(&value)?),
             "currency" => n.currency = Some(Currency::from(value.as_str())),
             "settleCurrency" => n.settle_currency = Some(SettleCurrency::from(value.as_str())),
-            "completedAt" => n.completed_at = Some(value),
+            "completedAt" => n.completed_at = Some(GatewayTime::new(value)),
             "customerNo" => n.customer_no = Some(value),
             _ => {
                 n.extra.insert(name, value);
@@ -221,7 +221,7 @@ fn auto_debit(pairs: &[(&str, &str)]) -> AutoDebitNotification {
             "autoDebitNo" => n.auto_debit_no = Some(value),
             "autoReference" => n.auto_reference = Some(value),
             "vendor" => n.vendor = Some(Vendor::from(value.as_str())),
-            "time" => n.time = Some(value),
+            "time" => n.time = Some(GatewayTime::new(value)),
             "note" => n.note = Some(value),
             _ => {
                 n.extra.insert(name, value);
@@ -241,7 +241,7 @@ fn payout(pairs: &[(&str, &str)]) -> Result<PayoutNotification, IpnError> {
             "amount" => n.amount = Some(amount(&value)?),
             "currency" => n.currency = Some(Currency::from(value.as_str())),
             "accountToken" => n.account_token = Some(value),
-            "paymentTime" => n.payment_time = Some(value),
+            "paymentTime" => n.payment_time = Some(GatewayTime::new(value)),
             _ => {
                 n.extra.insert(name, value);
             }
@@ -344,7 +344,7 @@ mod tests {
         };
         assert_eq!(a.auto_reference.as_deref(), Some("a-1"));
         assert_eq!(
-            (a.time.as_deref(), a.note.as_deref()),
+            (a.time.as_ref().map(GatewayTime::as_str), a.note.as_deref()),
             (Some("20240101120000"), Some("n"))
         );
         assert!(a.extra.is_empty(), "{:?}", a.extra);
@@ -369,7 +369,10 @@ mod tests {
             (Some(Amount::parse("25.00").unwrap()), Some(Currency::Usd))
         );
         assert_eq!(
-            (p.account_token.as_deref(), p.payment_time.as_deref()),
+            (
+                p.account_token.as_deref(),
+                p.payment_time.as_ref().map(GatewayTime::as_str)
+            ),
             (Some("t"), Some("2024-01-01T12:00:00Z"))
         );
         assert_eq!(p.status, Some(PayoutStatus::from("success")));
@@ -441,7 +444,10 @@ mod tests {
         match verify_webhook(&capture, &key()).unwrap() {
             Webhook::Capture(c) => {
                 assert!(c.is_success());
-                assert_eq!(c.completed_at.as_deref(), Some("2024-01-01T12:00:00Z"));
+                assert_eq!(
+                    c.completed_at.as_ref().map(GatewayTime::as_str),
+                    Some("2024-01-01T12:00:00Z")
+                );
                 assert_eq!(c.customer_no.as_deref(), Some("1000000000000000000001"));
                 assert!(c.extra.is_empty());
             }
