@@ -198,11 +198,52 @@ impl Error {
         }
     }
 
+    /// Whether the gateway refused the request because an id of your own in it was already used
+    /// by this store: a payment's `reference` (an auto-debit charge's too), a refund's
+    /// `refundReference`, a payout's `invoiceId`, an agreement's `autoReference`, a
+    /// pre-authorization's `outAuthInfoNo`, a customer's `customerCode`.
+    ///
+    /// Pockyt publishes no return code of its own for this: its error-codes page lists a duplicate
+    /// `reference` among the common errors with neither a code nor a wording
+    /// (<https://docs.pockyt.io/reference/status-error-codes>), and no official SDK or plugin reads
+    /// the answer (they make every reference unique instead). A reused value is a parameter value
+    /// the gateway refuses, so this reads the message of that code only. It is `true` for an
+    /// [`Error::Api`] whose code is `000023` ([`RetCode::InvalidParameter`]) and whose `ret_msg`,
+    /// case ignored,
+    ///
+    /// - names one of those ids: a word containing `reference` (so `refundReference` and
+    ///   `autoReference` too), or `invoice`, `invoiceId`, `outAuthInfoNo`, `customerCode`;
+    /// - says it is taken: `already`, or a word starting with `duplicat`, `repeat` or `exist`;
+    /// - and denies nothing: no `not`, `never`, `cannot`, `…n't`, `no such`, `no record`.
+    ///
+    /// Text between backticks or double quotes is a value (yours, such as the reference itself),
+    /// so its words are not read.
+    ///
+    /// So it is `false` for every other `000023` (a bad amount, a field too long, a badly formed
+    /// `reference`), for `reference does not exist`, and for any other code. The simulator answers
+    /// a reused id with `000023` and `` reference `VALUE` has already been used ``.
+    ///
+    /// The refusal is a known outcome ([`Error::outcome_unknown`] is `false`): the gateway already
+    /// holds a record with that id, and this attempt changed nothing. If the id is yours alone and
+    /// an earlier attempt with it lost its answer, that attempt landed: settle it with the
+    /// `Client::resolve_*` method for the call (e.g. `resolve_payment(reference)`) rather than
+    /// sending the call again.
+    pub fn is_reused_reference(&self) -> bool {
+        match self {
+            Error::Api {
+                ret_code: RetCode::InvalidParameter,
+                ret_msg,
+            } => says_reused(ret_msg),
+            _ => false,
+        }
+    }
+
     /// Whether nobody can tell if the gateway acted on the request: a timeout or a connection lost
     /// after sending, a 5xx answer, or a 200 answer that could not be decoded. When `true` for a
     /// payment, refund or payout, find out (e.g. `Client::find_by_reference`) before sending it
-    /// again. A refusal ([`Error::Api`], e.g. `000030` or a duplicate reference) is a certain
-    /// outcome, so this is `false` for it; so it is when nothing was sent.
+    /// again. A refusal ([`Error::Api`], e.g. `000030` or a reused reference, see
+    /// [`Error::is_reused_reference`]) is a certain outcome, so this is `false` for it; so it is
+    /// when nothing was sent.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => self.request_may_have_been_sent(),
@@ -284,6 +325,50 @@ fn retry_hint(retry_after: Option<Duration>) -> String {
         ),
         None => String::new(),
     }
+}
+
+/// Whether a refusal's message says an id of the merchant's was used before: it names such an id,
+/// says it is taken, and denies nothing (the rules are [`Error::is_reused_reference`]'s). Words,
+/// not substrings, so that `notification` is no `not` and `refundReference` is one word; and not
+/// the words of a quoted value, which are the merchant's (a reference `do-not-ship-1` denies
+/// nothing).
+fn says_reused(ret_msg: &str) -> bool {
+    let mut quoted = false;
+    let message: String = ret_msg
+        .to_lowercase()
+        .chars()
+        .filter(|&c| {
+            if c == '`' || c == '"' {
+                quoted = !quoted;
+                return false;
+            }
+            !quoted
+        })
+        .collect();
+    let words: Vec<&str> = message
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let names_an_id = words.iter().any(|w| {
+        w.contains("reference")
+            || matches!(
+                *w,
+                "invoice" | "invoiceid" | "outauthinfono" | "customercode"
+            )
+    });
+    let says_taken = words.iter().any(|w| {
+        *w == "already"
+            || w.starts_with("duplicat")
+            || w.starts_with("repeat")
+            || w.starts_with("exist")
+    });
+    let denies = words
+        .iter()
+        .any(|w| matches!(*w, "not" | "never" | "cannot") || w.ends_with("n't"))
+        || words
+            .windows(2)
+            .any(|pair| pair[0] == "no" && matches!(pair[1], "such" | "record"));
+    names_an_id && says_taken && !denies
 }
 
 /// The time remaining before `deadline`, or zero; without a deadline (one too far away for the
@@ -406,6 +491,83 @@ mod tests {
         );
         assert!(status(503).transport_error().is_none());
         assert_eq!(status(503).ret_code(), None);
+    }
+
+    /// Issue 27, item 2: a reused id of the merchant's is told from every other refusal, on the
+    /// message of a `000023` alone (the gateway has no code of its own for it).
+    #[test]
+    fn a_reused_reference_is_a_taken_id_under_000023_and_nothing_else() {
+        let api = |ret_code: RetCode, ret_msg: &str| Error::Api {
+            ret_code,
+            ret_msg: ret_msg.to_owned(),
+        };
+        let invalid = |ret_msg: &str| api(RetCode::InvalidParameter, ret_msg);
+        for reused in [
+            // The simulator's words, for each id it refuses twice.
+            "reference `order-1` has already been used",
+            "refundReference `rf-1` has already been used",
+            "invoiceId `inv-1` has already been used",
+            "autoReference `agreement-1` has already been used",
+            "outAuthInfoNo `auth-1` has already been used",
+            "customerCode `c-1` has already been used",
+            // A value's own words are not read.
+            "reference `do-not-ship-1` has already been used",
+            "refundReference \"no such refund\" has already been used",
+            // Other ways of saying it, as a gateway might.
+            "Duplicate reference",
+            "duplicated refund reference: rf-1",
+            "reference repeat",
+            "REFERENCE ALREADY EXISTS ",
+            "reference is exist",
+            "the invoice id already exists",
+        ] {
+            let error = invalid(reused);
+            assert!(error.is_reused_reference(), "{reused}");
+            // A refusal is a known outcome: nothing to find out before deciding.
+            assert!(!error.outcome_unknown() && !error.is_retryable());
+        }
+        for other in [
+            // Other bad values under the same code.
+            "refundAmount 5.00 exceeds the refundable amount 3.00",
+            "amount is not a decimal amount",
+            "reference is longer than 64 characters",
+            "reference contains a character that is not allowed",
+            "description is longer than 100 characters",
+            "verifySign appears more than once",
+            // Named, but not said to be taken; or said to be missing.
+            "reference does not exist",
+            "no such reference exists",
+            "no record exists for this reference",
+            "refundReference doesn't exist",
+            "reference has not already been used",
+            // Taken, but nothing of the merchant's named.
+            "transaction is already success",
+            "duplicate key `amount`",
+            "amount `reference already used` is not a decimal amount",
+            "description `duplicate reference` is longer than 100 characters",
+            "",
+        ] {
+            assert!(!invalid(other).is_reused_reference(), "{other}");
+        }
+        // The same words under another code are another refusal.
+        for code in [
+            RetCode::NoRecord,
+            RetCode::InconsistentParameters,
+            RetCode::StatusError,
+            RetCode::SystemError,
+            RetCode::Unknown("000026".into()),
+        ] {
+            let error = api(code, "reference `order-1` has already been used");
+            assert!(!error.is_reused_reference(), "{error}");
+        }
+        // And no other variant is one.
+        let timeout = Error::Timeout {
+            attempts: 1,
+            overall: false,
+            maybe_sent: true,
+        };
+        assert!(!timeout.is_reused_reference());
+        assert!(!Error::BlockingInAsync.is_reused_reference());
     }
 
     /// Issue 24, item 3: a `Retry-After` as long as a `Duration` can be is rounded up to whole

@@ -1,7 +1,9 @@
 //! Recovering every call that moves money: the simulator handles the call and loses its answer
 //! (`FaultKind::LoseAnswer`), the client reports the outcome unknown, and `resolve_*` says it
 //! happened, so it is not sent again and nothing is duplicated. A call that never reached the
-//! gateway resolves as not happened, and is then sent again safely.
+//! gateway resolves as not happened, and is then sent again safely. A call sent again blind with
+//! the same id is refused as a reused reference, which `is_reused_reference` tells from other bad
+//! values.
 
 use pockyt::types::*;
 use pockyt::{Resolution, RetryPolicy};
@@ -170,4 +172,77 @@ async fn a_call_that_never_reached_the_gateway_is_sent_again_safely() {
         client.resolve_refund(&paid, "recover-refund-3").await,
         Resolution::StillUnknown(_)
     ));
+}
+
+/// Issue 27, item 2: a payment sent again with the `reference` of one whose answer was lost, and a
+/// refund sent again with its `refundReference`, are refused as reused references; resolving finds
+/// the first of each, and nothing is duplicated. Another bad value under the same code is not a
+/// reused reference.
+#[tokio::test]
+async fn a_reused_reference_is_refused_as_one_and_the_first_attempt_resolves() {
+    let world = World::start().await;
+    let client =
+        pockyt::Client::new(config(&world.gateway).with_retry(RetryPolicy::never())).unwrap();
+
+    // A payment whose answer was lost, then sent again blind.
+    let payment = world.payment("12.00", "reuse-pay-1");
+    world.gateway.set_fault(
+        SecurePayRequest::PATH,
+        Fault::times(FaultKind::LoseAnswer, 1),
+    );
+    let lost = client.secure_pay(&payment).await.unwrap_err();
+    assert!(
+        lost.outcome_unknown() && !lost.is_reused_reference(),
+        "{lost}"
+    );
+    let again = client.secure_pay(&payment).await.unwrap_err();
+    assert!(again.is_reused_reference(), "{again}");
+    assert_eq!(again.ret_code(), Some(&RetCode::InvalidParameter));
+    assert!(!again.outcome_unknown(), "a refusal is a known outcome");
+    // The refusal says the first attempt landed: resolving finds it.
+    assert!(client.resolve_payment("reuse-pay-1").await.happened());
+    let made = world
+        .gateway
+        .payments()
+        .into_iter()
+        .filter(|p| p.reference.as_deref() == Some("reuse-pay-1"))
+        .count();
+    assert_eq!(made, 1, "no duplicate");
+
+    // A refund sent twice with one refundReference (whose own words, quoted in the message, are
+    // not read as the gateway's).
+    let paid = world.paid_through(&client, "20.00", "reuse-pay-2").await;
+    let refund = RefundRequest::new(usd("2.00"), Currency::Usd, SettleCurrency::Usd)
+        .transaction_no(paid.as_str())
+        .refund_reference("do-not-refund-twice");
+    client.refund(&refund).await.unwrap();
+    let again = client.refund(&refund).await.unwrap_err();
+    assert!(again.is_reused_reference(), "{again}");
+    assert_eq!(again.ret_code(), Some(&RetCode::InvalidParameter));
+    assert!(
+        client
+            .resolve_refund(&paid, "do-not-refund-twice")
+            .await
+            .happened()
+    );
+    assert_eq!(
+        world.gateway.payment(&paid).unwrap().refunds.len(),
+        1,
+        "no duplicate"
+    );
+
+    // The same code for another bad value (more than is left to refund): not a reused reference.
+    let too_much = RefundRequest::new(usd("500.00"), Currency::Usd, SettleCurrency::Usd)
+        .transaction_no(paid.as_str())
+        .refund_reference("reuse-refund-2");
+    let refused = client.refund(&too_much).await.unwrap_err();
+    assert_eq!(refused.ret_code(), Some(&RetCode::InvalidParameter));
+    assert!(!refused.is_reused_reference(), "{refused}");
+    // It changed nothing, so its reference is still free.
+    assert!(
+        client
+            .resolve_refund(&paid, "reuse-refund-2")
+            .await
+            .safe_to_send_again()
+    );
 }

@@ -21,6 +21,12 @@ pub(crate) enum Refusal {
     NotCancellable(TransactionStatus),
     /// A merchant's own name for a record (`reference`, `refundReference`, `outAuthInfoNo`,
     /// `autoReference`, `customerCode`, `invoiceId`) was used before by the same store.
+    ///
+    /// The wording is the simulator's best reading, not the gateway's: Pockyt's docs list a
+    /// duplicate `reference` among the common errors but give no code or message for it
+    /// (<https://docs.pockyt.io/reference/status-error-codes>), and no official SDK or plugin
+    /// shows one. It names the field and says it is taken, which is what the client's
+    /// `Error::is_reused_reference` reads (under `000023`, see `gateway.rs`).
     #[error("{field} `{value}` has already been used")]
     Taken {
         /// The field's wire name.

@@ -48,6 +48,12 @@ impl From<crate::rules::Refusal> for GatewayError {
 /// `no record`, a payment in the wrong state a `status error`, currencies that disagree with the
 /// payment `inconsistent parameters`, a simulator bug a `system error`, and every other refused
 /// value an `invalid parameter`.
+///
+/// A reused id (`Refusal::Taken`) is among the refused values: Pockyt documents no code of its own
+/// for a duplicate `reference` (its error-codes page names the error without a code,
+/// <https://docs.pockyt.io/reference/status-error-codes>), and `000023` is the code its tables give
+/// a parameter value the gateway refuses. That is the simulator's best reading, and what the
+/// client's `Error::is_reused_reference` expects.
 impl From<Refusal> for GatewayError {
     fn from(refusal: Refusal) -> Self {
         let code = match &refusal {
