@@ -101,6 +101,7 @@ mod error;
 pub mod guide;
 pub mod ipn;
 mod options;
+pub mod reconcile;
 mod retry;
 #[cfg(feature = "test-util")]
 pub mod testing;

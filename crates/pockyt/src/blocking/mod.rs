@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use pockyt_types::{Endpoint, Envelope, TranQueryResponse};
 
+use crate::reconcile::{LedgerRecord, Progress, ReconcileError, Report, Window};
 use crate::{CallOptions, Config, Error};
 
 /// The blocking Pockyt client. Cheap to clone; `Send + Sync`.
@@ -127,13 +128,27 @@ impl Client {
         self.block_on(self.client.send_raw(path, params))
     }
 
-    fn block_on<T>(&self, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    /// Reconciles your `records` with the gateway's lists for `window` (see
+    /// [`crate::Client::reconcile`]): the nightly job's call.
+    pub fn reconcile(
+        &self,
+        window: &Window,
+        records: impl IntoIterator<Item = LedgerRecord>,
+        progress: impl FnMut(&Progress),
+    ) -> Result<Report, ReconcileError> {
+        self.block_on(self.client.reconcile(window, records, progress))
+    }
+
+    fn block_on<T, E: From<Error>>(
+        &self,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
         if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::BlockingInAsync);
+            return Err(Error::BlockingInAsync.into());
         }
         match &self.runtime.0 {
             Some(runtime) => runtime.block_on(call),
-            None => Err(Error::BlockingInAsync),
+            None => Err(Error::BlockingInAsync.into()),
         }
     }
 }

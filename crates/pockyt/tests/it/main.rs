@@ -10,4 +10,5 @@ mod endpoints;
 mod ipn_examples;
 #[cfg(feature = "axum")]
 mod ipn_isv;
+mod reconcile;
 mod support;
