@@ -28,25 +28,9 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         Ok(params) => params,
         Err(reason) => return Outcome::BadInput(reason),
     };
-    // With --base-url, POCKYT_ENV is not consulted (a stale value must not break the call).
-    let lookup = |name: &str| {
-        if name == "POCKYT_ENV" && args.base_url.is_some() {
-            None
-        } else {
-            std::env::var(name).ok()
-        }
-    };
-    let config = match Config::from_lookup(lookup) {
-        Ok(config) => config,
-        Err(e) => return Outcome::BadInput(crate::chain(&e)),
-    };
-    let config = match &args.base_url {
-        Some(url) => config.with_environment(Environment::Custom(url.clone())),
-        None => config,
-    };
-    let client = match Client::new(config) {
+    let client = match client(args.base_url.as_deref()) {
         Ok(client) => client,
-        Err(e) => return Outcome::BadInput(crate::chain(&e)),
+        Err(reason) => return Outcome::BadInput(reason),
     };
     let pairs: Vec<(&str, &str)> = params
         .iter()
@@ -68,6 +52,24 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             retry_hint(pockyt::retry_after(&response))
         )),
     }
+}
+
+/// A client from the environment's credentials, aimed at `base_url` when one is given.
+pub(crate) fn client(base_url: Option<&str>) -> Result<Client, String> {
+    // With --base-url, POCKYT_ENV is not consulted (a stale value must not break the call).
+    let lookup = |name: &str| {
+        if name == "POCKYT_ENV" && base_url.is_some() {
+            None
+        } else {
+            std::env::var(name).ok()
+        }
+    };
+    let config = Config::from_lookup(lookup).map_err(|e| crate::chain(&e))?;
+    let config = match base_url {
+        Some(url) => config.with_environment(Environment::Custom(url.to_owned())),
+        None => config,
+    };
+    Client::new(config).map_err(|e| crate::chain(&e))
 }
 
 /// When a 429 or 503 said to come back (`Retry-After`), in whole seconds rounded up, as the

@@ -26,6 +26,7 @@ mod demo;
 mod input;
 mod ipn_send;
 mod mock;
+mod reconcile;
 mod signing;
 
 use std::process::ExitCode;
@@ -54,6 +55,7 @@ enum Command {
     Call(call::Args),
     /// Runs a safe script against a live gateway (the sandbox) and a local simulator, and compares them.
     Conformance(conformance::Args),
+    Reconcile(reconcile::Args),
     /// Tools for a merchant's IPN handler: `pockyt ipn send` posts a signed notification to it.
     #[command(subcommand)]
     Ipn(ipn_send::IpnCommand),
@@ -131,6 +133,7 @@ async fn async_command(command: Command) -> Outcome {
         Command::Mock(args) => mock::run(&args).await,
         Command::Call(args) => call::run(&args).await,
         Command::Conformance(args) => conformance::run(&args).await,
+        Command::Reconcile(args) => reconcile::run(&args).await,
         Command::Ipn(command) => ipn_send::run(&command).await,
         Command::Sign(_) | Command::VerifyIpn(_) => {
             Outcome::BadInput("not an async command".into())
