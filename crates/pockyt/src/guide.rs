@@ -5,6 +5,8 @@
 //! - [`errors_and_retries`]: what each error means, the retry rules, per-call options, timeouts.
 //! - [`many_merchants`]: a platform's many merchants over one connection pool, with its cost.
 //! - [`migrating`]: from the official PHP, Python and Java SDKs, call by call.
+//! - [`reconciliation`]: the gateway's UTC+8 time, typed, and a nightly reconciliation of its
+//!   lists against your books.
 //!
 //! Elsewhere: the signature algorithm is `pockyt_sign`'s guide
 //! (<https://docs.rs/pockyt-sign/latest/pockyt_sign/guide/>), and testing an integration against
@@ -28,3 +30,6 @@ pub mod many_merchants {}
 
 #[doc = include_str!("../guide/migrating.md")]
 pub mod migrating {}
+
+#[doc = include_str!("../guide/reconciliation.md")]
+pub mod reconciliation {}
