@@ -123,7 +123,6 @@ fn plural(n: usize) -> &'static str {
 
 /// A settlement as one line: its date, net amount and currency, and its fee when it shows one.
 fn settled(s: &Settlement) -> String {
-    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
     let mut line = format!(
         "{} {} {}",
         s.date.as_deref().unwrap_or("?"),
@@ -132,7 +131,7 @@ fn settled(s: &Settlement) -> String {
             .map_or_else(|| "?".to_owned(), ToString::to_string),
         s.currency.as_ref().map_or("", |c| c.as_str()),
     );
-    if let Some(fee) = text(s.extra.get("fee")) {
+    if let Some(fee) = &s.fee {
         line.push_str(&format!(" (fee {fee})"));
     }
     line

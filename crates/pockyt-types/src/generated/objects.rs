@@ -171,20 +171,35 @@ impl<'de> Deserialize<'de> for Transaction {
     }
 }
 
-/// One settlement item from settle-list. Item fields are undocumented; these names are inferred.
+/// One settlement item from settle-list. Pockyt does not document the items: `date`, `amount` and `currency` are inferred from the list's purpose, and the other fields are the names the simulator (`pockyt-mock`) answers with; every field is optional and whatever else arrives is kept in `extra`.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settlement {
-    /// Settlement date.
+    /// Settlement date, `YYYYMMDD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// Settled amount.
+    /// Settled amount, net of fees and refunds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+    /// The payments settled, before fees and refunds (the simulator's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gross_amount: Option<Amount>,
+    /// The fees deducted (the simulator's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Amount>,
+    /// The refunds deducted (the simulator's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_amount: Option<Amount>,
+    /// How many payments the settlement covers (the simulator's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_count: Option<i64>,
+    /// The gateway day the settled payments were paid, `YYYYMMDD` (the simulator's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_date: Option<String>,
     /// Fields the gateway sent that this type does not model, as received: nothing is dropped.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -196,6 +211,11 @@ impl lenient::Fields for Settlement {
             "date" => self.date = map.next_value::<lenient::Text>()?.0,
             "amount" => self.amount = map.next_value()?,
             "currency" => self.currency = map.next_value()?,
+            "grossAmount" => self.gross_amount = map.next_value()?,
+            "fee" => self.fee = map.next_value()?,
+            "refundAmount" => self.refund_amount = map.next_value()?,
+            "transactionCount" => self.transaction_count = map.next_value::<lenient::Int>()?.0,
+            "paymentDate" => self.payment_date = map.next_value::<lenient::Text>()?.0,
             _ => return Ok(false),
         }
         Ok(true)
