@@ -1,10 +1,10 @@
 //! `pockyt mock`: the gateway simulator as a standalone server.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::Args as ClapArgs;
-use pockyt_mock::{Fault, FaultKind, Merchant, MockGateway};
+use pockyt_mock::{Fault, FaultKind, Merchant, MockGateway, SimClock};
 
 use crate::Outcome;
 
@@ -37,6 +37,19 @@ pub(crate) struct Args {
     #[arg(long, value_name = "MS", default_value_t = 60_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     payment_minute: u64,
+    /// Starts the simulator's clock at this instant instead of now, as RFC 3339 in UTC (e.g.
+    /// 2026-12-06T15:59:00Z, 23:59 on the gateway's UTC+8 clock); it runs on at the real rate.
+    /// Payment, refund and IPN times, trans-list's days and settlements read it.
+    #[arg(long, value_name = "RFC3339-UTC", value_parser = StartTime::parse)]
+    start_time: Option<StartTime>,
+    /// How many of the gateway's days after a payment's (or refund's) day settle-list settles it
+    /// (default 1). The simulator's terms: Pockyt documents none.
+    #[arg(long, value_name = "N")]
+    settle_after_days: Option<u32>,
+    /// The fee settle-list keeps of each payment, in basis points, rounded half up to the minor unit
+    /// (default 290, 2.90 %). The simulator's terms, not Pockyt's pricing.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    fee_basis_points: Option<u32>,
 }
 
 pub(crate) async fn run(args: &Args) -> Outcome {
@@ -50,6 +63,22 @@ pub(crate) async fn run(args: &Args) -> Outcome {
         .payment_minute(Duration::from_millis(args.payment_minute))
         // A developer's simulator: the dashboard's payment pages may act.
         .workbench_actions(true);
+    let mut terms = Vec::new();
+    if let Some(start) = &args.start_time {
+        builder = builder.clock(SimClock::starting_at(start.at));
+    }
+    if let Some(days) = args.settle_after_days {
+        builder = builder.settle_after_days(days);
+        terms.push(format!(
+            "settlement {days} day(s) after the payment's day (UTC+8)"
+        ));
+    }
+    if let Some(basis_points) = args.fee_basis_points {
+        builder = builder.fee_basis_points(basis_points);
+        terms.push(format!(
+            "fee        {basis_points} basis points of each payment"
+        ));
+    }
     let mut extra = Vec::new();
     for spec in &args.merchants {
         match parse_merchant(spec) {
@@ -98,6 +127,15 @@ pub(crate) async fn run(args: &Args) -> Outcome {
             "  a payment's timeout minute lasts {} ms",
             args.payment_minute
         );
+    }
+    if let Some(start) = &args.start_time {
+        say!(
+            "  clock      started at {} (the gateway's clock is UTC+8)",
+            start.text
+        );
+    }
+    for line in &terms {
+        say!("  {line}");
     }
     if args.token.is_none() {
         say!(
@@ -173,6 +211,78 @@ pub(crate) fn parse_fault(spec: &str) -> Result<(String, Fault, String), String>
     Ok((path.to_owned(), fault, words))
 }
 
+/// The instant `--start-time` names, and its text for the banner.
+#[derive(Debug, Clone)]
+pub(crate) struct StartTime {
+    at: SystemTime,
+    text: String,
+}
+
+impl StartTime {
+    /// `YYYY-MM-DDTHH:MM:SSZ`, RFC 3339 in UTC to the second, from 1970 on; anything else (an
+    /// offset, a fraction, a lowercase `t`) is refused, so a typo cannot start the clock hours
+    /// off.
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        parse_utc(text).map(|at| Self {
+            at,
+            text: text.to_owned(),
+        })
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` as an instant.
+fn parse_utc(text: &str) -> Result<SystemTime, String> {
+    // clap names the value refused; this says what it wanted.
+    let wanted = || {
+        "expected a real RFC 3339 UTC time from 1970 on, such as 2026-12-06T15:59:00Z".to_owned()
+    };
+    let bytes = text.as_bytes();
+    let shape = bytes.len() == 20
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b'T',
+            13 | 16 => *b == b':',
+            19 => *b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
+        return Err(wanted());
+    }
+    let number = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .and_then(|digits| digits.parse::<u64>().ok())
+            .ok_or_else(wanted)
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(wanted()),
+    };
+    if year < 1970 || !(1..=month_days).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return Err(wanted());
+    }
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    Ok(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+}
+
+/// Days from 1970-01-01 to a date from 1970 on (Howard Hinnant's algorithm); unsigned, so an
+/// earlier date is refused before it gets here.
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year / 400;
+    let yoe = year - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// The KIND part of a `--fault` spec, as given.
 fn fault_kind(spec: &str) -> &str {
     let rest = spec.rsplit_once('=').map_or(spec, |(_, rest)| rest);
@@ -195,6 +305,41 @@ mod tests {
                 .unwrap_err()
                 .contains("secret-token")
         );
+    }
+
+    #[test]
+    fn a_start_time_is_rfc_3339_in_utc_to_the_second() {
+        let at = |text: &str| {
+            StartTime::parse(text).map(|s| {
+                s.at.duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs()
+            })
+        };
+        assert_eq!(at("2026-12-06T15:59:00Z"), Ok(1_796_572_740));
+        assert_eq!(at("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(at("2024-02-29T23:59:59Z"), Ok(1_709_251_199));
+        assert_eq!(at("2024-03-01T00:00:00Z"), Ok(1_709_251_200));
+        for bad in [
+            "2026-12-06T15:59:00+08:00",
+            "2026-12-06T15:59:00.5Z",
+            "2026-12-06t15:59:00z",
+            "2026-12-06 15:59:00Z",
+            "2026-12-06T15:59Z",
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-00-10T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-12-06T24:00:00Z",
+            "2026-12-06T23:60:00Z",
+            "2026-12-06T23:59:60Z",
+            "1969-12-31T23:59:59Z",
+            "２026-12-06T15:59:00Z",
+            "",
+            "tomorrow",
+        ] {
+            assert!(StartTime::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,17 +1,26 @@
-//! The gateway's clock: its timestamps are in UTC+8.
+//! The gateway's calendar, in UTC+8: the forms its timestamps take, and its days, which turn at
+//! 16:00 UTC. What time it is comes from [`crate::SimClock`].
 
 use std::time::SystemTime;
 
-/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock.
-pub(crate) fn gateway_time(now: SystemTime) -> String {
-    let secs = now
-        .duration_since(SystemTime::UNIX_EPOCH)
+/// Seconds since 1970-01-01T00:00:00 on the gateway's wall clock (UTC+8); an instant before
+/// 1970 reads as its start, as no simulated record predates it.
+fn gateway_seconds(now: SystemTime) -> u64 {
+    now.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-        + 8 * 3600;
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
+        .saturating_add(8 * 3600)
+}
+
+/// The gateway's day of `now`: days since 1970-01-01 in UTC+8, where its midnight falls at
+/// 16:00 UTC.
+pub(crate) fn gateway_day(now: SystemTime) -> i64 {
+    i64::try_from(gateway_seconds(now) / 86_400).unwrap_or(i64::MAX)
+}
+
+/// The civil date (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -20,8 +29,22 @@ pub(crate) fn gateway_time(now: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A gateway day as `YYYYMMDD`, the form of its date fields (`startDate`, `paymentDate`).
+pub(crate) fn day_text(days: i64) -> String {
+    let (year, month, day) = civil(days);
+    format!("{year:04}{month:02}{day:02}")
+}
+
+/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock.
+pub(crate) fn gateway_time(now: SystemTime) -> String {
+    let secs = gateway_seconds(now);
+    let rest = secs % 86_400;
     format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
+        "{}{:02}{:02}{:02}",
+        day_text(i64::try_from(secs / 86_400).unwrap_or(i64::MAX)),
         rest / 3600,
         rest % 3600 / 60,
         rest % 60
@@ -77,6 +100,20 @@ mod tests {
         assert_eq!(gateway_time(late), "20240101235959");
         let next = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_800); // 2024-01-01T16:00:00Z
         assert_eq!(gateway_time(next), "20240102000000");
+    }
+
+    #[test]
+    fn the_gateway_day_turns_at_16_00_utc() {
+        let before = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_799); // 2024-01-01T15:59:59Z
+        let after = before + Duration::from_secs(1);
+        assert_eq!(day_text(gateway_day(before)), "20240101");
+        assert_eq!(day_text(gateway_day(after)), "20240102");
+        assert_eq!(gateway_day(after) - gateway_day(before), 1);
+        // Across a month's and a leap year's end.
+        assert_eq!(day_text(gateway_day(before) + 31), "20240201");
+        assert_eq!(day_text(gateway_day(before) + 59), "20240229");
+        assert_eq!(day_text(gateway_day(before) + 60), "20240301");
+        assert_eq!(day_text(gateway_day(before) + 366), "20250101");
     }
 
     #[test]

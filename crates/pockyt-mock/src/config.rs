@@ -1,4 +1,5 @@
-//! What the simulator is configured with: merchants, the IPN retry schedule, faults.
+//! What the simulator is configured with: merchants, the IPN retry schedule, faults, the
+//! settlement terms.
 
 use std::fmt;
 use std::time::Duration;
@@ -237,6 +238,27 @@ impl Fault {
             kind,
             remaining: None,
             every: n.max(1),
+        }
+    }
+}
+
+/// When payments settle and what the gateway keeps of them: the simulator's terms, set by
+/// [`crate::MockGatewayBuilder::settle_after_days`] and
+/// [`crate::MockGatewayBuilder::fee_basis_points`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SettlementTerms {
+    /// Days between a payment's (or refund's) day and the settlement that carries it.
+    pub(crate) after_days: u32,
+    /// The fee, in hundredths of a percent of each payment.
+    pub(crate) fee_basis_points: u32,
+}
+
+impl Default for SettlementTerms {
+    /// The next day, at 2.90 %.
+    fn default() -> Self {
+        Self {
+            after_days: 1,
+            fee_basis_points: 290,
         }
     }
 }

@@ -13,6 +13,7 @@ use pockyt_types::TransactionStatus;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::IpnSchedule;
+use crate::sim_clock::SimClock;
 use crate::state::Payment;
 
 /// One delivery attempt of a notification.
@@ -107,11 +108,18 @@ pub(crate) struct Deliveries {
     made: AtomicUsize,
     acknowledged: AtomicUsize,
     changed: Notify,
+    /// What each attempt's time is read from.
+    clock: SimClock,
 }
 
 impl Deliveries {
-    /// Deliveries for the simulator listening on `own`.
-    pub(crate) fn new(schedule: IpnSchedule, limits: DeliveryLimits, own: SocketAddr) -> Self {
+    /// Deliveries for the simulator listening on `own`, timed by `clock`.
+    pub(crate) fn new(
+        schedule: IpnSchedule,
+        limits: DeliveryLimits,
+        own: SocketAddr,
+        clock: SimClock,
+    ) -> Self {
         let transport = HyperTransport::builder()
             .connect_timeout(Duration::from_secs(5))
             .max_response_bytes(64 * 1024)
@@ -129,7 +137,13 @@ impl Deliveries {
             made: AtomicUsize::new(0),
             acknowledged: AtomicUsize::new(0),
             changed: Notify::new(),
+            clock,
         }
+    }
+
+    /// Now, on the simulator's clock, as an attempt records it.
+    fn now(&self) -> String {
+        crate::clock::iso_utc(self.clock.now())
     }
 
     /// The latest attempts (at most the record's limit), oldest first.
@@ -255,12 +269,15 @@ pub(crate) struct Outgoing {
     pub(crate) body: String,
 }
 
-/// The notification form for a payment's current status, signed with the merchant's key.
+/// The notification form for a payment's current status at `now`, signed with the merchant's key.
 ///
 /// A card capture (`/order/v4/capture`) is announced in the capture webhook's shape: `completedAt`
 /// and `customerNo` instead of `time` (docs.pockyt `reference/webhook-notification-reference`).
-pub(crate) fn notification_body(payment: &Payment, key: &SigningKey) -> String {
-    let now = std::time::SystemTime::now();
+pub(crate) fn notification_body(
+    payment: &Payment,
+    key: &SigningKey,
+    now: std::time::SystemTime,
+) -> String {
     let capture = payment.created_by == "order_capture_v4";
     let time = if capture {
         crate::clock::iso_utc(now)
@@ -317,7 +334,8 @@ pub(crate) fn send(deliveries: &Arc<Deliveries>, outgoing: Outgoing) {
             "not sent: {} notifications are already under way (the simulator's limit)",
             deliveries.limits.in_flight
         );
-        deliveries.record(outgoing.unsent(error));
+        let at = deliveries.now();
+        deliveries.record(outgoing.unsent(error, at));
         return;
     }
     let guard = InFlight(deliveries.clone());
@@ -339,7 +357,7 @@ impl Drop for InFlight {
 
 impl Outgoing {
     /// The record of a notification that was not sent, and will not be.
-    fn unsent(self, error: String) -> IpnAttempt {
+    fn unsent(self, error: String, at: String) -> IpnAttempt {
         IpnAttempt {
             transaction_no: self.subject,
             status: self.status,
@@ -349,7 +367,7 @@ impl Outgoing {
             acknowledged: false,
             error: Some(error),
             body: self.body,
-            at: crate::clock::iso_utc(std::time::SystemTime::now()),
+            at,
             answer: None,
             next_retry_in: None,
         }
@@ -471,7 +489,7 @@ async fn deliver(deliveries: &Deliveries, outgoing: Outgoing) {
     let receiver = receiver_key(&url);
     for (index, wait) in deliveries.schedule.0.iter().enumerate() {
         tokio::time::sleep(*wait).await;
-        let now = || crate::clock::iso_utc(std::time::SystemTime::now());
+        let now = || deliveries.now();
         let (at, (http_status, acknowledged, error, answer, refused)) = if deliveries
             .aims_at_self(&url)
             .await

@@ -61,13 +61,16 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// The sum of all refunds; `None` if it cannot be represented exactly (never for amounts
-    /// within [`pockyt_types::MAX_REQUEST_AMOUNT`], which every route enforces). An overflow is
-    /// never read as zero: that would make the whole payment refundable again.
+    /// The sum of all refunds, at the currency's precision (`0.00` USD when there are none);
+    /// `None` if it cannot be represented exactly (never for amounts within
+    /// [`pockyt_types::MAX_REQUEST_AMOUNT`], which every route enforces). An overflow is never
+    /// read as zero: that would make the whole payment refundable again.
     pub fn refunded(&self) -> Option<Amount> {
+        // A currency of unknown precision starts from a bare `0`: the refunds' own digits show.
+        let none = Amount::from_minor(0, &self.currency).unwrap_or_else(|_| Amount::zero());
         self.refunds
             .iter()
-            .try_fold(Amount::zero(), |sum, r| sum.checked_add(&r.amount))
+            .try_fold(none, |sum, r| sum.checked_add(&r.amount))
     }
 
     /// What can still be refunded; `None` if the sums cannot be represented exactly.
@@ -100,6 +103,9 @@ pub struct Refund {
     pub refund_reference: Option<String>,
     /// The amount refunded.
     pub amount: Amount,
+    /// When it was made, on the simulator's clock: the settlement of that day (on the gateway's
+    /// UTC+8 calendar) deducts it.
+    pub refunded_at: std::time::SystemTime,
 }
 
 /// A wallet auto-debit agreement.
@@ -138,6 +144,8 @@ pub(crate) struct Payout {
     pub(crate) account_token: String,
     pub(crate) amount: Amount,
     pub(crate) currency: Currency,
+    /// When it was made (and, as it succeeds at once, paid), on the simulator's clock.
+    pub(crate) created_at: std::time::SystemTime,
 }
 
 /// A customer or v3 payee: the profile fields as received, echoed back on retrieve.

@@ -591,6 +591,22 @@ fn ipn_send_to_a_closed_port_does_not_blame_the_gateway() {
     assert!(!stderr.contains("gateway"), "{stderr}");
 }
 
+/// `pockyt mock`'s banner, up to its last line (`Ctrl-C stops it.`).
+fn read_banner(child: &mut std::process::Child) -> Vec<String> {
+    let mut banner = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let last = line.starts_with("Ctrl-C");
+            banner.push(line);
+            if last {
+                break;
+            }
+        }
+    }
+    banner
+}
+
 /// Issue 27, item 6: a fault can fire once, the first N times or one time in N, and the banner says
 /// which faults are on (after the lines scripts read, which stay as they were).
 #[test]
@@ -603,17 +619,7 @@ fn mock_banner_lists_the_active_faults() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut banner = Vec::new();
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            let last = line.starts_with("Ctrl-C");
-            banner.push(line);
-            if last {
-                break;
-            }
-        }
-    }
+    let banner = read_banner(&mut child);
     let _ = child.kill();
     let _ = child.wait();
     assert!(
@@ -636,4 +642,89 @@ fn mock_banner_lists_the_active_faults() {
     // A count that is not one is refused, with exit 2.
     let bad = run(&["mock", "--fault", "*=drop@0"], b"");
     assert_one_line_error(&bad, 2);
+}
+
+/// Issue 27, item 4: `--start-time` is RFC 3339 in UTC or nothing: anything else is one line on
+/// stderr and exit 2, before anything listens. The settlement flags are in `--help`.
+#[test]
+fn mock_refuses_a_start_time_that_is_not_rfc_3339_utc() {
+    for bad in [
+        "2026-12-06T23:59:00+08:00",
+        "2026-12-06",
+        "2026-02-30T00:00:00Z",
+        "yesterday",
+    ] {
+        let output = run(&["mock", "--addr", "127.0.0.1:0", "--start-time", bad], b"");
+        assert_one_line_error(&output, 2);
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("--start-time") && stderr.contains("2026-12-06T15:59:00Z"),
+            "{stderr}"
+        );
+    }
+    let too_dear = run(&["mock", "--fee-basis-points", "10001"], b"");
+    assert_one_line_error(&too_dear, 2);
+    let help = run(&["mock", "--help"], b"");
+    assert_eq!(help.status.code(), Some(0));
+    let help = text(&help.stdout);
+    for flag in [
+        "--start-time <RFC3339-UTC>",
+        "--settle-after-days <N>",
+        "--fee-basis-points <N>",
+    ] {
+        assert!(help.contains(flag), "{flag} in {help}");
+    }
+}
+
+/// Issue 27, item 4: the simulator's clock starts where `--start-time` says and settles after
+/// `--settle-after-days`; the banner says so after the lines scripts read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mock_starts_its_clock_and_settles_as_told() {
+    // Noon on the gateway's clock (UTC+8): its day does not turn while the test runs.
+    let mut child = Command::new(BIN)
+        .args(["mock", "--addr", "127.0.0.1:0"])
+        .args(["--start-time", "2026-12-06T04:00:00Z"])
+        .args(["--settle-after-days", "2", "--fee-basis-points", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let banner = read_banner(&mut child);
+    let base_url = banner[0]
+        .strip_prefix("pockyt mock: listening at ")
+        .map(str::to_owned);
+    assert!(
+        banner[1].contains("merchantNo 200043  storeNo 300014"),
+        "{banner:?}"
+    );
+    for expected in [
+        "clock      started at 2026-12-06T04:00:00Z (the gateway's clock is UTC+8)",
+        "settlement 2 day(s) after the payment's day (UTC+8)",
+        "fee        100 basis points of each payment",
+    ] {
+        assert!(
+            banner.iter().any(|l| l.trim() == expected),
+            "missing `{expected}` in {banner:?}"
+        );
+    }
+    let statuses = async {
+        let config = pockyt::Config::new("200043", "300014", DEMO_TOKEN)?
+            .with_base_url(base_url.clone().unwrap_or_default());
+        let client = pockyt::Client::new(config)?;
+        let mut statuses = Vec::new();
+        for day in ["20261204", "20261205"] {
+            let day = pockyt::types::GatewayDate::parse(day).unwrap();
+            let request = pockyt::types::DataStatusRequest::new(day);
+            statuses.push(client.data_status(&request).await?.status);
+        }
+        Ok::<_, pockyt::Error>(statuses)
+    }
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        statuses.unwrap(),
+        [Some("settled".to_owned()), Some("unsettled".to_owned())],
+        "{banner:?}"
+    );
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 use pockyt_types::{Amount, TransactionStatus};
 use tokio::time::Instant;
 
-use crate::config::Merchant;
+use crate::config::{Merchant, SettlementTerms};
 use crate::expiry::Expiries;
 use crate::ipn::{self, Deliveries};
+use crate::sim_clock::SimClock;
 use crate::state::{CustomerRecord, PayeeAccount, Payment, Payout, PayoutKey};
 
 use super::records::Records;
@@ -50,6 +51,10 @@ pub(crate) struct Ledger {
     pub(super) expiries: Expiries,
     /// The payout balance each store starts with, per currency.
     pub(super) opening_balance: Amount,
+    /// What every record's and notification's time is read from, and what day it is.
+    clock: SimClock,
+    /// When payments settle and what they cost.
+    pub(super) settlement: SettlementTerms,
 }
 
 impl Ledger {
@@ -60,6 +65,8 @@ impl Ledger {
         deliveries: Arc<Deliveries>,
         opening_balance: Amount,
         minute: Duration,
+        clock: SimClock,
+        settlement: SettlementTerms,
     ) -> Self {
         Self {
             records: Mutex::new(Records::default()),
@@ -67,7 +74,19 @@ impl Ledger {
             deliveries,
             expiries: Expiries::new(minute),
             opening_balance,
+            clock,
+            settlement,
         }
+    }
+
+    /// The simulator's clock.
+    pub(crate) fn clock(&self) -> &SimClock {
+        &self.clock
+    }
+
+    /// Now, on the simulator's clock.
+    pub(super) fn now(&self) -> std::time::SystemTime {
+        self.clock.now()
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, Records> {
@@ -191,7 +210,7 @@ impl Ledger {
         ) else {
             return;
         };
-        let body = ipn::notification_body(payment, &merchant.key);
+        let body = ipn::notification_body(payment, &merchant.key, self.now());
         ipn::send(
             &self.deliveries,
             ipn::Outgoing {

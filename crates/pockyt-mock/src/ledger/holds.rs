@@ -108,7 +108,7 @@ impl Ledger {
         ) else {
             return;
         };
-        let time = crate::clock::gateway_time(std::time::SystemTime::now());
+        let time = crate::clock::gateway_time(self.now());
         let mut pairs = vec![
             ("autoDebitNo", agreement.auto_debit_no.as_str()),
             ("autoReference", agreement.auto_reference.as_str()),

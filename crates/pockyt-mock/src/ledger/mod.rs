@@ -12,7 +12,12 @@
 //! belongs to one store of one merchant: another store of the same merchant neither sees nor
 //! changes it. `books` holds the ledger itself and its reads; the operations are split by what
 //! they keep: `payments` (payments, refunds, saved methods), `holds` (auto-debit agreements and
-//! pre-authorizations) and `parties` (customers, payees, payouts and the balance).
+//! pre-authorizations) and `parties` (customers, payees, payouts and the balance); `settlements`
+//! reads what the payments and refunds add up to, day by day.
+//!
+//! Every time a record keeps (a payment's creation and payment, a refund, a notification's
+//! `time`) is read from the ledger's [`crate::SimClock`], and the gateway's days are those of
+//! UTC+8, so a test can cross the gateway's midnight without waiting.
 
 mod books;
 mod holds;
@@ -20,9 +25,11 @@ mod parties;
 mod payments;
 mod records;
 mod refusal;
+mod settlements;
 
 pub(crate) use books::{Actor, CustomersPage, Ledger};
 pub(crate) use holds::AgreementTerms;
 pub(crate) use parties::{BankAccount, PayeeAccountSpec, PayoutOrder};
 pub(crate) use payments::{NewPayment, RefundOrder};
 pub(crate) use refusal::Refusal;
+pub(crate) use settlements::SettlementItem;

@@ -119,8 +119,9 @@ impl Ledger {
         }
         let number = records.next_customer_no();
         profile.insert("customerNo".into(), number.clone());
-        profile.insert("createdTime".into(), "2024-01-01T00:00:00Z".into());
-        profile.insert("updatedTime".into(), "2024-01-01T00:00:00Z".into());
+        let now = crate::clock::iso_utc(self.now());
+        profile.insert("createdTime".into(), now.clone());
+        profile.insert("updatedTime".into(), now);
         records.customers.insert(
             number,
             CustomerRecord {
@@ -167,7 +168,7 @@ impl Ledger {
             .filter(|c| owner.owns(&c.merchant_no, &c.store_no))
             .ok_or(Refusal::NoCustomer)?;
         profile.extend(fields);
-        profile.insert("updatedTime".into(), "2024-01-02T00:00:00Z".into());
+        profile.insert("updatedTime".into(), crate::clock::iso_utc(self.now()));
         Ok(profile.clone())
     }
 
@@ -372,6 +373,7 @@ impl Ledger {
                 account_token: order.account_token,
                 amount: normalized(order.amount, &order.currency),
                 currency: order.currency,
+                created_at: self.now(),
             };
             records.payouts.insert(key, payout.clone());
             payout
@@ -379,7 +381,7 @@ impl Ledger {
         if let Some(url) = &order.ipn_url {
             // The payout webhook (docs.pockyt `payouts-apis/errors-and-status-codes`).
             let (amount, currency) = (payout.amount.to_string(), payout.currency.to_string());
-            let time = crate::clock::iso_utc(std::time::SystemTime::now());
+            let time = crate::clock::iso_utc(payout.created_at);
             let pairs = vec![
                 ("accountToken", payout.account_token.as_str()),
                 ("amount", amount.as_str()),

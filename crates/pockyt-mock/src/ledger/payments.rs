@@ -13,6 +13,8 @@
 //! Amounts are kept at the currency's precision (`0.5` USD becomes `0.50`), as the gateway
 //! answers them.
 
+use std::time::SystemTime;
+
 use pockyt_types::{Amount, Currency, SettleCurrency, TransactionStatus, Vendor};
 
 use super::books::{Actor, Ledger, normalized};
@@ -139,13 +141,18 @@ pub(crate) struct Processed {
     pub(crate) vault_id: Option<String>,
 }
 
-/// Moves an open payment to `status` (under the lock; the caller announces it once released).
-fn decide(payment: &mut Payment, status: TransactionStatus) -> Result<Payment, Refusal> {
+/// Moves an open payment to `status` at `now` (under the lock; the caller announces it once
+/// released).
+fn decide(
+    payment: &mut Payment,
+    status: TransactionStatus,
+    now: SystemTime,
+) -> Result<Payment, Refusal> {
     if !payment.is_open() {
         return Err(Refusal::NotOpen(payment.status.clone()));
     }
     if status == TransactionStatus::Success {
-        payment.paid_at = Some(std::time::SystemTime::now());
+        payment.paid_at = Some(now);
     }
     payment.status = status;
     Ok(payment.clone())
@@ -189,7 +196,7 @@ impl Ledger {
             created_by: spec.created_by,
             customer_no: spec.customer_no,
             refunds: Vec::new(),
-            created: crate::clock::gateway_time(std::time::SystemTime::now()),
+            created: crate::clock::gateway_time(self.now()),
             paid_at: None,
             store_admin_no: spec.store_admin_no,
             expires_at: self
@@ -230,7 +237,7 @@ impl Ledger {
             let mut payment = self.insert(&mut records, owner, spec)?;
             let number = payment.transaction_no.clone();
             if let Some(stored) = records.payments.get_mut(&number) {
-                payment = decide(stored, TransactionStatus::Success)?;
+                payment = decide(stored, TransactionStatus::Success, self.now())?;
             }
             payment
         };
@@ -250,7 +257,7 @@ impl Ledger {
             let payment = records
                 .find(actor.store(), Some(transaction_no), None)
                 .ok_or(Refusal::NoPayment)?;
-            decide(payment, status)?
+            decide(payment, status, self.now())?
         };
         self.announce(&payment);
         Ok(payment)
@@ -276,7 +283,7 @@ impl Ledger {
             if let Some(vendor) = vendor {
                 payment.vendor = vendor;
             }
-            decide(payment, TransactionStatus::Success)?
+            decide(payment, TransactionStatus::Success, self.now())?
         };
         self.announce(&paid);
         Ok(paid)
@@ -341,6 +348,7 @@ impl Ledger {
             refund_transaction_no: refund_no,
             refund_reference: order.refund_reference,
             amount: normalized(order.amount, &payment.currency),
+            refunded_at: self.now(),
         };
         payment.refunds.push(refund.clone());
         let payment = payment.clone();
@@ -374,13 +382,14 @@ impl Ledger {
                             refund_transaction_no: refund_no,
                             refund_reference: None,
                             amount: rest,
+                            refunded_at: self.now(),
                         });
                     }
                     payment.status = TransactionStatus::Closed;
                     // Cloned under the same lock, so the IPN describes exactly this change.
                     payment.clone()
                 }
-                _ if payment.is_open() => decide(payment, TransactionStatus::Closed)?,
+                _ if payment.is_open() => decide(payment, TransactionStatus::Closed, self.now())?,
                 ref status => return Err(Refusal::NotCancellable(status.clone())),
             }
         };
@@ -472,7 +481,7 @@ impl Ledger {
             let completed = payment.status == TransactionStatus::Success && payment.vaulting;
             let opened = payment.is_open();
             let mut current = if opened {
-                decide(payment, TransactionStatus::Success)?
+                decide(payment, TransactionStatus::Success, self.now())?
             } else if completed {
                 payment.clone()
             } else {

@@ -51,6 +51,9 @@ pub(crate) enum Refusal {
     /// Refund totals that cannot be represented: a simulator bug, never a silent zero.
     #[error("refund total overflows")]
     Overflow,
+    /// Settlement totals that cannot be represented: a simulator bug, never a wrong figure.
+    #[error("settlement totals overflow")]
+    SettlementOverflow,
     /// No mixed QR code record of the caller's has that number or reference.
     #[error("mixed QR code record does not exist")]
     NoMixedRecord,

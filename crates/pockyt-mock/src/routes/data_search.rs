@@ -2,9 +2,12 @@
 //! (the ledger's rules: its own currencies, at most what is left, a `refundReference` used once);
 //! `cancel` and the older `reverse` close an open payment or refund a paid one in full and close
 //! it; `tran-query` finds one transaction by number or reference, with its refunds; the
-//! transaction list covers a date range (the start not after the end); settlement and
-//! withdrawal lists answer empty, in the shape the gateway answers; `data-status` says whether a
-//! day is settled.
+//! transaction list covers the payments created in a date range of the gateway's days (the start
+//! not after the end), each with its `paymentTime` once paid and what was refunded of it; the
+//! settlement list answers the ledger's settlement items of the days in the range (the
+//! simulator's terms: a configurable number of days after payment, less a fee); the withdrawal
+//! list answers empty, in the shape the gateway answers; `data-status` says whether a day's
+//! payments are settled.
 
 use super::prelude::*;
 
@@ -89,9 +92,18 @@ fn trans_list(c: &Ctx<'_>, r: TransListRequest) -> Result<Payload, GatewayError>
     Ok(payload)
 }
 
-fn settle_list(_: &Ctx<'_>, r: SettleListRequest) -> Result<Payload, GatewayError> {
+fn settle_list(c: &Ctx<'_>, r: SettleListRequest) -> Result<Payload, GatewayError> {
     date_range(r.start_date.as_str(), r.end_date.as_str())?;
-    Ok(empty_list("settlements"))
+    let list: Vec<Value> = c
+        .ledger()
+        .settlements(c.merchant, r.start_date.as_str(), r.end_date.as_str())?
+        .iter()
+        .map(|item| Value::Object(settlement_payload(item)))
+        .collect();
+    let mut payload = Payload::new();
+    payload.insert("size".into(), json!(list.len()));
+    payload.insert("settlements".into(), Value::Array(list));
+    Ok(payload)
 }
 
 fn withdrawal_list(_: &Ctx<'_>, r: WithdrawalListRequest) -> Result<Payload, GatewayError> {
@@ -99,9 +111,14 @@ fn withdrawal_list(_: &Ctx<'_>, r: WithdrawalListRequest) -> Result<Payload, Gat
     Ok(empty_list("withdrawals"))
 }
 
-fn data_status(_: &Ctx<'_>, r: DataStatusRequest) -> Result<Payload, GatewayError> {
+fn data_status(c: &Ctx<'_>, r: DataStatusRequest) -> Result<Payload, GatewayError> {
+    let status = if c.ledger().is_settled(r.payment_date.as_str()) {
+        "settled"
+    } else {
+        "unsettled"
+    };
     Ok(fields([
         ("paymentDate", r.payment_date.to_string()),
-        ("status", "unsettled".to_owned()),
+        ("status", status.to_owned()),
     ]))
 }

@@ -74,7 +74,7 @@ impl From<Refusal> for GatewayError {
             | Refusal::InsufficientBalance
             | Refusal::StillOpen(_) => RetCode::StatusError,
             Refusal::CurrencyDiffers(_) => RetCode::InconsistentParameters,
-            Refusal::Overflow => RetCode::SystemError,
+            Refusal::Overflow | Refusal::SettlementOverflow => RetCode::SystemError,
             Refusal::Taken { .. }
             | Refusal::ExceedsRefundable { .. }
             | Refusal::BadAmount(_)

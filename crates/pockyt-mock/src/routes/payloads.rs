@@ -1,6 +1,6 @@
 //! The shapes the gateway answers with: the creation answer (and a hosted checkout's), the
 //! in-store transaction, the cancel and the query answer, with refunds listed and amounts at the
-//! currency's precision; a mixed QR code record; a customer's profile.
+//! currency's precision; a mixed QR code record; a settlement item; a customer's profile.
 
 use std::collections::HashMap;
 
@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::gateway::{Ctx, Payload};
 use crate::clock::{gateway_time, readable};
+use crate::ledger::SettlementItem;
 use crate::state::Payment;
 
 pub(super) fn fields<const N: usize>(pairs: [(&str, String); N]) -> Payload {
@@ -46,6 +47,8 @@ pub(super) fn transaction_payload(payment: &Payment) -> Payload {
     if let Some(status) = payload.remove("status") {
         payload.insert("transactionStatus".into(), status);
     }
+    // Every field, as the docs' example: an in-store order may have been made without one.
+    payload.entry("reference").or_insert(Value::Null);
     payload.insert("storeNo".into(), json!(payment.store_no));
     payload.insert("storeAdminNo".into(), json!(payment.store_admin_no));
     payload.insert("transactionType".into(), json!("payment"));
@@ -128,6 +131,22 @@ pub(super) fn mixed_payload(ctx: &Ctx<'_>, payment: &Payment) -> Payload {
         payload.insert("vendor".into(), json!(payment.vendor.as_str()));
     }
     payload
+}
+
+/// A `settle-list` item, every field a string as the gateway sends them. Pockyt documents no
+/// item's fields: `date`, `amount` (net) and `currency` are the names the client's `Settlement`
+/// reads, the others the simulator's.
+pub(super) fn settlement_payload(item: &SettlementItem) -> Payload {
+    fields([
+        ("date", item.date.clone()),
+        ("currency", item.currency.to_string()),
+        ("amount", item.net.to_string()),
+        ("grossAmount", item.gross.to_string()),
+        ("fee", item.fee.to_string()),
+        ("refundAmount", item.refunds.to_string()),
+        ("transactionCount", item.count.to_string()),
+        ("paymentDate", item.payment_date.clone()),
+    ])
 }
 
 /// A customer's (or payee's) profile, every field a string.

@@ -258,7 +258,7 @@ fn payout_payload(payout: &Payout) -> Payload {
         ("accountToken", payout.account_token.clone()),
         ("amount", payout.amount.to_string()),
         ("currency", payout.currency.to_string()),
-        ("createdTime", "2024-01-01T00:00:00Z".to_owned()),
+        ("createdTime", crate::clock::iso_utc(payout.created_at)),
     ]);
     payload.insert("status".into(), json!("success"));
     payload

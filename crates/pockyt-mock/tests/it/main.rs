@@ -9,6 +9,7 @@ mod money;
 mod notices;
 #[rustfmt::skip]
 mod source_requests;
+mod settlements;
 mod sources;
 mod support;
 mod workbench;

@@ -1,0 +1,260 @@
+//! Settlements: what the gateway pays a store for its payments, day by day, in each settle
+//! currency. The terms are the simulator's (Pockyt documents neither its settlement delay, its
+//! fees nor the fields of a `settle-list` item), so a reconciliation can be tested locally:
+//! - a payment paid on the gateway's day P (UTC+8) settles on day P + `after_days`, less its fee,
+//!   `fee_basis_points` of its amount rounded half up to the settle currency's minor unit;
+//! - a refund made on day R is deducted on day R + `after_days`; the fee is not given back;
+//! - a day's item exists once the simulated today has reached it, and only if it has something.
+//!
+//! Nothing is stored: the items are read from the payments and refunds as they are, so they can
+//! never disagree with `trans-list`. The simulator converts nothing: an amount settles at face
+//! value, at the settle currency's precision; a payment whose settle currency has no known
+//! precision is not settled.
+
+use std::collections::BTreeMap;
+
+use pockyt_types::{Amount, Currency, SettleCurrency, currency_decimals};
+
+use super::books::Ledger;
+use super::refusal::Refusal;
+use crate::clock::{day_text, gateway_day};
+use crate::config::Merchant;
+
+/// One settlement: a day's payments and refunds in one settle currency.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SettlementItem {
+    /// The settlement day, `YYYYMMDD`.
+    pub(crate) date: String,
+    /// The day whose payments it settles, `YYYYMMDD`.
+    pub(crate) payment_date: String,
+    pub(crate) currency: SettleCurrency,
+    /// The payments settled, before fees and refunds.
+    pub(crate) gross: Amount,
+    pub(crate) fee: Amount,
+    /// The refunds deducted.
+    pub(crate) refunds: Amount,
+    /// What is paid out: gross − fee − refunds (negative when refunds outweigh the payments).
+    pub(crate) net: Amount,
+    /// How many payments `gross` counts.
+    pub(crate) count: u64,
+}
+
+/// One (day, currency)'s running sums, in the currency's minor units.
+#[derive(Default)]
+struct Tally {
+    gross: i128,
+    fee: i128,
+    refunds: i128,
+    count: u64,
+}
+
+impl Tally {
+    fn payment(&mut self, gross: i128, fee: i128) -> Result<(), Refusal> {
+        self.gross = self
+            .gross
+            .checked_add(gross)
+            .ok_or(Refusal::SettlementOverflow)?;
+        self.fee = self
+            .fee
+            .checked_add(fee)
+            .ok_or(Refusal::SettlementOverflow)?;
+        self.count = self.count.saturating_add(1);
+        Ok(())
+    }
+
+    fn refund(&mut self, amount: i128) -> Result<(), Refusal> {
+        self.refunds = self
+            .refunds
+            .checked_add(amount)
+            .ok_or(Refusal::SettlementOverflow)?;
+        Ok(())
+    }
+}
+
+/// The tallies of the settlements that have come, by (settlement day, settle currency's code):
+/// a `SettleCurrency` has no order of its own.
+struct Tallies {
+    by_day: BTreeMap<(i64, String), (SettleCurrency, Tally)>,
+    after_days: i64,
+    today: i64,
+}
+
+impl Tallies {
+    /// The tally that settles what happened on `day` in `currency`, if its day has come.
+    fn due(&mut self, day: i64, currency: &SettleCurrency) -> Option<&mut Tally> {
+        let settles = day.saturating_add(self.after_days);
+        if settles > self.today {
+            return None;
+        }
+        let (_, tally) = self
+            .by_day
+            .entry((settles, currency.as_str().to_owned()))
+            .or_insert_with(|| (currency.clone(), Tally::default()));
+        Some(tally)
+    }
+}
+
+impl Ledger {
+    /// `owner`'s settlement items whose day is from `start` to `end` (`YYYYMMDD`, both included)
+    /// and not after the simulated today, by day, then currency.
+    pub(crate) fn settlements(
+        &self,
+        owner: &Merchant,
+        start: &str,
+        end: &str,
+    ) -> Result<Vec<SettlementItem>, Refusal> {
+        let terms = self.settlement;
+        let after = i64::from(terms.after_days);
+        let mut tallies = Tallies {
+            by_day: BTreeMap::new(),
+            after_days: after,
+            today: gateway_day(self.now()),
+        };
+        let records = self.lock();
+        for payment in records
+            .payments
+            .values()
+            .filter(|p| owner.owns(&p.merchant_no, &p.store_no))
+        {
+            let currency = &payment.settle_currency;
+            let Some(decimals) = settle_decimals(currency) else {
+                continue;
+            };
+            if let Some(paid_at) = payment.paid_at
+                && let Some(tally) = tallies.due(gateway_day(paid_at), currency)
+            {
+                let gross =
+                    minor_half_up(&payment.amount, decimals).ok_or(Refusal::SettlementOverflow)?;
+                tally.payment(gross, fee_minor(gross, terms.fee_basis_points))?;
+            }
+            for refund in &payment.refunds {
+                if let Some(tally) = tallies.due(gateway_day(refund.refunded_at), currency) {
+                    let amount = minor_half_up(&refund.amount, decimals)
+                        .ok_or(Refusal::SettlementOverflow)?;
+                    tally.refund(amount)?;
+                }
+            }
+        }
+        drop(records);
+        let mut items = Vec::new();
+        for ((day, _), (currency, tally)) in tallies.by_day {
+            let date = day_text(day);
+            if date.as_str() < start || end < date.as_str() {
+                continue;
+            }
+            let as_currency = Currency::from(currency.as_str());
+            let money = |minor: i128| {
+                i64::try_from(minor)
+                    .ok()
+                    .and_then(|units| Amount::from_minor(units, &as_currency).ok())
+                    .ok_or(Refusal::SettlementOverflow)
+            };
+            let net = tally
+                .gross
+                .checked_sub(tally.fee)
+                .and_then(|rest| rest.checked_sub(tally.refunds))
+                .ok_or(Refusal::SettlementOverflow)?;
+            items.push(SettlementItem {
+                date,
+                payment_date: day_text(day - after),
+                gross: money(tally.gross)?,
+                fee: money(tally.fee)?,
+                refunds: money(tally.refunds)?,
+                net: money(net)?,
+                count: tally.count,
+                currency,
+            });
+        }
+        Ok(items)
+    }
+
+    /// Whether the payments of `payment_date` (`YYYYMMDD`) are settled: their settlement day has
+    /// come on the simulated today.
+    pub(crate) fn is_settled(&self, payment_date: &str) -> bool {
+        let last_settled = gateway_day(self.now()) - i64::from(self.settlement.after_days);
+        payment_date <= day_text(last_settled).as_str()
+    }
+}
+
+/// The minor-unit digits of a settle currency, if known.
+fn settle_decimals(currency: &SettleCurrency) -> Option<u8> {
+    currency_decimals(&Currency::from(currency.as_str()))
+}
+
+/// `amount` in units of 10^-`decimals`, rounded half up (away from zero) when it has more digits:
+/// a payment's amount is at its own currency's precision, which may be finer than its settle
+/// currency's. `None` only for a text that is not a decimal, which an [`Amount`] never holds.
+fn minor_half_up(amount: &Amount, decimals: u8) -> Option<i128> {
+    let text = amount.as_str();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let keep = usize::from(decimals);
+    let kept = fraction.chars().chain(std::iter::repeat('0')).take(keep);
+    let mut units: i128 = 0;
+    for digit in whole.chars().chain(kept) {
+        units = units
+            .checked_mul(10)?
+            .checked_add(i128::from(digit.to_digit(10)?))?;
+    }
+    // Half up looks at the first digit dropped only: 0.125 is 0.13 and 0.1249 is 0.12.
+    let first_dropped = fraction
+        .chars()
+        .nth(keep)
+        .map_or(Some(0), |d| d.to_digit(10))?;
+    if first_dropped >= 5 {
+        units = units.checked_add(1)?;
+    }
+    Some(if negative { -units } else { units })
+}
+
+/// The fee on `gross` minor units at `basis_points`, rounded half up to a minor unit.
+fn fee_minor(gross: i128, basis_points: u32) -> i128 {
+    // Integer arithmetic all the way: 10,000 basis points make the whole.
+    (gross * i128::from(basis_points) + 5_000).div_euclid(10_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(text: &str) -> Amount {
+        Amount::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn the_fee_is_rounded_half_up_to_the_minor_unit() {
+        // 100.00 at 2.90 %: exactly 2.90.
+        assert_eq!(fee_minor(10_000, 290), 290);
+        // 0.50 at 5 %: 2.5 cents, up to 3 (banker's rounding would give 2).
+        assert_eq!(fee_minor(50, 500), 3);
+        // 1.25 at 2 %: 2.5 cents, up to 3.
+        assert_eq!(fee_minor(125, 200), 3);
+        // 0.15 at 2.90 %: 0.435 cents, down to 0; 0.17: 0.493, down; 0.18: 0.522, up.
+        assert_eq!(fee_minor(15, 290), 0);
+        assert_eq!(fee_minor(17, 290), 0);
+        assert_eq!(fee_minor(18, 290), 1);
+        // 12.34 at 2.90 %: 35.786 cents, up to 36; 99.99: 289.971, up to 290.
+        assert_eq!(fee_minor(1_234, 290), 36);
+        assert_eq!(fee_minor(9_999, 290), 290);
+        // 100 JPY at 2.90 %: 2.9 yen, up to 3.
+        assert_eq!(fee_minor(100, 290), 3);
+        assert_eq!(fee_minor(10_000, 0), 0);
+    }
+
+    #[test]
+    fn amounts_are_counted_in_minor_units_rounding_half_up() {
+        assert_eq!(minor_half_up(&amount("12.50"), 2), Some(1_250));
+        assert_eq!(minor_half_up(&amount("12.5"), 2), Some(1_250));
+        assert_eq!(minor_half_up(&amount("100"), 2), Some(10_000));
+        assert_eq!(minor_half_up(&amount("100"), 0), Some(100));
+        // A USD amount settled in KRW (no minor unit).
+        assert_eq!(minor_half_up(&amount("12.50"), 0), Some(13));
+        assert_eq!(minor_half_up(&amount("12.49"), 0), Some(12));
+        assert_eq!(minor_half_up(&amount("0.125"), 2), Some(13));
+        assert_eq!(minor_half_up(&amount("0.1249"), 2), Some(12));
+        assert_eq!(minor_half_up(&amount("-0.125"), 2), Some(-13));
+    }
+}
