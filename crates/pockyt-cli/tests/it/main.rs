@@ -3,3 +3,4 @@
 mod cli;
 mod conformance;
 mod ipn_send;
+mod reconcile;
