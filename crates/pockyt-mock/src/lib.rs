@@ -441,4 +441,9 @@ pub mod guide {
     /// simulator, and how saved cards recur.
     #[doc = include_str!("../guide/recurring.md")]
     pub mod recurring {}
+
+    /// A nightly reconciliation across the gateway's midnight: `pockyt::Client::reconcile` against
+    /// the simulator, its clock set and moved, its settlements with fees.
+    #[doc = include_str!("../guide/reconciliation.md")]
+    pub mod reconciliation {}
 }

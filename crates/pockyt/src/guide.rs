@@ -13,7 +13,9 @@
 //! the local gateway simulator is `pockyt-mock`'s
 //! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/>), as is recurring payments step by
 //! step, run against the simulator
-//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/recurring/>).
+//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/recurring/>), and a nightly
+//! reconciliation across the gateway's midnight
+//! (<https://docs.rs/pockyt-mock/latest/pockyt_mock/guide/reconciliation/>).
 
 #[doc = include_str!("../guide/errors-and-retries.md")]
 pub mod errors_and_retries {}
