@@ -126,31 +126,23 @@ pub(super) fn write_compact(day: Date) -> [u8; 8] {
 
 /// `yyyy-MM-ddTHH:mm:ssZ` of an instant in UTC, if its year is 1 to 9999 there.
 pub(super) fn write_utc(instant: OffsetDateTime) -> Option<String> {
-    let utc = instant.checked_to_offset(UtcOffset::UTC)?;
-    let (day, at) = (utc.date(), utc.time());
-    if !(1..=9999).contains(&day.year()) {
-        return None;
-    }
-    Some(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        day.year(),
-        u8::from(day.month()),
-        day.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    ))
+    write(instant, UtcOffset::UTC, 'T', "Z")
 }
 
 /// `yyyy-MM-dd HH:mm:ss` of an instant on the gateway's clock, if its year is 1 to 9999 there.
 pub(super) fn write_gateway(instant: OffsetDateTime) -> Option<String> {
-    let local = instant.checked_to_offset(GATEWAY_OFFSET)?;
+    write(instant, GATEWAY_OFFSET, ' ', "")
+}
+
+/// `instant` on the clock `offset` as `yyyy-MM-dd{between}HH:mm:ss{zone}`.
+fn write(instant: OffsetDateTime, offset: UtcOffset, between: char, zone: &str) -> Option<String> {
+    let local = instant.checked_to_offset(offset)?;
     let (day, at) = (local.date(), local.time());
     if !(1..=9999).contains(&day.year()) {
         return None;
     }
     Some(format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}{zone}",
         day.year(),
         u8::from(day.month()),
         day.day(),
