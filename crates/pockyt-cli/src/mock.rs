@@ -219,7 +219,7 @@ pub(crate) struct StartTime {
 }
 
 impl StartTime {
-    /// `YYYY-MM-DDTHH:MM:SSZ`, RFC 3339 in UTC to the second, from 1970 on; anything else (an
+    /// `YYYY-MM-DDTHH:MM:SSZ`, RFC 3339 in UTC to the second, from 1970 to 9998; anything else (an
     /// offset, a fraction, a lowercase `t`) is refused, so a typo cannot start the clock hours
     /// off.
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
@@ -230,57 +230,26 @@ impl StartTime {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` as an instant.
+/// `YYYY-MM-DDTHH:MM:SSZ` as an instant, read by the SDK's own `UtcTimestamp` (one calendar for
+/// the whole house). From 1970 (a `SystemTime` before the epoch is awkward for no gain) to 9998,
+/// so the gateway's UTC+8 day still has a four-digit year.
 fn parse_utc(text: &str) -> Result<SystemTime, String> {
     // clap names the value refused; this says what it wanted.
     let wanted = || {
-        "expected a real RFC 3339 UTC time from 1970 on, such as 2026-12-06T15:59:00Z".to_owned()
+        "expected a real RFC 3339 UTC time from 1970 to 9998, such as 2026-12-06T15:59:00Z"
+            .to_owned()
     };
-    let bytes = text.as_bytes();
-    let shape = bytes.len() == 20
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            4 | 7 => *b == b'-',
-            10 => *b == b'T',
-            13 | 16 => *b == b':',
-            19 => *b == b'Z',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape {
+    if !text.ends_with('Z') {
         return Err(wanted());
     }
-    let number = |range: std::ops::Range<usize>| {
-        text.get(range)
-            .and_then(|digits| digits.parse::<u64>().ok())
-            .ok_or_else(wanted)
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(wanted()),
-    };
-    if year < 1970 || !(1..=month_days).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+    let instant = pockyt::types::UtcTimestamp::parse(text)
+        .map_err(|_| wanted())?
+        .instant();
+    if instant.year() > 9998 {
         return Err(wanted());
     }
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    let seconds = u64::try_from(instant.unix_timestamp()).map_err(|_| wanted())?;
     Ok(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
-}
-
-/// Days from 1970-01-01 to a date from 1970 on (Howard Hinnant's algorithm); unsigned, so an
-/// earlier date is refused before it gets here.
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let yoe = year - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The KIND part of a `--fault` spec, as given.
@@ -320,6 +289,7 @@ mod tests {
         assert_eq!(at("1970-01-01T00:00:00Z"), Ok(0));
         assert_eq!(at("2024-02-29T23:59:59Z"), Ok(1_709_251_199));
         assert_eq!(at("2024-03-01T00:00:00Z"), Ok(1_709_251_200));
+        assert_eq!(at("9998-12-31T23:59:59Z"), Ok(253_370_764_799));
         for bad in [
             "2026-12-06T15:59:00+08:00",
             "2026-12-06T15:59:00.5Z",
@@ -334,6 +304,8 @@ mod tests {
             "2026-12-06T23:60:00Z",
             "2026-12-06T23:59:60Z",
             "1969-12-31T23:59:59Z",
+            "9999-01-01T00:00:00Z",
+            "2026-12-06T15:59:00+00:00",
             "２026-12-06T15:59:00Z",
             "",
             "tomorrow",

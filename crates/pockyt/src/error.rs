@@ -333,18 +333,15 @@ fn retry_hint(retry_after: Option<Duration>) -> String {
 /// the words of a quoted value, which are the merchant's (a reference `do-not-ship-1` denies
 /// nothing).
 fn says_reused(ret_msg: &str) -> bool {
-    let mut quoted = false;
-    let message: String = ret_msg
-        .to_lowercase()
-        .chars()
-        .filter(|&c| {
-            if c == '`' || c == '"' {
-                quoted = !quoted;
-                return false;
-            }
-            !quoted
-        })
-        .collect();
+    // From the first to the last mark is one value, whatever marks it holds itself (a reference
+    // may contain quotes and backticks).
+    let unquote = |text: String, mark: char| match (text.find(mark), text.rfind(mark)) {
+        (Some(first), Some(last)) if first < last => {
+            format!("{} {}", &text[..first], &text[last + mark.len_utf8()..])
+        }
+        _ => text,
+    };
+    let message = unquote(unquote(ret_msg.to_lowercase(), '`'), '"');
     let words: Vec<&str> = message
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
@@ -513,6 +510,9 @@ mod tests {
             // A value's own words are not read.
             "reference `do-not-ship-1` has already been used",
             "refundReference \"no such refund\" has already been used",
+            // A value holding the marks themselves is still one value.
+            "reference `a\"b` has already been used",
+            "reference `do-`not`-ship` has already been used",
             // Other ways of saying it, as a gateway might.
             "Duplicate reference",
             "duplicated refund reference: rf-1",

@@ -85,10 +85,14 @@ impl Columns {
         let at = GatewayTime::new(need(3)?)
             .to_utc()
             .map_err(|e| format!("line {line}: {e}"))?;
-        let mut record =
-            LedgerRecord::new(need(0)?, amount(1, need(1)?)?, Currency::from(need(2)?), at);
+        let mut record = LedgerRecord::new(
+            need(0)?,
+            amount(1, need(1)?)?,
+            currency(line, need(2)?)?,
+            at,
+        );
         if let Some(status) = get(4) {
-            record = record.status(TransactionStatus::from(status));
+            record = record.status(status_of(line, status)?);
         }
         if let Some(refunded) = get(5) {
             record = record.refunded(amount(5, refunded)?);
@@ -97,6 +101,33 @@ impl Columns {
             record = record.transaction_no(number);
         }
         Ok(record)
+    }
+}
+
+/// An ISO 4217 code, in either case: `usd` is `USD` (a code the gateway may add later is kept).
+fn currency(line: usize, text: &str) -> Result<Currency, String> {
+    if text.len() != 3 || !text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(format!(
+            "line {line}: `{text}` is not a currency code (three letters, such as USD)"
+        ));
+    }
+    Ok(Currency::from(text.to_ascii_uppercase().as_str()))
+}
+
+/// One of the gateway's statuses, in either case; another word would differ on every row.
+fn status_of(line: usize, text: &str) -> Result<TransactionStatus, String> {
+    match TransactionStatus::from(text.to_ascii_lowercase().as_str()) {
+        TransactionStatus::Unknown(_) => {
+            let known: Vec<&str> = TransactionStatus::KNOWN
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            Err(format!(
+                "line {line}: `{text}` is not a status the gateway uses ({})",
+                known.join(", ")
+            ))
+        }
+        status => Ok(status),
     }
 }
 
@@ -134,7 +165,13 @@ fn rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
                     chars.next();
                     field.push('"');
                 }
-                ('"', true) => quoted = false,
+                ('"', true) => {
+                    quoted = false;
+                    // After a closing quote only a separator or the line's end may follow.
+                    if !matches!(chars.peek(), None | Some(',' | '\n' | '\r')) {
+                        return Err(format!("line {line}: text after a closing quote"));
+                    }
+                }
                 ('"', false) if field.is_empty() && !opened => {
                     quoted = true;
                     opened = true;
@@ -174,7 +211,7 @@ mod tests {
     #[test]
     fn a_ledger_reads_with_quotes_crlf_any_column_order_and_blank_lines() {
         let text = "\u{feff}time,Reference,amount,currency,refunded,status\r\n\
-                    2026-12-07 00:00:10,\"order, \"\"1\"\"\",10.00,USD,,success\r\n\
+                    2026-12-07 00:00:10,\"order, \"\"1\"\"\",10.00,usd,,Success\r\n\
                     \r\n\
                     2026-12-07T01:00:00Z,order-2,25.00,USD,5.00,\n";
         let records = parse(text).unwrap();
@@ -220,6 +257,18 @@ mod tests {
             (
                 "x\"y,1.00,USD,2026-12-07 00:00:00\n",
                 "line 2: a quote inside an unquoted field",
+            ),
+            (
+                "\"ab\"c,1.00,USD,2026-12-07 00:00:00\n",
+                "line 2: text after a closing quote",
+            ),
+            (
+                "x,1.00,US,2026-12-07 00:00:00\n",
+                "line 2: `US` is not a currency code",
+            ),
+            (
+                "reference,amount,currency,time,status\nx,1.00,USD,2026-12-07 00:00:00,paid\n",
+                "line 2: `paid` is not a status",
             ),
         ];
         for (body, expected) in cases {

@@ -7,9 +7,9 @@
 //! - a day's item exists once the simulated today has reached it, and only if it has something.
 //!
 //! Nothing is stored: the items are read from the payments and refunds as they are, so they can
-//! never disagree with `trans-list`. The simulator converts nothing: an amount settles at face
-//! value, at the settle currency's precision; a payment whose settle currency has no known
-//! precision is not settled.
+//! never disagree with `trans-list`. The simulator converts nothing: a payment settles only when
+//! its currency is its settle currency, at that currency's precision; a payment in another
+//! currency, or whose settle currency has no known precision, is not settled.
 
 use std::collections::BTreeMap;
 
@@ -117,6 +117,11 @@ impl Ledger {
             .filter(|p| owner.owns(&p.merchant_no, &p.store_no))
         {
             let currency = &payment.settle_currency;
+            // Converting nothing, the simulator settles a payment only in its own currency: a
+            // face-value sum of yen into dollars would be a figure no gateway pays.
+            if payment.currency.as_str() != currency.as_str() {
+                continue;
+            }
             let Some(decimals) = settle_decimals(currency) else {
                 continue;
             };

@@ -137,6 +137,11 @@ impl GatewayDate {
 
     /// The day `days` after this one (before it, for a negative count).
     pub fn add_days(self, days: i64) -> Result<Self, TimeError> {
+        // The calendar spans fewer days than this; a longer move would overflow the duration.
+        const SPAN: i64 = 3_652_059;
+        if !(-SPAN..=SPAN).contains(&days) {
+            return Err(TimeError::OutOfRange);
+        }
         self.day
             .checked_add(Duration::days(days))
             .ok_or(TimeError::OutOfRange)

@@ -8,7 +8,8 @@ use super::error::{TimeError, shown};
 use super::{GatewayDate, parse};
 
 /// A time the gateway sent (`createTime`, `paymentTime`, a customer's `createdTime`, the
-/// notification's `time`), kept exactly as received and read as an instant on demand.
+/// notification's `time`), kept as received (a string exactly; another JSON value as its text)
+/// and read as an instant on demand.
 ///
 /// Decoding never fails on the text: the gateway has used three forms (see [the module
 /// docs](crate::clock)), and a payment whose answer carries a fourth must still decode, since
@@ -122,8 +123,9 @@ impl serde::Serialize for GatewayTime {
     }
 }
 
-/// Reads a string, or a number's text (some answers write times as numbers); `null` is an
-/// absent time through `Option<GatewayTime>`.
+/// Reads a string, or the text of a number or a boolean (a time the gateway writes in a JSON type
+/// of its own must not fail the whole answer; such a time re-serialises as a string, and
+/// `to_utc` says it is not a time); `null` is an absent time through `Option<GatewayTime>`.
 impl<'de> serde::Deserialize<'de> for GatewayTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Text;
@@ -142,6 +144,12 @@ impl<'de> serde::Deserialize<'de> for GatewayTime {
                 Ok(GatewayTime::new(v.to_string()))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(GatewayTime::new(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(GatewayTime::new(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
                 Ok(GatewayTime::new(v.to_string()))
             }
         }

@@ -87,6 +87,10 @@ fn dates_are_refused_outside_the_calendar_and_the_four_digit_years() {
         GatewayDate::parse("20240101").and_then(|d| d.add_days(-1)),
         GatewayDate::parse("20231231")
     );
+    for far in [i64::MAX, i64::MIN, 3_652_060, -3_652_060] {
+        let moved = GatewayDate::parse("20240101").and_then(|d| d.add_days(far));
+        assert_eq!(moved, Err(TimeError::OutOfRange), "{far}");
+    }
 }
 
 #[test]
@@ -116,6 +120,7 @@ fn a_request_timestamp_keeps_its_text() {
         "2024-05-01T12:00:00.5Z",
         "2024-05-01 12:00:00Z",
         "2024-05-01T12:00:00",
+        "2024-05-01t12:00:00Z",
     ] {
         assert!(UtcTimestamp::parse(text).is_err(), "{text}");
     }
@@ -194,4 +199,14 @@ fn the_calendar_knows_every_months_length_and_each_separator() {
     ] {
         assert!(UtcTimestamp::parse(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_time_in_another_json_type_decodes_and_says_it_is_not_a_time() {
+    for json in ["1.7e9", "true", "1700000000"] {
+        let time: GatewayTime = serde_json::from_str(json).unwrap();
+        assert!(time.to_utc().is_err(), "{json}");
+    }
+    let absent: Option<GatewayTime> = serde_json::from_str("null").unwrap();
+    assert!(absent.is_none());
 }

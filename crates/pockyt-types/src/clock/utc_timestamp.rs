@@ -50,7 +50,9 @@ impl UtcTimestamp {
     /// Reads `yyyy-MM-ddTHH:mm:ssZ` (or the same with `+00:00`), keeping the text.
     pub fn parse(text: &str) -> Result<Self, TimeError> {
         let refused = || TimeError::NotATimestamp { text: shown(text) };
-        let utc = text.ends_with('Z') || text.ends_with("+00:00");
+        // The documented form exactly: an upper-case `T`, and `Z` (or `+00:00`, see above).
+        let utc =
+            (text.ends_with('Z') || text.ends_with("+00:00")) && text.get(10..11) == Some("T");
         // Whole seconds only: the form the API documents.
         if !utc || text.len() != if text.ends_with('Z') { 20 } else { 25 } {
             return Err(refused());

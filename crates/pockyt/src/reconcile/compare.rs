@@ -2,26 +2,34 @@
 
 use std::collections::HashMap;
 
-use pockyt_types::{Amount, Transaction, TransactionType};
+use pockyt_types::time::OffsetDateTime;
+use pockyt_types::{Amount, TimeError, Transaction, TransactionStatus, TransactionType};
 
 use super::{Difference, LedgerRecord, Window};
 
 /// Compares the gateway's `transactions` (as trans-list returns them, margins included) with your
 /// `records`, in both directions, for the days of `window`.
 ///
-/// - A gateway payment is in the window when its `paymentTime` (or, unpaid, its `createTime`)
-///   is; one in the window that no record matches is [`Difference::MissingInLedger`].
+/// - A gateway payment is in the window when its `paymentTime` (or, unpaid or unreadable, its
+///   `createTime`) is. One in the window that no record matches is
+///   [`Difference::MissingInLedger`], unless no money moved: a payment left `init`, `dealing`,
+///   `pending`, `failed`, `fail` or `closed` with no row of yours is an abandoned checkout, not a
+///   difference.
 /// - A record is in the window when its `at` is; one in the window that no gateway payment
 ///   matches is [`Difference::MissingAtGateway`].
 /// - A pair is matched by `reference` (or, for a gateway record without one, by the record's
 ///   `transaction_no`) wherever in the asked-for days the gateway filed it, and compared when
 ///   either side is in the window: amount, currency, status (if your record has one) and refund
 ///   total.
-/// - Refund and void records (`transactionType` other than `payment`, or an
-///   `originalTransactionNo`) are not payments: they add to their payment's refund total when
-///   the payment carries no `refundAmount` of its own.
+/// - The gateway's refund total is the payment's `refundAmount`. When the payment carries none,
+///   it is the sum of the successful refund records (`transactionType` `refund`, or another
+///   record naming it by `originalTransactionNo`) in the asked-for days: a refund made after
+///   them is not seen. Voids are not refunds, and change no total.
+/// - A gateway payment whose time cannot be read, and that no record matches, is
+///   [`Difference::TimeUnreadable`] (whether it is in the window is unknown).
 ///
-/// The differences come in the gateway's order, then your records' order.
+/// The differences come in this order: references your books hold twice, then the gateway's
+/// records in its order, then your records in theirs.
 pub fn compare(
     window: &Window,
     transactions: &[Transaction],
@@ -33,23 +41,7 @@ pub fn compare(
     let by_number = first_by(records, |r| r.transaction_no.as_deref());
     let mut matched = vec![false; records.len()];
     for payment in payments {
-        let time = payment
-            .payment_time
-            .as_ref()
-            .or(payment.create_time.as_ref())
-            .map(|t| t.to_utc());
-        let in_window = match time {
-            Some(Ok(at)) => window.contains(at),
-            Some(Err(error)) => {
-                differences.push(Difference::TimeUnreadable {
-                    transaction: Box::new(payment.clone()),
-                    error,
-                });
-                continue;
-            }
-            // A record with no time at all came from the asked-for days: judge it as in them.
-            None => true,
-        };
+        let time = when(payment);
         let found = match &payment.reference {
             Some(reference) => by_reference.get(reference.as_str()),
             None => payment
@@ -57,19 +49,26 @@ pub fn compare(
                 .as_deref()
                 .and_then(|number| by_number.get(number)),
         };
-        match found.and_then(|&i| Some((i, records.get(i)?))) {
-            Some((i, record)) => {
+        match (found.and_then(|&i| Some((i, records.get(i)?))), time) {
+            (Some((i, record)), time) => {
                 if let Some(seen) = matched.get_mut(i) {
                     *seen = true;
                 }
+                let in_window = time.as_ref().is_ok_and(|at| window.contains(*at));
                 if in_window || window.contains(record.at) {
                     differences.extend(differ(payment, record, &refunds));
                 }
             }
-            None if in_window => {
-                differences.push(Difference::MissingInLedger(Box::new(payment.clone())))
+            (None, Ok(at)) if window.contains(at) && moved_money(payment) => {
+                differences.push(Difference::MissingInLedger(Box::new(payment.clone())));
             }
-            None => {}
+            (None, Err(error)) if moved_money(payment) => {
+                differences.push(Difference::TimeUnreadable {
+                    transaction: Box::new(payment.clone()),
+                    error,
+                });
+            }
+            (None, _) => {}
         }
     }
     differences.extend(
@@ -84,6 +83,35 @@ pub fn compare(
             .map(|(_, (r, _))| Difference::MissingAtGateway(Box::new(r.clone()))),
     );
     differences
+}
+
+/// When a gateway payment happened: its `paymentTime`, else (unpaid, or a payment time that
+/// cannot be read) its `createTime`; the error of the time it carries when none can be read.
+fn when(payment: &Transaction) -> Result<OffsetDateTime, TimeError> {
+    let paid = payment.payment_time.as_ref().map(|t| t.to_utc());
+    let created = payment.create_time.as_ref().map(|t| t.to_utc());
+    match (paid, created) {
+        (Some(Ok(at)), _) | (_, Some(Ok(at))) => Ok(at),
+        (Some(Err(error)), _) | (None, Some(Err(error))) => Err(error),
+        (None, None) => Err(TimeError::NotATime {
+            text: String::new(),
+        }),
+    }
+}
+
+/// Whether money may have moved: a payment that is not known to have stayed unpaid.
+fn moved_money(payment: &Transaction) -> bool {
+    !matches!(
+        payment.transaction_status,
+        Some(
+            TransactionStatus::Init
+                | TransactionStatus::Dealing
+                | TransactionStatus::Pending
+                | TransactionStatus::Failed
+                | TransactionStatus::Fail
+                | TransactionStatus::Closed
+        )
+    )
 }
 
 /// The index of the first record of each key (the others are [`Difference::DuplicateInLedger`]).
@@ -124,27 +152,40 @@ fn duplicates(window: &Window, records: &[LedgerRecord]) -> Vec<Difference> {
         .collect()
 }
 
-/// The payments, and the refunds and voids summed per original transaction number.
-fn split_refunds(transactions: &[Transaction]) -> (Vec<&Transaction>, HashMap<&str, Amount>) {
+/// Per original transaction number, the sum of its successful refunds (`None`: too large to add
+/// up in 18 digits).
+type RefundSums<'a> = HashMap<&'a str, Option<Amount>>;
+
+/// The payments, and the successful refunds summed per original transaction number. Voids and
+/// refunds that did not succeed are neither payments nor refunds.
+fn split_refunds(transactions: &[Transaction]) -> (Vec<&Transaction>, RefundSums<'_>) {
     let mut payments = Vec::new();
-    let mut refunds: HashMap<&str, Amount> = HashMap::new();
+    let mut refunds: RefundSums<'_> = HashMap::new();
     for t in transactions {
-        let is_payment = matches!(t.transaction_type, None | Some(TransactionType::Payment))
+        let kind = t.transaction_type.as_ref();
+        let is_payment = matches!(kind, None | Some(TransactionType::Payment))
             && t.original_transaction_no.is_none();
-        match (&t.original_transaction_no, is_payment) {
-            (_, true) => payments.push(t),
-            (Some(original), false) => {
+        if is_payment {
+            payments.push(t);
+            continue;
+        }
+        let counts = !matches!(kind, Some(TransactionType::Void))
+            && matches!(
+                t.transaction_status,
+                None | Some(TransactionStatus::Success)
+            );
+        match (&t.original_transaction_no, counts) {
+            (Some(original), true) => {
                 let amount = t.amount.clone().unwrap_or_else(Amount::zero);
                 let total = refunds
                     .entry(original.as_str())
-                    .or_insert_with(Amount::zero);
-                // Amounts are bounded far below where a sum could overflow; keep the larger
-                // rather than lose a refund if one ever did.
-                *total = total.checked_add(&amount).unwrap_or(amount);
+                    .or_insert_with(|| Some(Amount::zero()));
+                *total = total.as_ref().and_then(|sum| sum.checked_add(&amount));
             }
+            (Some(_), false) => {}
             // A refund that names no payment cannot be placed: it is kept as a payment-like
-            // record so it is not silently dropped (it will not match a row of yours).
-            (None, false) => payments.push(t),
+            // record so it is reported rather than silently dropped.
+            (None, _) => payments.push(t),
         }
     }
     (payments, refunds)
@@ -154,7 +195,7 @@ fn split_refunds(transactions: &[Transaction]) -> (Vec<&Transaction>, HashMap<&s
 fn differ(
     payment: &Transaction,
     record: &LedgerRecord,
-    refunds: &HashMap<&str, Amount>,
+    refunds: &RefundSums<'_>,
 ) -> Vec<Difference> {
     let reference = || record.reference.clone();
     let mut found = Vec::new();
@@ -181,14 +222,15 @@ fn differ(
             gateway: payment.transaction_status.clone(),
         });
     }
-    let refunded = payment.refund_amount.clone().unwrap_or_else(|| {
-        payment
+    let refunded = match &payment.refund_amount {
+        Some(amount) => Some(amount.clone()),
+        None => payment
             .transaction_no
             .as_deref()
             .and_then(|number| refunds.get(number).cloned())
-            .unwrap_or_else(Amount::zero)
-    });
-    if refunded != record.refunded {
+            .unwrap_or_else(|| Some(Amount::zero())),
+    };
+    if refunded.as_ref() != Some(&record.refunded) {
         found.push(Difference::RefundTotalDiffers {
             reference: reference(),
             ledger: record.refunded.clone(),

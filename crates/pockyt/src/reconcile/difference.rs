@@ -49,15 +49,16 @@ pub enum Difference {
         reference: String,
         /// Your total.
         ledger: Amount,
-        /// The gateway's: its `refundAmount`, or the sum of the refund records that name the
-        /// payment.
-        gateway: Amount,
+        /// The gateway's: its `refundAmount`, or the sum of the successful refund records that
+        /// name the payment (`None`: they add up to more than 18 digits hold).
+        gateway: Option<Amount>,
     },
-    /// A gateway record whose time cannot be read, so whether it is in the window is unknown.
+    /// A gateway payment that no record of yours matches and whose time cannot be read (or that
+    /// carries none), so whether it is in the window is unknown.
     TimeUnreadable {
         /// The record.
         transaction: Box<Transaction>,
-        /// Why its time is not a time.
+        /// Why its time is not a time (the text is empty when it carries no time).
         error: TimeError,
     },
     /// Your books hold the same reference more than once.
@@ -154,10 +155,17 @@ impl fmt::Display for Difference {
                 reference,
                 ledger,
                 gateway,
-            } => write!(
-                f,
-                "refund total differs: {reference}: ledger {ledger}, gateway {gateway}"
-            ),
+            } => match gateway {
+                Some(gateway) => write!(
+                    f,
+                    "refund total differs: {reference}: ledger {ledger}, gateway {gateway}"
+                ),
+                None => write!(
+                    f,
+                    "refund total differs: {reference}: ledger {ledger}, gateway's refunds too \
+                     large to add up"
+                ),
+            },
             Difference::TimeUnreadable { transaction, error } => {
                 write!(f, "time unreadable: {}: {error}", describe(transaction))
             }

@@ -200,6 +200,95 @@ fn what_cannot_be_placed_is_reported_not_dropped() {
 }
 
 #[test]
+fn an_abandoned_checkout_is_no_difference_but_an_unreadable_paid_time_falls_back() {
+    let mut abandoned = listed("cart-9", "1", "9.00", "2026-12-07 10:00:00", "");
+    abandoned.transaction_status = Some(TransactionStatus::Closed);
+    let mut odd_paid = listed("odd-paid", "2", "5.00", "2026-12-07 10:00:00", "");
+    odd_paid.payment_time = Some(GatewayTime::new(""));
+    let window = Window::day(day("20261207"));
+    // Closed unpaid: nothing moved. A paid time that cannot be read: judged by its creation.
+    let lines = kinds(&compare(
+        &window,
+        &[abandoned.clone(), odd_paid.clone()],
+        &[],
+    ));
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("missing in the ledger: odd-paid"),
+        "{}",
+        lines[0]
+    );
+    // Books that hold the abandoned checkout as paid are told so by the status.
+    let booked = [row("cart-9", "9.00", "2026-12-07 10:00:00").status(TransactionStatus::Success)];
+    assert_eq!(
+        kinds(&compare(&window, &[abandoned], &booked)),
+        ["status differs: cart-9: ledger success, gateway closed"]
+    );
+    // A time that cannot be read at all, matched by a row of the window: compared, not doubted.
+    let mut unreadable = listed("matched", "3", "1.00", "soon", "");
+    unreadable.payment_time = None;
+    let books = [row("matched", "1.00", "2026-12-07 11:00:00")];
+    assert_eq!(compare(&window, &[unreadable], &books), vec![]);
+}
+
+#[test]
+fn only_successful_refunds_count_and_voids_are_not_refunds() {
+    let mut payment = listed(
+        "paid",
+        "10",
+        "30.00",
+        "2026-12-07 09:00:00",
+        "2026-12-07 09:00:01",
+    );
+    payment.refund_amount = None;
+    let record = |number: &str, kind: &str, status: &str| -> Transaction {
+        serde_json::from_value(serde_json::json!({
+            "transactionNo": number, "originalTransactionNo": "10", "amount": "4.00",
+            "currency": "USD", "transactionType": kind, "transactionStatus": status,
+            "createTime": "2026-12-07 12:00:00",
+        }))
+        .unwrap()
+    };
+    let gateway = [
+        payment,
+        record("11", "refund", "success"),
+        record("12", "refund", "failed"),
+        record("13", "void", "success"),
+    ];
+    let books = [row("paid", "30.00", "2026-12-07 09:00:01").refunded(usd("4.00"))];
+    assert_eq!(
+        compare(&Window::day(day("20261207")), &gateway, &books),
+        vec![]
+    );
+}
+
+#[test]
+fn refunds_too_large_to_add_are_told_not_guessed() {
+    let mut payment = listed(
+        "huge",
+        "10",
+        "1.00",
+        "2026-12-07 09:00:00",
+        "2026-12-07 09:00:01",
+    );
+    payment.refund_amount = None;
+    let refund = |number: &str| -> Transaction {
+        serde_json::from_value(serde_json::json!({
+            "transactionNo": number, "originalTransactionNo": "10",
+            "amount": "900000000000000000", "transactionType": "refund",
+            "createTime": "2026-12-07 12:00:00",
+        }))
+        .unwrap()
+    };
+    let gateway = [payment, refund("11"), refund("12")];
+    let books = [row("huge", "1.00", "2026-12-07 09:00:01")];
+    assert_eq!(
+        kinds(&compare(&Window::day(day("20261207")), &gateway, &books)),
+        ["refund total differs: huge: ledger 0, gateway's refunds too large to add up"]
+    );
+}
+
+#[test]
 fn windows_refuse_running_backwards_and_split_into_served_ranges() {
     let err = Window::days(day("20261207"), day("20261206")).unwrap_err();
     assert!(matches!(err, ReconcileError::Backwards { .. }));
