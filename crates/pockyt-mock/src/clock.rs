@@ -1,71 +1,50 @@
 //! The gateway's calendar, in UTC+8: the forms its timestamps take, and its days, which turn at
-//! 16:00 UTC. What time it is comes from [`crate::SimClock`].
+//! 16:00 UTC. What time it is comes from [`crate::SimClock`]; the calendar is the SDK's own
+//! (`pockyt_types::clock`), so the simulator and the client cannot disagree on a day.
 
 use std::time::SystemTime;
 
-/// Seconds since 1970-01-01T00:00:00 on the gateway's wall clock (UTC+8); an instant before
-/// 1970 reads as its start, as no simulated record predates it.
-fn gateway_seconds(now: SystemTime) -> u64 {
+use pockyt_types::time::OffsetDateTime;
+use pockyt_types::{GatewayDate, GatewayTime, UtcTimestamp};
+
+/// `now` as an instant of the `time` crate; before 1970 it reads as 1970 (no simulated record
+/// predates it), and past what the crate holds as the epoch too (a clock advanced that far has
+/// no meaning left).
+fn instant(now: SystemTime) -> OffsetDateTime {
     now.duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-        .saturating_add(8 * 3600)
+        .ok()
+        .and_then(|since| i64::try_from(since.as_secs()).ok())
+        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// The gateway's day of `now`: days since 1970-01-01 in UTC+8, where its midnight falls at
-/// 16:00 UTC.
-pub(crate) fn gateway_day(now: SystemTime) -> i64 {
-    i64::try_from(gateway_seconds(now) / 86_400).unwrap_or(i64::MAX)
+/// The gateway's day at `now`.
+pub(crate) fn gateway_day(now: SystemTime) -> GatewayDate {
+    GatewayDate::containing(instant(now))
 }
 
-/// The civil date (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days.saturating_add(719_468);
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// A gateway day as `YYYYMMDD`, the form of its date fields (`startDate`, `paymentDate`).
-pub(crate) fn day_text(days: i64) -> String {
-    let (year, month, day) = civil(days);
-    format!("{year:04}{month:02}{day:02}")
-}
-
-/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock.
-pub(crate) fn gateway_time(now: SystemTime) -> String {
-    let secs = gateway_seconds(now);
-    let rest = secs % 86_400;
-    format!(
-        "{}{:02}{:02}{:02}",
-        day_text(i64::try_from(secs / 86_400).unwrap_or(i64::MAX)),
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
+/// `yyyy-MM-dd HH:mm:ss` in UTC+8, the form transaction records use; the calendar's last second
+/// past its end.
+fn on_gateway_clock(now: SystemTime) -> String {
+    GatewayTime::on_gateway_clock(instant(now)).map_or_else(
+        |_| "9999-12-31 23:59:59".to_owned(),
+        |t| t.as_str().to_owned(),
     )
+}
+
+/// `YYYYMMDDHHMMSS` in UTC+8, the gateway's clock (the notification's `time`).
+pub(crate) fn gateway_time(now: SystemTime) -> String {
+    on_gateway_clock(now)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
 }
 
 /// An ISO 8601 UTC time, `2024-01-01T00:00:00Z`, as the capture webhook's `completedAt`.
 pub(crate) fn iso_utc(now: SystemTime) -> String {
-    let utc = now
-        .checked_sub(std::time::Duration::from_secs(8 * 3600))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
-    let compact = gateway_time(utc);
-    let part = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
-    format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        part(0..4),
-        part(4..6),
-        part(6..8),
-        part(8..10),
-        part(10..12),
-        part(12..14)
+    UtcTimestamp::at(instant(now)).map_or_else(
+        |_| "9999-12-31T23:59:59Z".to_owned(),
+        |stamp| stamp.as_str().to_owned(),
     )
 }
 
@@ -73,9 +52,8 @@ pub(crate) fn iso_utc(now: SystemTime) -> String {
 pub(crate) fn readable(compact: &str) -> String {
     let part = |range: std::ops::Range<usize>| compact.get(range).unwrap_or("00");
     format!(
-        "{}{}-{}-{} {}:{}:{}",
-        part(0..2),
-        part(2..4),
+        "{}-{}-{} {}:{}:{}",
+        part(0..4),
         part(4..6),
         part(6..8),
         part(8..10),
@@ -106,14 +84,13 @@ mod tests {
     fn the_gateway_day_turns_at_16_00_utc() {
         let before = SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_124_799); // 2024-01-01T15:59:59Z
         let after = before + Duration::from_secs(1);
-        assert_eq!(day_text(gateway_day(before)), "20240101");
-        assert_eq!(day_text(gateway_day(after)), "20240102");
-        assert_eq!(gateway_day(after) - gateway_day(before), 1);
-        // Across a month's and a leap year's end.
-        assert_eq!(day_text(gateway_day(before) + 31), "20240201");
-        assert_eq!(day_text(gateway_day(before) + 59), "20240229");
-        assert_eq!(day_text(gateway_day(before) + 60), "20240301");
-        assert_eq!(day_text(gateway_day(before) + 366), "20250101");
+        assert_eq!(gateway_day(before).as_str(), "20240101");
+        assert_eq!(gateway_day(after).as_str(), "20240102");
+        assert_eq!(gateway_day(before).days_until(gateway_day(after)), 1);
+        // Before the epoch reads as its day; far past the calendar, as its last.
+        assert_eq!(gateway_day(SystemTime::UNIX_EPOCH).as_str(), "19700101");
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert!(!gateway_time(far).is_empty() && !iso_utc(far).is_empty());
     }
 
     #[test]

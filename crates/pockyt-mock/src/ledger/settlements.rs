@@ -13,11 +13,11 @@
 
 use std::collections::BTreeMap;
 
-use pockyt_types::{Amount, Currency, SettleCurrency, currency_decimals};
+use pockyt_types::{Amount, Currency, GatewayDate, SettleCurrency, currency_decimals};
 
 use super::books::Ledger;
 use super::refusal::Refusal;
-use crate::clock::{day_text, gateway_day};
+use crate::clock::gateway_day;
 use crate::config::Merchant;
 
 /// One settlement: a day's payments and refunds in one settle currency.
@@ -74,15 +74,16 @@ impl Tally {
 /// The tallies of the settlements that have come, by (settlement day, settle currency's code):
 /// a `SettleCurrency` has no order of its own.
 struct Tallies {
-    by_day: BTreeMap<(i64, String), (SettleCurrency, Tally)>,
+    by_day: BTreeMap<(GatewayDate, String), (SettleCurrency, Tally)>,
     after_days: i64,
-    today: i64,
+    today: GatewayDate,
 }
 
 impl Tallies {
     /// The tally that settles what happened on `day` in `currency`, if its day has come.
-    fn due(&mut self, day: i64, currency: &SettleCurrency) -> Option<&mut Tally> {
-        let settles = day.saturating_add(self.after_days);
+    fn due(&mut self, day: GatewayDate, currency: &SettleCurrency) -> Option<&mut Tally> {
+        // A settlement day past the calendar's end never comes.
+        let settles = day.add_days(self.after_days).ok()?;
         if settles > self.today {
             return None;
         }
@@ -143,7 +144,7 @@ impl Ledger {
         drop(records);
         let mut items = Vec::new();
         for ((day, _), (currency, tally)) in tallies.by_day {
-            let date = day_text(day);
+            let date = day.to_string();
             if date.as_str() < start || end < date.as_str() {
                 continue;
             }
@@ -161,7 +162,7 @@ impl Ledger {
                 .ok_or(Refusal::SettlementOverflow)?;
             items.push(SettlementItem {
                 date,
-                payment_date: day_text(day - after),
+                payment_date: day.add_days(-after).unwrap_or(day).to_string(),
                 gross: money(tally.gross)?,
                 fee: money(tally.fee)?,
                 refunds: money(tally.refunds)?,
@@ -176,8 +177,11 @@ impl Ledger {
     /// Whether the payments of `payment_date` (`YYYYMMDD`) are settled: their settlement day has
     /// come on the simulated today.
     pub(crate) fn is_settled(&self, payment_date: &str) -> bool {
-        let last_settled = gateway_day(self.now()) - i64::from(self.settlement.after_days);
-        payment_date <= day_text(last_settled).as_str()
+        let after = i64::from(self.settlement.after_days);
+        // Nothing is settled before the calendar's first day plus the delay.
+        gateway_day(self.now())
+            .add_days(-after)
+            .is_ok_and(|last_settled| payment_date <= last_settled.as_str())
     }
 }
 
