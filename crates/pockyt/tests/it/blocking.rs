@@ -171,3 +171,39 @@ fn duration_max_timeouts_never_panic_in_the_blocking_client() {
     view.tran_query(&query()).unwrap();
     assert_eq!(mock.requests().len(), 2);
 }
+
+/// The nightly job's call: the blocking client reconciles as the async one, and inside a runtime
+/// it refuses with the client's reason instead of blocking a worker.
+#[test]
+fn a_nightly_job_reconciles_without_async_and_is_refused_inside_a_runtime() {
+    use pockyt::reconcile::{Difference, ReconcileError, Window};
+
+    let mock = MockTransport::new();
+    mock.push_json(
+        200,
+        r#"{"ret_code":"000100","ret_msg":"ok","transactions":[{"reference":"order-7",
+            "transactionNo":"7","amount":"12.00","currency":"USD","transactionStatus":"success",
+            "createTime":"2026-12-07 10:00:00","paymentTime":"2026-12-07 10:00:05"}],"size":1}"#,
+    );
+    mock.push_json(
+        200,
+        r#"{"ret_code":"000100","ret_msg":"ok","settlements":[],"size":0}"#,
+    );
+    let client = over(&mock);
+    let window = Window::day(GatewayDate::parse("20261207").unwrap());
+    let report = client.reconcile(&window, [], |_| {}).unwrap();
+    assert!(
+        matches!(&report.differences[..], [Difference::MissingInLedger(t)]
+        if t.reference.as_deref() == Some("order-7"))
+    );
+    assert_eq!(report.calls, 2);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let inside = runtime.block_on(async { client.reconcile(&window, [], |_| {}) });
+    assert!(
+        matches!(inside, Err(ReconcileError::Client(Error::BlockingInAsync))),
+        "{inside:?}"
+    );
+}
