@@ -28,6 +28,29 @@ fn listed(reference: &str, number: &str, amount: &str, created: &str, paid: &str
     serde_json::from_value(json).unwrap()
 }
 
+/// A paid payment of 30.00 (`transactionNo` 10) that carries no refund total of its own.
+fn paid_without_total() -> Transaction {
+    let mut payment = listed(
+        "paid",
+        "10",
+        "30.00",
+        "2026-12-07 09:00:00",
+        "2026-12-07 09:00:01",
+    );
+    payment.refund_amount = None;
+    payment
+}
+
+/// A `kind` record (`refund`, `void`) of `amount` naming transaction 10.
+fn naming_10(number: &str, kind: &str, status: &str, amount: &str) -> Transaction {
+    serde_json::from_value(serde_json::json!({
+        "transactionNo": number, "originalTransactionNo": "10", "amount": amount,
+        "currency": "USD", "transactionType": kind, "transactionStatus": status,
+        "createTime": "2026-12-07 12:00:00",
+    }))
+    .unwrap()
+}
+
 /// A row of the books, filed at `at` on the gateway's clock.
 fn row(reference: &str, amount: &str, at: &str) -> LedgerRecord {
     LedgerRecord::new(
@@ -148,23 +171,12 @@ fn both_directions_and_every_field_are_compared() {
 
 #[test]
 fn refund_records_add_to_their_payment_and_are_not_payments() {
-    let mut payment = listed(
-        "paid",
-        "10",
-        "30.00",
-        "2026-12-07 09:00:00",
-        "2026-12-07 09:00:01",
-    );
-    payment.refund_amount = None;
-    let refund = |number: &str, amount: &str| -> Transaction {
-        serde_json::from_value(serde_json::json!({
-            "transactionNo": number, "originalTransactionNo": "10", "amount": amount,
-            "currency": "USD", "transactionType": "refund", "transactionStatus": "success",
-            "createTime": "2026-12-07 12:00:00",
-        }))
-        .unwrap()
-    };
-    let gateway = [payment, refund("11", "4.00"), refund("12", "6.00")];
+    let refund = |number: &str, amount: &str| naming_10(number, "refund", "success", amount);
+    let gateway = [
+        paid_without_total(),
+        refund("11", "4.00"),
+        refund("12", "6.00"),
+    ];
     let window = Window::day(day("20261207"));
     let agreeing = [row("paid", "30.00", "2026-12-07 09:00:01").refunded(usd("10.00"))];
     assert_eq!(compare(&window, &gateway, &agreeing), vec![]);
@@ -233,24 +245,9 @@ fn an_abandoned_checkout_is_no_difference_but_an_unreadable_paid_time_falls_back
 
 #[test]
 fn only_successful_refunds_count_and_voids_are_not_refunds() {
-    let mut payment = listed(
-        "paid",
-        "10",
-        "30.00",
-        "2026-12-07 09:00:00",
-        "2026-12-07 09:00:01",
-    );
-    payment.refund_amount = None;
-    let record = |number: &str, kind: &str, status: &str| -> Transaction {
-        serde_json::from_value(serde_json::json!({
-            "transactionNo": number, "originalTransactionNo": "10", "amount": "4.00",
-            "currency": "USD", "transactionType": kind, "transactionStatus": status,
-            "createTime": "2026-12-07 12:00:00",
-        }))
-        .unwrap()
-    };
+    let record = |number: &str, kind: &str, status: &str| naming_10(number, kind, status, "4.00");
     let gateway = [
-        payment,
+        paid_without_total(),
         record("11", "refund", "success"),
         record("12", "refund", "failed"),
         record("13", "void", "success"),
