@@ -4,18 +4,20 @@
 
 use std::time::SystemTime;
 
-use pockyt_types::time::OffsetDateTime;
+use pockyt_types::time::{OffsetDateTime, PrimitiveDateTime};
 use pockyt_types::{GatewayDate, GatewayTime, UtcTimestamp};
 
-/// `now` as an instant of the `time` crate; before 1970 it reads as 1970 (no simulated record
-/// predates it), and past what the crate holds as the epoch too (a clock advanced that far has
-/// no meaning left).
+/// `now` as an instant of the `time` crate: before 1970 it reads as 1970 (no simulated record
+/// predates it), and past the calendar's end as its last second, so a clock advanced that far
+/// stands still there instead of going back.
 fn instant(now: SystemTime) -> OffsetDateTime {
-    now.duration_since(SystemTime::UNIX_EPOCH)
+    let Ok(since) = now.duration_since(SystemTime::UNIX_EPOCH) else {
+        return OffsetDateTime::UNIX_EPOCH;
+    };
+    i64::try_from(since.as_secs())
         .ok()
-        .and_then(|since| i64::try_from(since.as_secs()).ok())
         .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .unwrap_or_else(|| PrimitiveDateTime::MAX.assume_utc())
 }
 
 /// The gateway's day at `now`.
@@ -90,7 +92,11 @@ mod tests {
         // Before the epoch reads as its day; far past the calendar, as its last.
         assert_eq!(gateway_day(SystemTime::UNIX_EPOCH).as_str(), "19700101");
         let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
-        assert!(!gateway_time(far).is_empty() && !iso_utc(far).is_empty());
+        assert_eq!(gateway_day(far).as_str(), "99991231");
+        assert_eq!(gateway_time(far), "99991231235959");
+        assert_eq!(iso_utc(far), "9999-12-31T23:59:59Z");
+        let before = SystemTime::UNIX_EPOCH - Duration::from_secs(1);
+        assert_eq!(iso_utc(before), "1970-01-01T00:00:00Z");
     }
 
     #[test]

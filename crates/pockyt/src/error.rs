@@ -216,8 +216,10 @@ impl Error {
     /// - says it is taken: `already`, or a word starting with `duplicat`, `repeat` or `exist`;
     /// - and denies nothing: no `not`, `never`, `cannot`, `…n't`, `no such`, `no record`.
     ///
-    /// Text between backticks or double quotes is a value (yours, such as the reference itself),
-    /// so its words are not read.
+    /// A value in backticks or double quotes (yours, such as the reference itself) is not read:
+    /// a mark opens it at the start or after a space, and the same mark closes it at the end or
+    /// before a space or punctuation, so a value may hold marks of its own and two values keep
+    /// the words between them.
     ///
     /// So it is `false` for every other `000023` (a bad amount, a field too long, a badly formed
     /// `reference`), for `reference does not exist`, and for any other code. The simulator answers
@@ -333,15 +335,7 @@ fn retry_hint(retry_after: Option<Duration>) -> String {
 /// the words of a quoted value, which are the merchant's (a reference `do-not-ship-1` denies
 /// nothing).
 fn says_reused(ret_msg: &str) -> bool {
-    // From the first to the last mark is one value, whatever marks it holds itself (a reference
-    // may contain quotes and backticks).
-    let unquote = |text: String, mark: char| match (text.find(mark), text.rfind(mark)) {
-        (Some(first), Some(last)) if first < last => {
-            format!("{} {}", &text[..first], &text[last + mark.len_utf8()..])
-        }
-        _ => text,
-    };
-    let message = unquote(unquote(ret_msg.to_lowercase(), '`'), '"');
+    let message = without_quoted_values(&ret_msg.to_lowercase());
     let words: Vec<&str> = message
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
@@ -366,6 +360,41 @@ fn says_reused(ret_msg: &str) -> bool {
             .windows(2)
             .any(|pair| pair[0] == "no" && matches!(pair[1], "such" | "record"));
     names_an_id && says_taken && !denies
+}
+
+/// `text` without its quoted values (the merchant's own words, such as a reference): a backtick
+/// or double quote opens a value at the start or after a space or an opening bracket, and the
+/// same mark closes it at the end or before a space or punctuation. So a value may hold the other
+/// mark, or its own inside a word (`` `a"b` ``, `` `do-`not`-ship` ``), and two values keep the
+/// words between them. An unclosed mark is kept as text.
+fn without_quoted_values(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<(char, usize)> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        match open {
+            None if matches!(c, '`' | '"')
+                && before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | '[' | '{')) =>
+            {
+                open = Some((c, i));
+            }
+            None => out.push(c),
+            Some((mark, _))
+                if c == mark
+                    && after.is_none_or(|a| a.is_whitespace() || a.is_ascii_punctuation()) =>
+            {
+                open = None;
+                out.push(' ');
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some((_, start)) = open {
+        out.extend(chars.iter().skip(start));
+    }
+    out
 }
 
 /// The time remaining before `deadline`, or zero; without a deadline (one too far away for the
@@ -510,6 +539,8 @@ mod tests {
             // A value's own words are not read.
             "reference `do-not-ship-1` has already been used",
             "refundReference \"no such refund\" has already been used",
+            // Two values keep the words between them.
+            "refundReference `rf-1` already used for transaction `300001`",
             // A value holding the marks themselves is still one value.
             "reference `a\"b` has already been used",
             "reference `do-`not`-ship` has already been used",

@@ -124,15 +124,16 @@ impl serde::Serialize for GatewayTime {
 }
 
 /// Reads a string, or the text of a number or a boolean (a time the gateway writes in a JSON type
-/// of its own must not fail the whole answer; such a time re-serialises as a string, and
-/// `to_utc` says it is not a time); `null` is an absent time through `Option<GatewayTime>`.
+/// of its own must not fail the whole answer). Such a time re-serialises as a string, and `to_utc`
+/// reads it when its text is one of the forms (a 14-digit number is the compact one) and says it
+/// is not a time otherwise; `null` is an absent time through `Option<GatewayTime>`.
 impl<'de> serde::Deserialize<'de> for GatewayTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Text;
         impl serde::de::Visitor<'_> for Text {
             type Value = GatewayTime;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a time as text or a number")
+                f.write_str("a time as text, a number or a boolean")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(GatewayTime::new(v))

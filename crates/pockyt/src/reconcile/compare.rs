@@ -86,16 +86,15 @@ pub fn compare(
 }
 
 /// When a gateway payment happened: its `paymentTime`, else (unpaid, or a payment time that
-/// cannot be read) its `createTime`; the error of the time it carries when none can be read.
-fn when(payment: &Transaction) -> Result<OffsetDateTime, TimeError> {
+/// cannot be read) its `createTime`; the error of the time it carries when none can be read, and
+/// `None` when it carries none.
+fn when(payment: &Transaction) -> Result<OffsetDateTime, Option<TimeError>> {
     let paid = payment.payment_time.as_ref().map(|t| t.to_utc());
     let created = payment.create_time.as_ref().map(|t| t.to_utc());
     match (paid, created) {
         (Some(Ok(at)), _) | (_, Some(Ok(at))) => Ok(at),
-        (Some(Err(error)), _) | (None, Some(Err(error))) => Err(error),
-        (None, None) => Err(TimeError::NotATime {
-            text: String::new(),
-        }),
+        (Some(Err(error)), _) | (None, Some(Err(error))) => Err(Some(error)),
+        (None, None) => Err(None),
     }
 }
 

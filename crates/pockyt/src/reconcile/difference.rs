@@ -58,8 +58,9 @@ pub enum Difference {
     TimeUnreadable {
         /// The record.
         transaction: Box<Transaction>,
-        /// Why its time is not a time (the text is empty when it carries no time).
-        error: TimeError,
+        /// Why its time is not a time; `None` when it carries neither `paymentTime` nor
+        /// `createTime`.
+        error: Option<TimeError>,
     },
     /// Your books hold the same reference more than once.
     DuplicateInLedger {
@@ -166,9 +167,14 @@ impl fmt::Display for Difference {
                      large to add up"
                 ),
             },
-            Difference::TimeUnreadable { transaction, error } => {
-                write!(f, "time unreadable: {}: {error}", describe(transaction))
-            }
+            Difference::TimeUnreadable { transaction, error } => match error {
+                Some(error) => write!(f, "time unreadable: {}: {error}", describe(transaction)),
+                None => write!(
+                    f,
+                    "time unreadable: {}: it carries neither paymentTime nor createTime",
+                    describe(transaction)
+                ),
+            },
             Difference::DuplicateInLedger { reference, rows } => {
                 write!(f, "duplicate in the ledger: {reference} ({rows} rows)")
             }

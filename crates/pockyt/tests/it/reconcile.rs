@@ -195,6 +195,9 @@ fn what_cannot_be_placed_is_reported_not_dropped() {
         row("twice", "1.00", "2026-12-07 01:00:00"),
         row("twice", "1.00", "2026-12-07 02:00:00"),
     ];
+    let mut timeless = listed("timeless", "3", "1.00", "", "");
+    timeless.create_time = None;
+    timeless.payment_time = None;
     let gateway = [
         unreadable,
         listed(
@@ -204,11 +207,22 @@ fn what_cannot_be_placed_is_reported_not_dropped() {
             "2026-12-07 01:00:00",
             "2026-12-07 01:00:00",
         ),
+        timeless,
     ];
     let lines = kinds(&compare(&Window::day(day("20261207")), &gateway, &books));
-    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(lines.len(), 3, "{lines:#?}");
     assert_eq!(lines[0], "duplicate in the ledger: twice (2 rows)");
     assert!(lines[1].starts_with("time unreadable: odd"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("`yesterday` is not a time"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].ends_with("it carries neither paymentTime nor createTime"),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]
