@@ -96,13 +96,13 @@ impl Tallies {
 }
 
 impl Ledger {
-    /// `owner`'s settlement items whose day is from `start` to `end` (`YYYYMMDD`, both included)
+    /// `owner`'s settlement items whose day is from `start` to `end` (both included)
     /// and not after the simulated today, by day, then currency.
     pub(crate) fn settlements(
         &self,
         owner: &Merchant,
-        start: &str,
-        end: &str,
+        start: GatewayDate,
+        end: GatewayDate,
     ) -> Result<Vec<SettlementItem>, Refusal> {
         let terms = self.settlement;
         let after = i64::from(terms.after_days);
@@ -123,31 +123,37 @@ impl Ledger {
             if payment.currency.as_str() != currency.as_str() {
                 continue;
             }
-            let Some(decimals) = settle_decimals(currency) else {
+            let in_currency = Currency::from(currency.as_str());
+            if currency_decimals(&in_currency).is_none() {
                 continue;
+            }
+            // Exact: the rules refuse an amount with more decimals than its currency has, so
+            // only its size can fail here.
+            let minor = |amount: &Amount| {
+                amount
+                    .to_minor(&in_currency)
+                    .map(i128::from)
+                    .map_err(|_| Refusal::SettlementOverflow)
             };
             if let Some(paid_at) = payment.paid_at
                 && let Some(tally) = tallies.due(gateway_day(paid_at), currency)
             {
-                let gross =
-                    minor_half_up(&payment.amount, decimals).ok_or(Refusal::SettlementOverflow)?;
+                let gross = minor(&payment.amount)?;
                 tally.payment(gross, fee_minor(gross, terms.fee_basis_points))?;
             }
             for refund in &payment.refunds {
                 if let Some(tally) = tallies.due(gateway_day(refund.refunded_at), currency) {
-                    let amount = minor_half_up(&refund.amount, decimals)
-                        .ok_or(Refusal::SettlementOverflow)?;
-                    tally.refund(amount)?;
+                    tally.refund(minor(&refund.amount)?)?;
                 }
             }
         }
         drop(records);
         let mut items = Vec::new();
         for ((day, _), (currency, tally)) in tallies.by_day {
-            let date = day.to_string();
-            if date.as_str() < start || end < date.as_str() {
+            if day < start || end < day {
                 continue;
             }
+            let date = day.to_string();
             let as_currency = Currency::from(currency.as_str());
             let money = |minor: i128| {
                 i64::try_from(minor)
@@ -174,49 +180,15 @@ impl Ledger {
         Ok(items)
     }
 
-    /// Whether the payments of `payment_date` (`YYYYMMDD`) are settled: their settlement day has
-    /// come on the simulated today.
-    pub(crate) fn is_settled(&self, payment_date: &str) -> bool {
+    /// Whether the payments of `payment_date` are settled: their settlement day has come on the
+    /// simulated today.
+    pub(crate) fn is_settled(&self, payment_date: GatewayDate) -> bool {
         let after = i64::from(self.settlement.after_days);
         // Nothing is settled before the calendar's first day plus the delay.
         gateway_day(self.now())
             .add_days(-after)
-            .is_ok_and(|last_settled| payment_date <= last_settled.as_str())
+            .is_ok_and(|last_settled| payment_date <= last_settled)
     }
-}
-
-/// The minor-unit digits of a settle currency, if known.
-fn settle_decimals(currency: &SettleCurrency) -> Option<u8> {
-    currency_decimals(&Currency::from(currency.as_str()))
-}
-
-/// `amount` in units of 10^-`decimals`, rounded half up (away from zero) when it has more digits:
-/// a payment's amount is at its own currency's precision, which may be finer than its settle
-/// currency's. `None` only for a text that is not a decimal, which an [`Amount`] never holds.
-fn minor_half_up(amount: &Amount, decimals: u8) -> Option<i128> {
-    let text = amount.as_str();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let keep = usize::from(decimals);
-    let kept = fraction.chars().chain(std::iter::repeat('0')).take(keep);
-    let mut units: i128 = 0;
-    for digit in whole.chars().chain(kept) {
-        units = units
-            .checked_mul(10)?
-            .checked_add(i128::from(digit.to_digit(10)?))?;
-    }
-    // Half up looks at the first digit dropped only: 0.125 is 0.13 and 0.1249 is 0.12.
-    let first_dropped = fraction
-        .chars()
-        .nth(keep)
-        .map_or(Some(0), |d| d.to_digit(10))?;
-    if first_dropped >= 5 {
-        units = units.checked_add(1)?;
-    }
-    Some(if negative { -units } else { units })
 }
 
 /// The fee on `gross` minor units at `basis_points`, rounded half up to a minor unit.
@@ -228,10 +200,6 @@ fn fee_minor(gross: i128, basis_points: u32) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn amount(text: &str) -> Amount {
-        Amount::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
-    }
 
     #[test]
     fn the_fee_is_rounded_half_up_to_the_minor_unit() {
@@ -251,19 +219,5 @@ mod tests {
         // 100 JPY at 2.90 %: 2.9 yen, up to 3.
         assert_eq!(fee_minor(100, 290), 3);
         assert_eq!(fee_minor(10_000, 0), 0);
-    }
-
-    #[test]
-    fn amounts_are_counted_in_minor_units_rounding_half_up() {
-        assert_eq!(minor_half_up(&amount("12.50"), 2), Some(1_250));
-        assert_eq!(minor_half_up(&amount("12.5"), 2), Some(1_250));
-        assert_eq!(minor_half_up(&amount("100"), 2), Some(10_000));
-        assert_eq!(minor_half_up(&amount("100"), 0), Some(100));
-        // A USD amount settled in KRW (no minor unit).
-        assert_eq!(minor_half_up(&amount("12.50"), 0), Some(13));
-        assert_eq!(minor_half_up(&amount("12.49"), 0), Some(12));
-        assert_eq!(minor_half_up(&amount("0.125"), 2), Some(13));
-        assert_eq!(minor_half_up(&amount("0.1249"), 2), Some(12));
-        assert_eq!(minor_half_up(&amount("-0.125"), 2), Some(-13));
     }
 }

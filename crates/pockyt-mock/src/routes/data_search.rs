@@ -79,40 +79,34 @@ fn tran_query(c: &Ctx<'_>, r: TranQueryRequest) -> Result<Payload, GatewayError>
 }
 
 fn trans_list(c: &Ctx<'_>, r: TransListRequest) -> Result<Payload, GatewayError> {
-    date_range(r.start_date.as_str(), r.end_date.as_str())?;
-    let list: Vec<Value> = c
+    date_range(r.start_date, r.end_date)?;
+    let items: Vec<Value> = c
         .ledger()
         .payments_within(c.merchant, r.start_date.as_str(), r.end_date.as_str())
         .iter()
         .map(|p| Value::Object(transaction_payload(p)))
         .collect();
-    let mut payload = Payload::new();
-    payload.insert("size".into(), json!(list.len()));
-    payload.insert("transactions".into(), Value::Array(list));
-    Ok(payload)
+    Ok(list("transactions", items))
 }
 
 fn settle_list(c: &Ctx<'_>, r: SettleListRequest) -> Result<Payload, GatewayError> {
-    date_range(r.start_date.as_str(), r.end_date.as_str())?;
-    let list: Vec<Value> = c
+    date_range(r.start_date, r.end_date)?;
+    let items: Vec<Value> = c
         .ledger()
-        .settlements(c.merchant, r.start_date.as_str(), r.end_date.as_str())?
+        .settlements(c.merchant, r.start_date, r.end_date)?
         .iter()
         .map(|item| Value::Object(settlement_payload(item)))
         .collect();
-    let mut payload = Payload::new();
-    payload.insert("size".into(), json!(list.len()));
-    payload.insert("settlements".into(), Value::Array(list));
-    Ok(payload)
+    Ok(list("settlements", items))
 }
 
 fn withdrawal_list(_: &Ctx<'_>, r: WithdrawalListRequest) -> Result<Payload, GatewayError> {
-    date_range(r.start_date.as_str(), r.end_date.as_str())?;
-    Ok(empty_list("withdrawals"))
+    date_range(r.start_date, r.end_date)?;
+    Ok(list("withdrawals", Vec::new()))
 }
 
 fn data_status(c: &Ctx<'_>, r: DataStatusRequest) -> Result<Payload, GatewayError> {
-    let status = if c.ledger().is_settled(r.payment_date.as_str()) {
+    let status = if c.ledger().is_settled(r.payment_date) {
         "settled"
     } else {
         "unsettled"

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use pockyt_types::{CreditType, RetCode};
+use pockyt_types::{CreditType, GatewayDate, RetCode};
 
 use super::gateway::{Ctx, GatewayError};
 
 /// The start of a date range may not be after its end.
-pub(super) fn date_range(start: &str, end: &str) -> Result<(), GatewayError> {
+pub(super) fn date_range(start: GatewayDate, end: GatewayDate) -> Result<(), GatewayError> {
     if end < start {
         return Err(GatewayError::new(
             RetCode::InconsistentParameters,

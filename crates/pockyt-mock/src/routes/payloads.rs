@@ -18,10 +18,11 @@ pub(super) fn fields<const N: usize>(pairs: [(&str, String); N]) -> Payload {
         .collect()
 }
 
-pub(super) fn empty_list(key: &str) -> Payload {
+/// A list answer: the items under `key`, and their number as `size`.
+pub(super) fn list(key: &str, items: Vec<Value>) -> Payload {
     let mut payload = Payload::new();
-    payload.insert(key.into(), json!([]));
-    payload.insert("size".into(), json!(0));
+    payload.insert("size".into(), json!(items.len()));
+    payload.insert(key.into(), Value::Array(items));
     payload
 }
 
