@@ -4,9 +4,17 @@
 use pockyt::reconcile::LedgerRecord;
 use pockyt::types::{Amount, Currency, GatewayTime, TransactionStatus};
 
-/// The columns, by header name; `reference`, `amount`, `currency` and `time` are required.
-const REQUIRED: [&str; 4] = ["reference", "amount", "currency", "time"];
-const OPTIONAL: [&str; 3] = ["status", "refunded", "transaction_no"];
+/// The columns, by header name: the first [`REQUIRED`] must be there, the others may.
+const COLUMNS: [&str; 7] = [
+    "reference",
+    "amount",
+    "currency",
+    "time",
+    "status",
+    "refunded",
+    "transaction_no",
+];
+const REQUIRED: usize = 4;
 
 /// Reads the ledger's `text`: a header line, then one payment per line.
 pub(crate) fn parse(text: &str) -> Result<Vec<LedgerRecord>, String> {
@@ -15,7 +23,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<LedgerRecord>, String> {
     let Some((line, header)) = rows.next() else {
         return Err(format!(
             "the ledger is empty: its first line names the columns ({})",
-            REQUIRED.join(",")
+            COLUMNS[..REQUIRED].join(",")
         ));
     };
     let columns = Columns::new(line, &header)?;
@@ -34,22 +42,25 @@ impl Columns {
         let mut at = [None; 7];
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
-            let slot = REQUIRED
+            let slot = COLUMNS
                 .iter()
-                .chain(&OPTIONAL)
                 .position(|known| known.eq_ignore_ascii_case(name))
                 .ok_or_else(|| {
                     format!(
                         "line {line}: unknown column `{name}` (columns: {}, and optionally {})",
-                        REQUIRED.join(","),
-                        OPTIONAL.join(",")
+                        COLUMNS[..REQUIRED].join(","),
+                        COLUMNS[REQUIRED..].join(",")
                     )
                 })?;
             if at[slot].replace(i).is_some() {
                 return Err(format!("line {line}: column `{name}` is named twice"));
             }
         }
-        if let Some(missing) = REQUIRED.iter().zip(at).find(|(_, i)| i.is_none()) {
+        if let Some(missing) = COLUMNS[..REQUIRED]
+            .iter()
+            .zip(at)
+            .find(|(_, i)| i.is_none())
+        {
             return Err(format!(
                 "line {line}: the header has no `{}` column",
                 missing.0
@@ -76,7 +87,7 @@ impl Columns {
                 .filter(|v| !v.is_empty())
         };
         let need = |slot: usize| {
-            get(slot).ok_or_else(|| format!("line {line}: `{}` is empty", REQUIRED[slot]))
+            get(slot).ok_or_else(|| format!("line {line}: `{}` is empty", column_name(slot)))
         };
         let amount = |slot: usize, text: &str| {
             Amount::parse(text)
@@ -132,12 +143,7 @@ fn status_of(line: usize, text: &str) -> Result<TransactionStatus, String> {
 }
 
 fn column_name(slot: usize) -> &'static str {
-    REQUIRED
-        .iter()
-        .chain(&OPTIONAL)
-        .nth(slot)
-        .copied()
-        .unwrap_or("?")
+    COLUMNS.get(slot).copied().unwrap_or("?")
 }
 
 /// The non-blank lines' fields, each with its (first) line number.

@@ -90,9 +90,9 @@ fn tell(progress: &Progress) {
         progress.days_done,
         progress.days_total,
         progress.calls,
-        if progress.calls == 1 { "" } else { "s" },
+        plural(progress.calls as usize),
         progress.records,
-        if progress.records == 1 { "" } else { "s" },
+        plural(progress.records),
     );
 }
 

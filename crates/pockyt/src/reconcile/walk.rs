@@ -127,18 +127,14 @@ impl Client {
         };
         let mut items = Vec::new();
         while let Some((start, end)) = pending.pop() {
-            let answer = self
-                .send(&L::range(start, end))
-                .await
-                .map_err(|source| match source {
-                    crate::Error::BlockingInAsync => ReconcileError::Client(source),
-                    source => ReconcileError::Gateway {
-                        list: L::LIST,
-                        from: start,
-                        to: end,
-                        source,
-                    },
-                })?;
+            let answer = self.send(&L::range(start, end)).await.map_err(|source| {
+                ReconcileError::Gateway {
+                    list: L::LIST,
+                    from: start,
+                    to: end,
+                    source,
+                }
+            })?;
             *calls += 1;
             let (size, got) = L::items(answer);
             let cut = size.is_some_and(|n| usize::try_from(n).is_ok_and(|n| n > got.len()));

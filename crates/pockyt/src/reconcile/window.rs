@@ -34,19 +34,19 @@ impl Window {
         if to < from {
             return Err(ReconcileError::Backwards { from, to });
         }
-        Ok(Self {
-            from,
-            to,
-            days_per_call: Self::DEFAULT_DAYS_PER_CALL,
-            margin_days: 1,
-        })
+        Ok(Self::covering(from, to))
     }
 
     /// One gateway day.
     pub fn day(day: GatewayDate) -> Self {
+        Self::covering(day, day)
+    }
+
+    /// `from..=to` (in order) with the default call length and margin.
+    fn covering(from: GatewayDate, to: GatewayDate) -> Self {
         Self {
-            from: day,
-            to: day,
+            from,
+            to,
             days_per_call: Self::DEFAULT_DAYS_PER_CALL,
             margin_days: 1,
         }
