@@ -86,8 +86,8 @@ impl GatewayDate {
             .filter(|day| (1..=9999).contains(&day.year()));
         match day.map(Self::of) {
             Some(Ok(day)) => day,
-            _ if instant.year() > 0 => Self::LAST,
-            _ => Self::FIRST,
+            _ if instant.year() > 0 => Self::MAX,
+            _ => Self::MIN,
         }
     }
 
@@ -96,8 +96,8 @@ impl GatewayDate {
         Self::containing(OffsetDateTime::now_utc())
     }
 
-    /// 0001-01-01.
-    const FIRST: Self = match Date::from_ordinal_date(1, 1) {
+    /// The first day the wire's four-digit years can write: 0001-01-01.
+    pub const MIN: Self = match Date::from_ordinal_date(1, 1) {
         Ok(day) => Self {
             day,
             text: *b"00010101",
@@ -105,8 +105,8 @@ impl GatewayDate {
         Err(_) => panic!("the first day of the year 1 exists"),
     };
 
-    /// 9999-12-31.
-    pub(super) const LAST: Self = match Date::from_ordinal_date(9999, 365) {
+    /// The last day the wire's four-digit years can write: 9999-12-31.
+    pub const MAX: Self = match Date::from_ordinal_date(9999, 365) {
         Ok(day) => Self {
             day,
             text: *b"99991231",

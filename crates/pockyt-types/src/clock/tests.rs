@@ -105,7 +105,7 @@ fn the_calendars_ends_neither_panic_nor_wrap() {
         GatewayTime::on_gateway_clock(max),
         Err(TimeError::OutOfRange)
     );
-    let last = GatewayDate::LAST;
+    let last = GatewayDate::MAX;
     assert!(last.starts_at() < last.ends_at());
 }
 

@@ -83,16 +83,9 @@ impl Window {
     /// The days asked for: the window and its margins (cut at the calendar's ends).
     pub fn asked(&self) -> (GatewayDate, GatewayDate) {
         let margin = i64::from(self.margin_days);
-        let edge = |year, month, day, fallback| {
-            GatewayDate::from_calendar_date(year, month, day).unwrap_or(fallback)
-        };
         (
-            self.from
-                .add_days(-margin)
-                .unwrap_or_else(|_| edge(1, 1, 1, self.from)),
-            self.to
-                .add_days(margin)
-                .unwrap_or_else(|_| edge(9999, 12, 31, self.to)),
+            self.from.add_days(-margin).unwrap_or(GatewayDate::MIN),
+            self.to.add_days(margin).unwrap_or(GatewayDate::MAX),
         )
     }
 
